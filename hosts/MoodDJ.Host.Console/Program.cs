@@ -1,0 +1,3 @@
+using MoodDJ.Host.Console;
+
+return await MooddjCommandLine.RunAsync(args);

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Runs the whole MoodDJ test suite on a fresh Debian 12 machine with the .NET 10 SDK.
+# Installs the system packages the tests use (real ffmpeg, yt-dlp, libopus, ALSA, Python's
+# cryptography for the Fernet peer), then runs every test project. Extra arguments go to dotnet test.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+packages=(ffmpeg yt-dlp libopus0 libasound2 alsa-utils python3 python3-cryptography)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "Installing system packages: ${missing[*]}"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+rm -rf TestResults
+dotnet build MoodDJ.sln -nologo -v:q
+dotnet test MoodDJ.sln --no-build -nologo -v:q --logger "trx" --results-directory TestResults "$@"
