@@ -7,6 +7,12 @@ namespace MoodDJ.Abstractions.Crypto;
 public interface ICryptoProvider
 {
     /// <summary>
+    /// False only for a provider whose channels pass frames in clear ("none"), so a host can warn at
+    /// start, before any connection. Defaults to true.
+    /// </summary>
+    bool IsEncrypted => true;
+
+    /// <summary>
     /// Runs this provider's handshake as <paramref name="role"/> over <paramref name="transport"/>.
     /// Throws <see cref="CryptoHandshakeException"/> naming what failed (wrong key, bad message,
     /// timeout) — never a raw stack of crypto errors.
