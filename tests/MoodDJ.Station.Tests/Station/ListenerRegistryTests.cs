@@ -1,0 +1,93 @@
+using System.Net;
+using MoodDJ.Engine.Station;
+
+namespace MoodDJ.Station.Tests.Station;
+
+public class ListenerRegistryTests
+{
+    private static IPEndPoint At(int port) => new(IPAddress.Loopback, port);
+
+    [Fact]
+    public void The_listener_limit_is_enforced_with_a_reason()
+    {
+        var registry = new ListenerRegistry(maxListeners: 2, maxPerSession: 10, TimeSpan.FromSeconds(10));
+        Assert.NotNull(registry.TryAdd("a", At(1000), ClearRtp.Instance, out _));
+        Assert.NotNull(registry.TryAdd("b", At(1001), ClearRtp.Instance, out _));
+        Assert.Null(registry.TryAdd("c", At(1002), ClearRtp.Instance, out var error));
+        Assert.Contains("maxListeners", error);
+        Assert.Equal(2, registry.Count);
+    }
+
+    [Fact]
+    public void The_per_session_limit_is_enforced()
+    {
+        var registry = new ListenerRegistry(100, maxPerSession: 1, TimeSpan.FromSeconds(10));
+        Assert.NotNull(registry.TryAdd("a", At(1000), ClearRtp.Instance, out _));
+        Assert.Null(registry.TryAdd("a", At(1001), ClearRtp.Instance, out var error));
+        Assert.Contains("maxListenersPerSession", error);
+        Assert.NotNull(registry.TryAdd("b", At(1001), ClearRtp.Instance, out _));
+    }
+
+    [Fact]
+    public void Subscribing_the_same_endpoint_again_replaces_the_old_listener()
+    {
+        var registry = new ListenerRegistry(100, 1, TimeSpan.FromSeconds(10));
+        var first = registry.TryAdd("a", At(1000), ClearRtp.Instance, out _)!;
+        var second = registry.TryAdd("a", At(1000), ClearRtp.Instance, out _)!;
+        Assert.Equal(1, registry.Count);
+        Assert.NotEqual(first.Token, second.Token);
+        Assert.False(registry.TryTouch(first.Token));
+        Assert.True(registry.TryTouch(second.Token));
+    }
+
+    [Fact]
+    public void Silent_listeners_expire_and_heard_ones_stay()
+    {
+        var time = new ManualTime();
+        var registry = new ListenerRegistry(100, 10, TimeSpan.FromSeconds(10), time);
+        var counts = new List<int>();
+        registry.CountChanged += counts.Add;
+        var quiet = registry.TryAdd("a", At(1000), ClearRtp.Instance, out _)!;
+        var chatty = registry.TryAdd("b", At(1001), ClearRtp.Instance, out _)!;
+
+        time.Advance(TimeSpan.FromSeconds(6));
+        Assert.True(registry.TryTouch(chatty.Token));
+        Assert.Equal(0, registry.ExpireSilent());
+        time.Advance(TimeSpan.FromSeconds(6));
+        Assert.Equal(1, registry.ExpireSilent());
+
+        Assert.Same(chatty, Assert.Single(registry.Snapshot));
+        Assert.False(registry.TryTouch(quiet.Token));
+        Assert.Equal(1, registry.ExpiredCount);
+        Assert.Equal([1, 2, 1], counts);
+    }
+
+    [Fact]
+    public void Removing_a_session_drops_all_its_listeners()
+    {
+        var registry = new ListenerRegistry(100, 10, TimeSpan.FromSeconds(10));
+        registry.TryAdd("a", At(1000), ClearRtp.Instance, out _);
+        registry.TryAdd("a", At(1001), ClearRtp.Instance, out _);
+        registry.TryAdd("b", At(1002), ClearRtp.Instance, out _);
+        Assert.Equal(2, registry.RemoveSession("a"));
+        Assert.Equal("b", Assert.Single(registry.Snapshot).SessionId);
+    }
+
+    [Fact]
+    public void Tokens_are_unique_and_unguessable_in_practice()
+    {
+        var registry = new ListenerRegistry(1000, 1000, TimeSpan.FromSeconds(10));
+        var tokens = Enumerable.Range(0, 500).Select(i => registry.TryAdd("a", At(2000 + i), ClearRtp.Instance, out _)!.Token).ToHashSet();
+        Assert.Equal(500, tokens.Count);
+        Assert.DoesNotContain(UInt128.Zero, tokens);
+    }
+
+    /// <summary>A clock the test moves by hand: expiry is about elapsed time, not about waiting.</summary>
+    internal sealed class ManualTime : TimeProvider
+    {
+        private long _now = 1_000_000;
+        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+        public override long GetTimestamp() => Interlocked.Read(ref _now);
+        public void Advance(TimeSpan by) => Interlocked.Add(ref _now, by.Ticks);
+    }
+}
