@@ -21,6 +21,15 @@ public sealed class StationOptions
     /// <summary>Listeners send heartbeats here.</summary>
     public int HeartbeatPort { get; set; } = 5690;
 
+    /// <summary>Control connections the station accepts at once.</summary>
+    public int MaxConnections { get; set; } = 1000;
+
+    /// <summary>A control connection that sends nothing for this long is closed (clients ping to stay).</summary>
+    public double IdleTimeoutSeconds { get; set; } = 60;
+
+    /// <summary>A client must finish the crypto handshake within this.</summary>
+    public double HandshakeTimeoutSeconds { get; set; } = 5;
+
     /// <summary>How often a listener should send a heartbeat (told to it when it subscribes).</summary>
     public double HeartbeatIntervalSeconds { get; set; } = 2;
 
@@ -55,9 +64,6 @@ public sealed class StationOptions
 
     /// <summary>RTCP sender report period.</summary>
     public double RtcpIntervalSeconds { get; set; } = 2;
-
-    /// <summary>RTP payload type in the SDP (dynamic range 96..127).</summary>
-    public int PayloadType { get; set; } = 96;
 
     /// <summary>Optional UDP multicast group (e.g. 239.255.42.1) also fed with one shared SRTP key; empty for none.</summary>
     public string? MulticastGroup { get; set; }
@@ -108,6 +114,12 @@ public sealed class StationOptions
         Port("heartbeatPort", HeartbeatPort);
         if (StreamPort != 0 && (StreamPort == ControlPort || StreamPort == HeartbeatPort))
             Fail("streamPort", "must differ from controlPort and heartbeatPort");
+        if (MaxConnections is < 1 or > 100_000)
+            Fail("maxConnections", "must be 1..100000");
+        if (IdleTimeoutSeconds is < 1 or > 86400)
+            Fail("idleTimeoutSeconds", "must be 1..86400");
+        if (HandshakeTimeoutSeconds is < 0.1 or > 600)
+            Fail("handshakeTimeoutSeconds", "must be 0.1..600");
         if (HeartbeatIntervalSeconds is < 0.05 or > 300)
             Fail("heartbeatIntervalSeconds", "must be 0.05..300");
         if (ListenerExpirySeconds < HeartbeatIntervalSeconds * 2 || ListenerExpirySeconds > 3600)
@@ -128,8 +140,6 @@ public sealed class StationOptions
             Fail("maxFramesPerWake", "must be 1..50");
         if (RtcpIntervalSeconds is < 0.1 or > 60)
             Fail("rtcpIntervalSeconds", "must be 0.1..60");
-        if (PayloadType is < 96 or > 127)
-            Fail("payloadType", "must be a dynamic payload type, 96..127");
         if (!string.IsNullOrWhiteSpace(MulticastGroup)
             && (!IPAddress.TryParse(MulticastGroup, out var group) || !IsMulticast(group)))
             Fail("multicastGroup", $"'{MulticastGroup}' is not a multicast address (e.g. 239.255.42.1)");

@@ -1,0 +1,100 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging.Abstractions;
+using MoodDJ.Abstractions.Transport;
+using MoodDJ.Engine.Station;
+using MoodDJ.Plugins.UdpStream;
+
+namespace MoodDJ.Station.Tests.Station;
+
+public sealed class HeartbeatServerTests : IAsyncLifetime
+{
+    private readonly ListenerRegistry _registry = new(100, 10, TimeSpan.FromSeconds(30));
+    private readonly StationCounters _counters = new();
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Socket _client = new(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+    private IDatagramSocket _socket = null!;
+    private Task _loop = Task.CompletedTask;
+
+    public Task InitializeAsync()
+    {
+        _socket = new UdpStreamTransport().Open(new DatagramSocketOptions { LocalEndPoint = new IPEndPoint(IPAddress.Loopback, 0) });
+        var server = new HeartbeatServer(_socket, _registry, _counters, maxPerSecond: 10_000, NullLogger.Instance);
+        _loop = Task.Run(() => server.RunAsync(_stop.Token));
+        _client.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        _client.ReceiveTimeout = 5000;
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        _stop.Cancel();
+        _socket.Dispose();
+        await _loop;
+        _client.Dispose();
+    }
+
+    private HeartbeatDatagram Exchange(HeartbeatDatagram request)
+    {
+        var bytes = new byte[HeartbeatDatagram.Size];
+        request.WriteTo(bytes);
+        _client.SendTo(bytes, _socket.LocalEndPoint);
+        var reply = new byte[64];
+        var n = _client.Receive(reply);
+        Assert.Equal(HeartbeatDatagram.Size, n);
+        Assert.True(HeartbeatDatagram.TryRead(reply.AsSpan(0, n), out var answer));
+        return answer;
+    }
+
+    [Fact]
+    public void A_heartbeat_with_a_known_token_is_answered_alive_with_its_sequence()
+    {
+        var listener = _registry.TryAdd("s", new IPEndPoint(IPAddress.Loopback, 40000), ClearRtp.Instance, out _)!;
+        var answer = Exchange(new HeartbeatDatagram(HeartbeatType.Heartbeat, listener.Token, 42));
+        Assert.Equal(HeartbeatType.Alive, answer.Type);
+        Assert.Equal(listener.Token, answer.Token);
+        Assert.Equal(42u, answer.Sequence);
+        Assert.Equal(1, _counters.Heartbeats);
+    }
+
+    [Fact]
+    public void An_unknown_token_is_told_to_subscribe_again()
+    {
+        var answer = Exchange(new HeartbeatDatagram(HeartbeatType.Heartbeat, 12345, 1));
+        Assert.Equal(HeartbeatType.Unknown, answer.Type);
+        Assert.Equal(1, _counters.UnknownTokens);
+    }
+
+    [Fact]
+    public void Junk_is_counted_and_dropped_without_a_reply_and_real_heartbeats_still_work()
+    {
+        var listener = _registry.TryAdd("s", new IPEndPoint(IPAddress.Loopback, 40001), ClearRtp.Instance, out _)!;
+        var junk = new[]
+        {
+            new byte[] { 1 },
+            new byte[1400],
+            "GET / HTTP/1.1\r\n\r\n"u8.ToArray(),
+            Convert.FromHexString("4D44484201810000000102030405060708090A0B0C0D0E0F00000007"),   // a reply sent to the server
+            new byte[HeartbeatDatagram.Size],
+        };
+        foreach (var datagram in junk)
+            _client.SendTo(datagram, _socket.LocalEndPoint);
+        // The next valid heartbeat is answered; no reply to any of the junk came before it.
+        var answer = Exchange(new HeartbeatDatagram(HeartbeatType.Heartbeat, listener.Token, 9));
+        Assert.Equal(9u, answer.Sequence);
+        Assert.Equal(junk.Length, _counters.HeartbeatJunk);
+    }
+
+    [Fact]
+    public async Task Leave_removes_the_listener_at_once()
+    {
+        var listener = _registry.TryAdd("s", new IPEndPoint(IPAddress.Loopback, 40002), ClearRtp.Instance, out _)!;
+        var bytes = new byte[HeartbeatDatagram.Size];
+        new HeartbeatDatagram(HeartbeatType.Leave, listener.Token, 1).WriteTo(bytes);
+        _client.SendTo(bytes, _socket.LocalEndPoint);
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (_registry.Count > 0 && DateTime.UtcNow < deadline)
+            await Task.Delay(20);
+        Assert.Equal(0, _registry.Count);
+    }
+}

@@ -1,0 +1,64 @@
+using System.Net;
+using System.Net.Sockets;
+using MoodDJ.Abstractions.Transport;
+using MoodDJ.Engine.Station;
+using MoodDJ.Plugins.UdpStream;
+
+namespace MoodDJ.Station.Tests.Station;
+
+public class RtpFanoutTests
+{
+    /// <summary>Marks each packet by XOR-ing its last byte with a per-listener value (a stand-in key, to prove per-listener protection).</summary>
+    private sealed class TagProtector(byte tag) : IRtpProtector
+    {
+        public int Overhead => 1;
+        public int Protect(Span<byte> packet, int rtpLength)
+        {
+            packet[rtpLength] = tag;
+            return rtpLength + 1;
+        }
+    }
+
+    [Fact]
+    public void Every_listener_gets_its_own_protected_copy_and_a_dead_port_does_not_stop_the_others()
+    {
+        using var sender = new UdpStreamTransport().Open(new DatagramSocketOptions { LocalEndPoint = new IPEndPoint(IPAddress.Loopback, 0) });
+        var counters = new StationCounters();
+        var fanout = new RtpFanout(sender, counters, CancellationToken.None);
+        var registry = new ListenerRegistry(10, 10, TimeSpan.FromSeconds(30));
+
+        using var a = Receiver();
+        using var b = Receiver();
+        int deadPort;
+        using (var dead = Receiver()) deadPort = ((IPEndPoint)dead.LocalEndPoint!).Port;   // closed: ICMP port unreachable
+        registry.TryAdd("x", (IPEndPoint)a.LocalEndPoint!, new TagProtector(0xA1), out _);
+        registry.TryAdd("x", new IPEndPoint(IPAddress.Loopback, deadPort), new TagProtector(0xDD), out _);
+        registry.TryAdd("x", (IPEndPoint)b.LocalEndPoint!, new TagProtector(0xB2), out _);
+
+        var rtp = new byte[100];
+        for (var i = 0; i < 50; i++)
+        {
+            rtp[0] = (byte)i;
+            fanout.Send(rtp, registry.Snapshot);
+        }
+
+        var buffer = new byte[2000];
+        for (var i = 0; i < 50; i++)
+        {
+            Assert.Equal(101, a.Receive(buffer));
+            Assert.Equal((byte)i, buffer[0]);
+            Assert.Equal(0xA1, buffer[100]);
+            Assert.Equal(101, b.Receive(buffer));
+            Assert.Equal((byte)i, buffer[0]);
+            Assert.Equal(0xB2, buffer[100]);
+        }
+        Assert.True(counters.PacketsSent >= 100);
+    }
+
+    private static Socket Receiver()
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp) { ReceiveTimeout = 5000, ReceiveBufferSize = 1 << 20 };
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return socket;
+    }
+}
