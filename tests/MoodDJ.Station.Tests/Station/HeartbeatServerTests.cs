@@ -98,3 +98,42 @@ public sealed class HeartbeatServerTests : IAsyncLifetime
         Assert.Equal(0, _registry.Count);
     }
 }
+
+public sealed class HeartbeatClientTests
+{
+    [Fact]
+    public async Task A_client_keeps_a_listener_alive_and_learns_when_the_station_forgets_it()
+    {
+        var registry = new ListenerRegistry(10, 10, TimeSpan.FromSeconds(30));
+        var transport = new UdpStreamTransport();
+        using var socket = transport.Open(new DatagramSocketOptions { LocalEndPoint = new IPEndPoint(IPAddress.Loopback, 0) });
+        using var stop = new CancellationTokenSource();
+        var server = Task.Run(() => new HeartbeatServer(socket, registry, new StationCounters(), 1000, NullLogger.Instance).RunAsync(stop.Token));
+        var listener = registry.TryAdd("s", new IPEndPoint(IPAddress.Loopback, 40100), ClearRtp.Instance, out _)!;
+
+        using var client = new HeartbeatClient(transport, socket.LocalEndPoint, listener.Token, TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(20));
+        var running = client.RunAsync(CancellationToken.None);
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (client.AliveReplies < 3 && DateTime.UtcNow < deadline)
+            await Task.Delay(20);
+        Assert.True(client.AliveReplies >= 3);
+        Assert.NotNull(client.LastRoundTrip);
+
+        registry.Remove(listener.Token);   // as if it expired, or the station restarted
+        Assert.Equal(SubscriptionLoss.Forgotten, await running.WaitAsync(TimeSpan.FromSeconds(20)));
+        stop.Cancel();
+        socket.Dispose();
+        await server;
+    }
+
+    [Fact]
+    public async Task A_client_whose_station_is_gone_reports_silence_after_the_expiry()
+    {
+        var transport = new UdpStreamTransport();
+        int port;
+        using (var gone = transport.Open(new DatagramSocketOptions { LocalEndPoint = new IPEndPoint(IPAddress.Loopback, 0) }))
+            port = gone.LocalEndPoint.Port;
+        using var client = new HeartbeatClient(transport, new IPEndPoint(IPAddress.Loopback, port), 7, TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(400));
+        Assert.Equal(SubscriptionLoss.Silent, await client.RunAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(20)));
+    }
+}
