@@ -54,3 +54,6 @@ public interface IFrameConnection : IAsyncDisposable
 
 /// <summary>The peer broke the framing rules (frame too large, truncated header…).</summary>
 public class FrameProtocolException(string message) : Exception(message);
+
+/// <summary>The local address a listener asked for is taken by another socket.</summary>
+public class AddressInUseException(string message, Exception? inner = null) : IOException(message, inner);

@@ -1,0 +1,11 @@
+namespace MoodDJ.Plugins.TcpControl;
+
+/// <summary>Socket settings of the tcp transport (limits on frames come from ControlLimits).</summary>
+public sealed record TcpControlOptions
+{
+    /// <summary>Pending connections the OS queues before the accept loop takes them.</summary>
+    public int Backlog { get; init; } = 512;
+
+    /// <summary>Bytes read from the socket at a time; larger frame bodies are read straight into the caller's buffer.</summary>
+    public int ReceiveBufferBytes { get; init; } = 16 * 1024;
+}
