@@ -1,0 +1,66 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using MoodDJ.Abstractions.Plugins;
+using MoodDJ.Engine.Plugins;
+
+namespace MoodDJ.Engine.Composition;
+
+/// <summary>
+/// One immutable snapshot of the composed engine: the plugin slots, the catalog of implementations
+/// and the service provider built from the host's services plus every active plugin's registrations.
+/// A hot reload builds a new snapshot and swaps it in.
+/// </summary>
+internal sealed class EngineComposition : IAsyncDisposable
+{
+    private readonly ServiceProvider _provider;
+
+    private EngineComposition(IReadOnlyList<PluginSlot> slots, ImplementationCatalog catalog, ServiceProvider provider)
+    {
+        Slots = slots;
+        Catalog = catalog;
+        _provider = provider;
+        Statuses = slots.Select(s => s.ToStatus()).ToArray();
+    }
+
+    public IReadOnlyList<PluginSlot> Slots { get; }
+    public ImplementationCatalog Catalog { get; }
+    public IServiceProvider Services => _provider;
+    public IReadOnlyList<PluginStatus> Statuses { get; }
+
+    /// <summary>
+    /// Composes the active slots in order. A plugin offering a (kind, name) an earlier plugin already
+    /// offers is rejected (marked malfunctioned) rather than silently shadowing it.
+    /// </summary>
+    public static EngineComposition Build(IReadOnlyList<PluginSlot> slots, IConfiguration configuration, ILoggerFactory loggerFactory)
+    {
+        var catalog = new ImplementationCatalog();
+        var services = new ServiceCollection();
+        services.AddSingleton(configuration);
+        services.AddSingleton(loggerFactory);
+        services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
+
+        var composed = new List<PluginSlot>(slots.Count);
+        foreach (var candidate in slots)
+        {
+            var slot = candidate.Retried();
+            if (slot.State == PluginState.Active && catalog.TryAdd(slot.Registration!) is { } clash)
+            {
+                slot = slot.Rejected(new PluginLoadException(slot.Id, slot.Loaded!.EntryAssemblyPath,
+                    $"it offers {clash.Implementation.Kind.ToName()} '{clash.Implementation.Name}', which plugin '{clash.OtherPluginId}' already offers",
+                    "Remove one of the two plugin folders or list one in plugins:disabled"));
+                loggerFactory.CreateLogger<EngineComposition>().LogWarning("{Message}", slot.Failure!.Message);
+            }
+            else if (slot.State == PluginState.Active)
+            {
+                foreach (var descriptor in slot.Registration!.Services)
+                    ((ICollection<ServiceDescriptor>)services).Add(descriptor);
+            }
+            composed.Add(slot);
+        }
+
+        return new EngineComposition(composed, catalog, services.BuildServiceProvider());
+    }
+
+    public ValueTask DisposeAsync() => _provider.DisposeAsync();
+}

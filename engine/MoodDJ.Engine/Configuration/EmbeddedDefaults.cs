@@ -1,0 +1,11 @@
+namespace MoodDJ.Engine.Configuration;
+
+/// <summary>The built-in defaults (mooddj.defaults.json, embedded in the engine) that make MoodDJ run with no file at all.</summary>
+internal static class EmbeddedDefaults
+{
+    private const string ResourceName = "MoodDJ.Engine.Configuration.mooddj.defaults.json";
+
+    public static Stream Open() =>
+        typeof(EmbeddedDefaults).Assembly.GetManifestResourceStream(ResourceName)
+        ?? throw new InvalidOperationException($"The engine was built without its embedded resource '{ResourceName}'.");
+}

@@ -1,0 +1,50 @@
+using System.Text.Json;
+
+namespace MoodDJ.Engine.Configuration;
+
+/// <summary>
+/// Parses a JSON file the way the configuration provider reads it (comments and trailing commas
+/// allowed) so that a syntax error can be reported with its line, which the provider's own error lacks.
+/// </summary>
+internal static class JsonSyntaxCheck
+{
+    private static readonly JsonDocumentOptions Options = new()
+    {
+        CommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+    };
+
+    public static void ThrowIfMalformed(string path)
+    {
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new ConfigurationException($"{path}: cannot be read ({ex.Message}). Check the file's permissions.", ex);
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(bytes, Options);
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+                throw new ConfigurationException($"{path}: the top level must be a JSON object {{ ... }}, not {document.RootElement.ValueKind}. See docs/configuration.md.");
+        }
+        catch (JsonException ex)
+        {
+            var line = (ex.LineNumber ?? 0) + 1;
+            var column = (ex.BytePositionInLine ?? 0) + 1;
+            throw new ConfigurationException(
+                $"{path}: line {line}, column {column}: malformed JSON ({FirstSentence(ex.Message)}). Fix the syntax there (check quotes, commas and braces).", ex);
+        }
+    }
+
+    private static string FirstSentence(string message)
+    {
+        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
+        var text = cut > 0 ? message[..cut] : message;
+        return text.TrimEnd('.', ' ');
+    }
+}
