@@ -1,0 +1,19 @@
+namespace MoodDJ.Plugins.Lexicon;
+
+/// <summary>Settings of the lexicon analyzer (plugins:settings:lexicon in mooddj.json).</summary>
+public sealed class LexiconAnalyzerOptions
+{
+    /// <summary>Characters analysed at most; longer text is cut here so huge input stays fast (default 4,000).</summary>
+    public int MaxChars { get; init; } = 4000;
+
+    /// <summary>Tokens a negator reaches ("not very happy": 3 covers the modifier and the word).</summary>
+    public int NegationScope { get; init; } = 3;
+
+    /// <summary>Factor applied to a negated term's valence: "not happy" is less negative than "sad".</summary>
+    public double NegationFactor { get; init; } = -0.6;
+
+    /// <summary>Weight of what precedes "but"/"但是" (the rest gets <see cref="AfterContrastWeight"/>).</summary>
+    public double BeforeContrastWeight { get; init; } = 0.5;
+
+    public double AfterContrastWeight { get; init; } = 1.5;
+}

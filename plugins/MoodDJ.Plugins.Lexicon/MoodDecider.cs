@@ -1,0 +1,92 @@
+using MoodDJ.Abstractions.Mood;
+
+namespace MoodDJ.Plugins.Lexicon;
+
+/// <summary>
+/// Turns the scored terms into a reading. Valence is the weighted sum squashed into −1..1 (many mild
+/// words add up, but never past the ends); arousal is the weighted mean of the terms' arousal, raised
+/// by exclamation marks and shouting. The label comes from mood cues the terms carry (romantic,
+/// focused, … words), with the valence/arousal region as a further vote; a wanted mood ("想放鬆",
+/// "want to relax") decides the label when present.
+/// </summary>
+internal static class MoodDecider
+{
+    /// <summary>How quickly summed valence saturates: V = s / sqrt(s² + Alpha).</summary>
+    private const double Alpha = 1.0;
+
+    public static MoodReading Decide(List<ScoredTerm> terms, int exclamations, bool shouting)
+    {
+        var excitement = 0.08 * Math.Min(exclamations, 4) + (shouting ? 0.25 : 0);
+        if (terms.Count == 0)
+        {
+            var a0 = Math.Clamp(excitement, -1, 1);
+            return new MoodReading(MoodLabel.Neutral, 0, a0, exclamations > 0 || shouting ? 0.15 : 0.1);
+        }
+
+        double sumV = 0, sumA = 0, sumW = 0, strength = 0;
+        foreach (var t in terms)
+        {
+            sumV += t.Weight * t.Valence;
+            // Strongly felt words set the arousal more than mild ones.
+            var w = t.Weight * (0.5 + Math.Abs(t.Valence));
+            sumA += w * t.Arousal;
+            sumW += w;
+            strength += t.Weight * Math.Max(Math.Abs(t.Valence), Math.Abs(t.Arousal));
+        }
+        sumV *= 1 + 0.06 * Math.Min(exclamations, 4);
+        var valence = sumV / Math.Sqrt(sumV * sumV + Alpha);
+        // A prior weight at arousal 0 keeps one word from pinning the whole text to an extreme.
+        var arousal = Math.Clamp(sumA / (sumW + 0.3) + excitement, -1, 1);
+
+        var scores = new double[Enum.GetValues<MoodLabel>().Length];
+        var desired = terms.Any(t => t.Desired && t.Mood is not null);
+        foreach (var t in terms)
+        {
+            if (t.Mood is not { } m || (desired && !t.Desired)) continue;
+            scores[(int)m] += t.Weight * (0.6 + 0.4 * Math.Min(1, Math.Max(Math.Abs(t.Valence), Math.Abs(t.Arousal))));
+        }
+        var region = Region(valence, arousal);
+        if (!desired)
+            scores[(int)region] += RegionVote(valence, arousal);
+
+        var best = MoodLabel.Neutral;
+        double top = 0, second = 0;
+        for (var i = 0; i < scores.Length; i++)
+        {
+            if (scores[i] > top)
+            {
+                second = top;
+                top = scores[i];
+                best = (MoodLabel)i;
+            }
+            else if (scores[i] > second)
+            {
+                second = scores[i];
+            }
+        }
+        if (top < 0.25)
+            best = MoodLabel.Neutral;
+
+        var margin = top > 0 ? (top - second) / top : 0;
+        var evidence = 1 - Math.Exp(-1.5 * strength);
+        var confidence = Math.Clamp(evidence * (0.45 + 0.55 * margin), 0.05, 0.99);
+        return new MoodReading(best, Math.Clamp(valence, -1, 1), arousal, confidence,
+            terms.Select(t => new MoodEvidence(t.Text, Round(t.Weight * t.Valence), Round(t.Arousal),
+                string.Join("; ", t.Mood is { } m ? t.Notes.Prepend($"cue: {m.ToString().ToLowerInvariant()}") : t.Notes))).ToList());
+    }
+
+    /// <summary>The mood the valence/arousal point falls in (Russell's circumplex, coarsely).</summary>
+    internal static MoodLabel Region(double valence, double arousal)
+    {
+        if (Math.Abs(valence) < 0.1 && arousal < 0.35)
+            return MoodLabel.Neutral;
+        if (valence >= 0)
+            return arousal >= 0.35 ? MoodLabel.Energetic : arousal <= -0.15 ? MoodLabel.Calm : MoodLabel.Happy;
+        return arousal >= 0.15 ? MoodLabel.Angry : MoodLabel.Sad;
+    }
+
+    private static double RegionVote(double valence, double arousal) =>
+        Math.Abs(valence) < 0.1 ? 0 : 0.3 + 0.5 * Math.Abs(valence);
+
+    private static double Round(double x) => Math.Round(x, 3);
+}

@@ -1,0 +1,18 @@
+using MoodDJ.Abstractions.Mood;
+
+namespace MoodDJ.Plugins.Lexicon;
+
+/// <summary>A sentiment term found in the text after the rules acted on it.</summary>
+internal sealed class ScoredTerm
+{
+    public required string Text { get; init; }
+    public double Valence { get; set; }
+    public double Arousal { get; set; }
+    /// <summary>Mood cue the term carries; null when none or when negation cancelled it.</summary>
+    public MoodLabel? Mood { get; set; }
+    /// <summary>Clause weight from contrast rules (1 normally; less before "but", more after).</summary>
+    public double Weight { get; set; } = 1;
+    /// <summary>Inside a desire ("want to …", "想…"): names the mood the person wants.</summary>
+    public bool Desired { get; set; }
+    public List<string> Notes { get; } = [];
+}

@@ -1,0 +1,33 @@
+using MoodDJ.Abstractions.Mood;
+
+namespace MoodDJ.Plugins.Lexicon;
+
+/// <summary>How a clause-linking word shifts weight between the clauses around it.</summary>
+internal enum ContrastKind
+{
+    /// <summary>"but", "但是": what came before weighs less, what follows weighs more.</summary>
+    But,
+    /// <summary>"although", "雖然": the clause it opens weighs less.</summary>
+    Although,
+}
+
+/// <summary>A sentiment-bearing entry: its point on the valence/arousal plane and an optional mood cue.</summary>
+internal readonly record struct Sentiment(double Valence, double Arousal, MoodLabel? Mood);
+
+/// <summary>Everything the lexicon knows about one term (word, phrase, Chinese word, emoji or emoticon).</summary>
+internal sealed class TermInfo
+{
+    public Sentiment? Sentiment { get; set; }
+
+    /// <summary>Multiplier for the next sentiment term: &gt; 1 intensifies ("very"), &lt; 1 diminishes ("a bit").</summary>
+    public double? Modifier { get; set; }
+
+    public bool IsNegator { get; set; }
+
+    public ContrastKind? Contrast { get; set; }
+
+    /// <summary>"want to", "想": what follows names the mood the person wants.</summary>
+    public bool IsDesire { get; set; }
+
+    public bool IsEmpty => Sentiment is null && Modifier is null && !IsNegator && Contrast is null && !IsDesire;
+}

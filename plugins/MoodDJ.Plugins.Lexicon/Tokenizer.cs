@@ -1,0 +1,163 @@
+using System.Globalization;
+using System.Text;
+
+namespace MoodDJ.Plugins.Lexicon;
+
+/// <summary>
+/// Splits text into words, Chinese runs, emoji/emoticons and clause boundaries. Works on any string
+/// (binary, broken surrogates, control characters) without throwing.
+/// </summary>
+internal sealed class Tokenizer
+{
+    private readonly LexiconData _lexicon;
+
+    public Tokenizer(LexiconData lexicon) => _lexicon = lexicon;
+
+    public static bool IsBoundary(char c) => c is '.' or ',' or ';' or '!' or '?' or ':' or '\n' or '\r' or '…'
+        or '。' or '，' or '；' or '！' or '？' or '：' or '、' or '—' or '(' or ')' or '（' or '）';
+
+    public List<Token> Tokenize(string text)
+    {
+        var tokens = new List<Token>(text.Length / 4 + 4);
+        var i = 0;
+        while (i < text.Length)
+        {
+            var c = text[i];
+            if (char.IsWhiteSpace(c) && c != '\n')
+            {
+                i++;
+                continue;
+            }
+            if (TryEmoticon(text, i, out var emoticonLength))
+            {
+                var raw = text.Substring(i, emoticonLength);
+                tokens.Add(new Token(TokenKind.Symbol, raw, raw.ToLowerInvariant()));
+                i += emoticonLength;
+                continue;
+            }
+            if (TermKey.IsWordChar(c))
+            {
+                i = ReadWord(text, i, tokens);
+                continue;
+            }
+            if (TermKey.IsHan(c))
+            {
+                var start = i;
+                var sb = new StringBuilder();
+                while (i < text.Length && TermKey.IsHan(text[i]))
+                    sb.Append(_lexicon.Variants.ToSimplified(text[i++]));
+                tokens.Add(new Token(TokenKind.Han, text[start..i], sb.ToString()));
+                continue;
+            }
+            if (IsBoundary(c))
+            {
+                tokens.Add(new Token(TokenKind.Boundary, c.ToString(), c.ToString()));
+                i++;
+                continue;
+            }
+            i = ReadSymbol(text, i, tokens);
+        }
+        return tokens;
+    }
+
+    private static int ReadWord(string text, int i, List<Token> tokens)
+    {
+        var start = i;
+        var key = new StringBuilder();
+        int letters = 0, upper = 0, run = 0, maxRun = 0;
+        var prev = '\0';
+        while (i < text.Length)
+        {
+            var c = text[i];
+            if (TermKey.IsApostrophe(c) && i + 1 < text.Length && TermKey.IsWordChar(text[i + 1]) && key.Length > 0)
+            {
+                key.Append('\'');
+                i++;
+                prev = '\'';
+                continue;
+            }
+            if (!TermKey.IsWordChar(c))
+                break;
+            if (char.IsLetter(c))
+            {
+                letters++;
+                if (char.IsUpper(c)) upper++;
+            }
+            var lower = char.ToLowerInvariant(c);
+            run = lower == prev ? run + 1 : 1;
+            maxRun = Math.Max(maxRun, run);
+            prev = lower;
+            key.Append(lower);
+            i++;
+        }
+        if (letters == 0)
+            return i; // a bare number carries no mood
+        tokens.Add(new Token(TokenKind.Word, text[start..i], key.ToString(),
+            AllCaps: letters >= 2 && upper == letters, Elongated: maxRun >= 3));
+        return i;
+    }
+
+    private int ReadSymbol(string text, int i, List<Token> tokens)
+    {
+        int length;
+        try
+        {
+            length = Math.Max(1, StringInfo.GetNextTextElementLength(text, i));
+        }
+        catch (ArgumentException)
+        {
+            length = 1;
+        }
+        var element = text.Substring(i, length);
+        var key = TermKey.Normalize(element, ChineseVariants.None);
+        if (key.Length > 0 && _lexicon.Contains(key))
+        {
+            tokens.Add(new Token(TokenKind.Symbol, element, key));
+        }
+        else if (key.Length > 0 && Rune.DecodeFromUtf16(key, out var first, out _) == System.Buffers.OperationStatus.Done)
+        {
+            // A ZWJ family or flag sequence we do not list: its first emoji still says something.
+            var firstKey = first.ToString();
+            if (_lexicon.Contains(firstKey))
+                tokens.Add(new Token(TokenKind.Symbol, element, firstKey));
+        }
+        return i + length;
+    }
+
+    private bool TryEmoticon(string text, int i, out int length)
+    {
+        length = 0;
+        var c = text[i];
+        if (char.IsWhiteSpace(c) || TermKey.IsHan(c))
+            return false;
+        // An emoticon must stand apart from words: "xD" yes, "xDay" no; ":/" but not "http://".
+        if (i > 0 && TermKey.IsWordChar(text[i - 1]) && TermKey.IsWordChar(c))
+            return false;
+        foreach (var emoticon in _lexicon.Emoticons)
+        {
+            if (i + emoticon.Length > text.Length)
+                continue;
+            if (string.Compare(text, i, emoticon, 0, emoticon.Length, StringComparison.OrdinalIgnoreCase) != 0)
+                continue;
+            var end = i + emoticon.Length;
+            if (end < text.Length)
+            {
+                var next = text[end];
+                // "xDay", ":Dave", "http://", "note:(see …)" are not emoticons.
+                if (next is '/' or '\\')
+                    continue;
+                if (TermKey.IsWordChar(next) && (TermKey.IsWordChar(emoticon[^1]) || emoticon[^1] == '('))
+                    continue;
+            }
+            if (IsNumericContext(text, i, emoticon))
+                continue;
+            length = emoticon.Length;
+            return true;
+        }
+        return false;
+    }
+
+    /// <summary>"10:30", "3:00" and ratios are times, not emoticons.</summary>
+    private static bool IsNumericContext(string text, int i, string emoticon) =>
+        emoticon[0] == ':' && i > 0 && char.IsDigit(text[i - 1]);
+}
