@@ -1,0 +1,28 @@
+namespace MoodDJ.Engine.Streaming;
+
+/// <summary>
+/// What a player has seen so far. <see cref="Lost"/> counts sequence numbers that never arrived;
+/// <see cref="Late"/> ones that arrived after their play-out; <see cref="Concealed"/> frames played
+/// from concealment (lost or late); <see cref="Junk"/> datagrams that were not a packet of this stream.
+/// </summary>
+public readonly record struct PlayerStats(
+    long Datagrams,
+    long Received,
+    long Lost,
+    long Late,
+    long Duplicates,
+    long Played,
+    long Concealed,
+    long Underruns,
+    long Overflows,
+    long Junk,
+    long Unauthenticated,
+    long DecodeErrors,
+    long SenderReports,
+    TimeSpan Buffered,
+    TimeSpan Target)
+{
+    public override string ToString() =>
+        $"received {Received}, lost {Lost}, late {Late}, dup {Duplicates}, concealed {Concealed}, underruns {Underruns}, " +
+        $"junk {Junk}, buffered {Buffered.TotalMilliseconds:0} ms (target {Target.TotalMilliseconds:0} ms)";
+}
