@@ -21,6 +21,7 @@ internal static class MooddjCommandLine
         var root = new RootCommand("MoodDJ: type how you feel, hear music that fits, live on every listener's device.");
         root.Add(globals.Config);
         root.Add(globals.Verbose);
+        root.Add(globals.Set);
         var commands = typeof(MooddjCommandLine).Assembly.GetTypes()
             .Where(t => t is { IsClass: true, IsAbstract: false } && typeof(ICliCommand).IsAssignableFrom(t))
             .Select(t => (ICliCommand)Activator.CreateInstance(t)!)
@@ -51,5 +52,12 @@ internal sealed class GlobalOptions
     {
         Description = "Show debug logs and full stack traces.",
         Recursive = true,
+    };
+
+    public Option<string[]> Set { get; } = new("--set")
+    {
+        Description = "Override one configuration key, e.g. --set use:audioOutput=null (repeatable; wins over mooddj.json and MOODDJ__ variables).",
+        Recursive = true,
+        AllowMultipleArgumentsPerToken = false,
     };
 }

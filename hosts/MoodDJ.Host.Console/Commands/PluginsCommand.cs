@@ -1,0 +1,43 @@
+using System.CommandLine;
+using Spectre.Console;
+
+namespace MoodDJ.Host.Console.Commands;
+
+/// <summary>`mooddj plugins list`: every plugin in the plugin folder, its state and what it offers.</summary>
+internal sealed class PluginsCommand : ICliCommand
+{
+    public Command Create(GlobalOptions globals)
+    {
+        var list = new Command("list", "Show every plugin found, whether it is active, and why not.");
+        list.SetAction((parseResult, ct) => CommandRunner.RunAsync(parseResult, globals, (context, _) =>
+        {
+            var table = new Table().Border(TableBorder.Rounded)
+                .AddColumn("Plugin").AddColumn("Version").AddColumn("Kinds").AddColumn("Provides").AddColumn("State");
+            foreach (var plugin in context.Engine.Plugins.OrderBy(p => p.Id, StringComparer.Ordinal))
+            {
+                var provides = string.Join(", ", plugin.Implementations.Select(i => i.Name));
+                var state = plugin.Reason is { Length: > 0 } reason
+                    ? $"{StateMarkup(plugin.State.ToString())}: {Markup.Escape(reason)}"
+                    : StateMarkup(plugin.State.ToString());
+                table.AddRow(Markup.Escape(plugin.Id), Markup.Escape(plugin.Version), Markup.Escape(string.Join(", ", plugin.Kinds)),
+                    Markup.Escape(provides), state);
+            }
+            var console = AnsiConsole.Console;
+            console.Write(table);
+            console.MarkupLine($"[grey]Plugin folder: {Markup.Escape(context.Engine.PluginFolder)}[/]");
+            return Task.FromResult(0);
+        }, ct));
+
+        var plugins = new Command("plugins", "Inspect the plugins MoodDJ loads.");
+        plugins.Add(list);
+        return plugins;
+    }
+
+    private static string StateMarkup(string state) => state switch
+    {
+        "Active" => "[green]active[/]",
+        "Disabled" => "[grey]disabled[/]",
+        "NotSupported" => "[yellow]not supported[/]",
+        _ => $"[red]{Markup.Escape(state.ToLowerInvariant())}[/]",
+    };
+}

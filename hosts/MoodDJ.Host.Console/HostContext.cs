@@ -1,0 +1,91 @@
+using System.CommandLine;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using MoodDJ.Engine;
+
+namespace MoodDJ.Host.Console;
+
+/// <summary>
+/// What a command needs to run: the configuration (embedded defaults, mooddj.json, MOODDJ__ env
+/// vars, --set overrides), a logger factory writing to stderr (stdout stays free for PCM), and
+/// the engine with its plugins loaded and composed.
+/// </summary>
+internal sealed class HostContext : IAsyncDisposable
+{
+    private HostContext(IConfigurationRoot configuration, ILoggerFactory loggerFactory, MoodDJEngine engine, bool verbose)
+    {
+        Configuration = configuration;
+        LoggerFactory = loggerFactory;
+        Engine = engine;
+        Verbose = verbose;
+    }
+
+    public IConfigurationRoot Configuration { get; }
+    public ILoggerFactory LoggerFactory { get; }
+    public MoodDJEngine Engine { get; }
+    public bool Verbose { get; }
+
+    /// <summary>
+    /// Loads configuration and plugins for the command being run. <paramref name="overrides"/> are
+    /// configuration keys a command sets from its own options (e.g. demo's --out); they win over
+    /// everything except an explicit --set.
+    /// </summary>
+    public static HostContext Create(ParseResult parseResult, GlobalOptions globals, IReadOnlyDictionary<string, string?>? overrides = null)
+    {
+        var verbose = parseResult.GetValue(globals.Verbose);
+        var configPath = ResolveConfigPath(parseResult.GetValue(globals.Config));
+        var commandLine = new List<string>();
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
+            commandLine.Add($"--{key}={value}");
+        foreach (var assignment in parseResult.GetValue(globals.Set) ?? [])
+            commandLine.Add("--" + ParseAssignment(assignment));
+
+        var configuration = MoodDJConfiguration.Build(configPath, [.. commandLine]);
+        var loggerFactory = CreateLoggerFactory(verbose);
+        try
+        {
+            var engine = MoodDJEngine.Start(configuration, loggerFactory);
+            return new HostContext(configuration, loggerFactory, engine, verbose);
+        }
+        catch
+        {
+            loggerFactory.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>--config wins; else ./mooddj.json when present; else only the embedded defaults.</summary>
+    private static string? ResolveConfigPath(FileInfo? explicitPath)
+    {
+        if (explicitPath is not null)
+        {
+            if (!explicitPath.Exists)
+                throw new UserFacingException($"Configuration file '{explicitPath.FullName}' does not exist. Check the --config path.");
+            return explicitPath.FullName;
+        }
+        var local = Path.Combine(Environment.CurrentDirectory, "mooddj.json");
+        return File.Exists(local) ? local : null;
+    }
+
+    private static string ParseAssignment(string assignment)
+    {
+        var eq = assignment.IndexOf('=');
+        if (eq <= 0)
+            throw new UserFacingException($"--set '{assignment}' is not of the form key=value (for example --set use:audioOutput=null).");
+        return assignment;
+    }
+
+    private static ILoggerFactory CreateLoggerFactory(bool verbose) =>
+        Microsoft.Extensions.Logging.LoggerFactory.Create(builder =>
+        {
+            builder.SetMinimumLevel(verbose ? LogLevel.Debug : LogLevel.Warning);
+            builder.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; });
+            builder.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        });
+
+    public async ValueTask DisposeAsync()
+    {
+        await Engine.DisposeAsync();
+        LoggerFactory.Dispose();
+    }
+}

@@ -1,0 +1,62 @@
+using MoodDJ.Host.Tests.Support;
+using Xunit.Abstractions;
+
+namespace MoodDJ.Host.Tests;
+
+/// <summary>`mooddj demo` writes real music: a valid WAV of the asked length whose feel follows the prompt.</summary>
+public class DemoTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task Demo_writes_a_valid_wav_of_the_requested_length_that_is_not_silent()
+    {
+        using var temp = new TempFolder();
+        var wav = await RunDemoAsync(temp, "I feel happy", 6);
+
+        Assert.Equal(1, wav.Channels);
+        Assert.Equal(44100, wav.SampleRate);
+        Assert.InRange(wav.Seconds, 5.95, 6.05);
+        Assert.True(MusicFeatures.Rms(wav.Samples) > 0.02, $"RMS {MusicFeatures.Rms(wav.Samples):F4} is too quiet");
+        Assert.True(wav.Samples.All(s => s is > -1f and < 1f) || wav.Samples.Count(s => Math.Abs(s) >= 0.999f) < wav.Samples.Length / 1000,
+            "the demo clips");
+    }
+
+    [Fact]
+    public async Task A_happy_prompt_makes_faster_busier_music_than_a_sad_one()
+    {
+        using var temp = new TempFolder();
+        var happy = await RunDemoAsync(temp, "I feel so happy and excited today!", 12, "happy.wav");
+        var sad = await RunDemoAsync(temp, "I feel sad and lonely", 12, "sad.wav");
+
+        var happyTempo = MusicFeatures.TempoBpm(happy.Samples, happy.SampleRate);
+        var sadTempo = MusicFeatures.TempoBpm(sad.Samples, sad.SampleRate);
+        var happyOnsets = MusicFeatures.OnsetRate(happy.Samples, happy.SampleRate);
+        var sadOnsets = MusicFeatures.OnsetRate(sad.Samples, sad.SampleRate);
+        output.WriteLine($"happy: {happyTempo:F1} BPM, {happyOnsets:F2} onsets/s; sad: {sadTempo:F1} BPM, {sadOnsets:F2} onsets/s");
+
+        Assert.False(happy.Samples.AsSpan().SequenceEqual(sad.Samples), "happy and sad prompts produced identical audio");
+        // The generator maps arousal to tempo and rhythm density: the happy track must be measurably
+        // livelier on note starts per second, the figure least fooled by tempo octave errors.
+        Assert.True(happyOnsets > sadOnsets * 1.2, $"happy {happyOnsets:F2} onsets/s vs sad {sadOnsets:F2}");
+    }
+
+    [Fact]
+    public async Task Demo_to_stdout_writes_raw_pcm_of_the_requested_length()
+    {
+        using var temp = new TempFolder();
+        var result = await MooddjProcess.RunProgramAsync("bash", temp.Path,
+            ["-c", $"dotnet '{Path.Combine(MooddjProcess.HostFolder, "mooddj.dll")}' demo 'calm evening' --seconds 2 --output stdout | wc -c"]);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        // s16le mono 44.1 kHz: 2 bytes per sample.
+        Assert.Equal(2 * 44100 * 2, long.Parse(result.StdOut.Trim()));
+    }
+
+    private async Task<WavFile> RunDemoAsync(TempFolder temp, string prompt, int seconds, string name = "demo.wav")
+    {
+        var path = temp.File(name);
+        var result = await MooddjProcess.RunAsync(temp.Path, "demo", prompt, "--seconds", seconds.ToString(), "--out", path);
+        output.WriteLine(result.ToString());
+        Assert.True(result.ExitCode == 0, result.ToString());
+        return WavFile.Read(path);
+    }
+}

@@ -1,0 +1,93 @@
+using System.Diagnostics;
+using System.Reflection;
+using System.Text;
+
+namespace MoodDJ.Host.Tests.Support;
+
+/// <summary>The result of one run of the mooddj executable.</summary>
+public sealed record ProcessResult(int ExitCode, string StdOut, string StdErr)
+{
+    public override string ToString() => $"exit {ExitCode}\n--- stdout ---\n{StdOut}\n--- stderr ---\n{StdErr}";
+}
+
+/// <summary>Finds the built mooddj host and runs it (or any other program) as a real process.</summary>
+public static class MooddjProcess
+{
+    public static string RepoRoot { get; } = FindRepoRoot();
+
+    /// <summary>The host's output folder for the configuration these tests were built in.</summary>
+    public static string HostFolder { get; } = Path.Combine(RepoRoot, "hosts", "MoodDJ.Host.Console", "bin", BuildConfiguration, "net10.0");
+
+    private static string BuildConfiguration =>
+        typeof(MooddjProcess).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
+
+    public static Task<ProcessResult> RunAsync(string workingDirectory, params string[] args) =>
+        RunProgramAsync("dotnet", workingDirectory, [Path.Combine(HostFolder, "mooddj.dll"), .. args]);
+
+    public static async Task<ProcessResult> RunProgramAsync(string program, string workingDirectory, IEnumerable<string> args,
+        IReadOnlyDictionary<string, string>? environment = null, TimeSpan? timeout = null)
+    {
+        var info = new ProcessStartInfo(program)
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+            StandardOutputEncoding = Encoding.UTF8,
+            StandardErrorEncoding = Encoding.UTF8,
+        };
+        foreach (var arg in args) info.ArgumentList.Add(arg);
+        // Keep the child's configuration and output independent of whatever the test runner has.
+        info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        info.Environment["DOTNET_NOLOGO"] = "1";
+        info.Environment["NO_COLOR"] = "1";
+        foreach (var key in info.Environment.Keys.Where(k => k.StartsWith("MOODDJ__", StringComparison.OrdinalIgnoreCase)).ToList())
+            info.Environment.Remove(key);
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+            info.Environment[key] = value;
+
+        using var process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {program}.");
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(3));
+        try
+        {
+            await process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{program} {string.Join(' ', args)} did not finish in time.\n{await stdout}\n{await stderr}");
+        }
+        return new ProcessResult(process.ExitCode, await stdout, await stderr);
+    }
+
+    private static string FindRepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "MoodDJ.sln")))
+                return dir.FullName;
+        throw new InvalidOperationException("MoodDJ.sln not found above " + AppContext.BaseDirectory);
+    }
+}
+
+/// <summary>A temporary folder deleted when the test ends.</summary>
+public sealed class TempFolder : IDisposable
+{
+    public TempFolder()
+    {
+        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "mooddj-test-" + Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(Path);
+    }
+
+    public string Path { get; }
+
+    public string File(string name) => System.IO.Path.Combine(Path, name);
+
+    public void Dispose()
+    {
+        try { Directory.Delete(Path, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+}
