@@ -1,4 +1,6 @@
 using System.CommandLine;
+using MoodDJ.Abstractions.Plugins;
+using MoodDJ.Engine.Configuration;
 using Spectre.Console;
 
 namespace MoodDJ.Host.Console.Commands;
@@ -19,12 +21,14 @@ internal sealed class PluginsCommand : ICliCommand
                 var state = plugin.Reason is { Length: > 0 } reason
                     ? $"{StateMarkup(plugin.State.ToString())}: {Markup.Escape(reason)}"
                     : StateMarkup(plugin.State.ToString());
-                table.AddRow(Markup.Escape(plugin.Id), Markup.Escape(plugin.Version), Markup.Escape(string.Join(", ", plugin.Kinds)),
+                table.AddRow(Markup.Escape(plugin.Id), Markup.Escape(plugin.Version), Markup.Escape(string.Join(", ", plugin.Kinds.Select(k => k.ToName()))),
                     Markup.Escape(provides), state);
             }
             var console = AnsiConsole.Console;
+            // Piped output has no terminal width; keep rows on one line so scripts can grep them.
+            if (System.Console.IsOutputRedirected) console.Profile.Width = 200;
             console.Write(table);
-            console.MarkupLine($"[grey]Plugin folder: {Markup.Escape(context.Engine.PluginFolder)}[/]");
+            console.MarkupLine($"[grey]Plugin folder: {Markup.Escape(PluginsOptions.Read(context.Configuration).Folder)}[/]");
             return Task.FromResult(0);
         }, ct));
 
