@@ -1,0 +1,54 @@
+using MoodDJ.Engine.Music;
+
+namespace MoodDJ.Sources.Tests;
+
+[CollectionDefinition(nameof(KillsProcesses), DisableParallelization = true)]
+public sealed class KillsProcesses;
+
+/// <summary>Kills real ffmpeg processes, so it runs alone.</summary>
+[Collection(nameof(KillsProcesses))]
+public class DirectorFailureTests
+{
+    [Fact(Timeout = 60000)]
+    public async Task A_track_whose_ffmpeg_is_killed_mid_way_is_logged_and_the_next_track_starts()
+    {
+        using var folder = new TempFolder();
+        var source = await DirectorTests.Library(folder, 60, ("a.wav", 400, "sad"), ("b.wav", 800, "sad"));
+        await using var director = new MusicDirector([source], DirectorTests.Format, DirectorTests.Options());
+        await director.SetMoodAsync(DirectorTests.Sad);
+        await DirectorTests.Read(director, 0.5);
+        var victim = director.NowPlaying!;
+
+        var killed = 0;
+        foreach (var pid in FfmpegDecoding(folder.Path))
+        {
+            System.Diagnostics.Process.GetProcessById(pid).Kill();
+            killed++;
+        }
+        Assert.Equal(1, killed);
+
+        var more = await DirectorTests.Read(director, 2.0);
+        Assert.NotEqual(victim.Id, director.NowPlaying!.Id);
+        var failed = Assert.Single(director.History);
+        Assert.Equal(TrackEndReason.Failed, failed.Reason);
+        Assert.Contains("killed", failed.Error);
+        Assert.True(TestAudio.Rms(more.AsSpan(more.Length - 2205)) > 0.3); // music, not silence
+    }
+
+    private static List<int> FfmpegDecoding(string folder)
+    {
+        var found = new List<int>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid)) continue;
+            try
+            {
+                var cmdline = File.ReadAllText($"{dir}/cmdline").Split('\0');
+                if (Path.GetFileName(cmdline[0]) == "ffmpeg" && cmdline.Any(a => a.StartsWith(folder, StringComparison.Ordinal)))
+                    found.Add(pid);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+        }
+        return found;
+    }
+}
