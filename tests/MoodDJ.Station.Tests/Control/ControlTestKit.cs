@@ -101,14 +101,39 @@ internal sealed class EchoHandler : IControlHandler
     public int Opened;
     public int ClosedCount;
     public readonly List<string> Methods = new();
+    private readonly HashSet<string> _tokens = new();
+
+    public string[] MethodsSoFar()
+    {
+        lock (Methods) return Methods.ToArray();
+    }
 
     public async ValueTask<JsonElement?> HandleAsync(ControlSession session, string method, JsonElement parameters, CancellationToken cancellationToken)
     {
         lock (Methods) Methods.Add(method);
         switch (method)
         {
-            case "echo":
             case "hello":
+            {
+                // Like the station: a token per client; a known token resumes.
+                var given = parameters.TryGetProperty("resumeToken", out var t) ? t.GetString() : null;
+                bool resumed;
+                string token;
+                lock (_tokens)
+                {
+                    resumed = given is not null && _tokens.Contains(given);
+                    token = resumed ? given! : $"token-{Guid.NewGuid():N}";
+                    _tokens.Add(token);
+                }
+                return JsonSerializer.SerializeToElement(new { resumeToken = token, resumed });
+            }
+            case "hang":
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+                return null;
+            case "kick":
+                session.Close("kicked by the test");
+                return null;
+            case "echo":
             case "prompt":
                 return parameters.ValueKind == JsonValueKind.Undefined ? null : parameters.Clone();
             case "blob":
