@@ -18,6 +18,8 @@ public static class PluginRegistrar
         var context = new PluginContext(plugin.Manifest.Id, plugin.Folder, configuration.GetSection(PluginsOptions.SettingsKey(plugin.Manifest.Id)));
         try
         {
+            // Type.GetType and Assembly.Load inside Register resolve in the plugin's own context.
+            using var scope = plugin.LoadContext.EnterContextualReflection();
             plugin.Entry.Register(services, context);
         }
         catch (Exception ex)
