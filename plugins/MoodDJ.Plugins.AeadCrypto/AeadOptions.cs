@@ -36,7 +36,7 @@ public sealed class AeadOptions
             : (hostConfiguration?["station:key"], "station:key");
         if (string.IsNullOrWhiteSpace(text))
             throw new InvalidOperationException(
-                "The aead crypto plugin needs a station key: set \"station\": { \"key\": \"...\" } (or plugins:settings:aead:key) in mooddj.json " +
+                "The aead crypto plugin needs a station key: set station:key in mooddj.json (\"station\": { \"key\": \"...\" }, or plugins:settings:aead:key) " +
                 "to the output of `mooddj keygen`, and give clients the same key. To run without encryption, name \"crypto\": \"none\" explicitly.");
         var key = StationKeyText.Parse(text, source);
 
