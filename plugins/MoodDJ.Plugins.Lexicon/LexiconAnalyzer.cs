@@ -180,6 +180,8 @@ public sealed class LexiconAnalyzer : IMoodAnalyzer
                 term.Valence *= _options.NegationFactor;
                 term.Arousal *= 0.6;
                 term.Mood = NegatedMood(s);
+                if (term.Mood is null && s.Valence < -0.2)
+                    term.Mood = MoodLabel.Calm; // "don't worry", "not bad", "no problem": a negated worry is reassurance
                 term.Notes.Add($"negated by '{negator}'");
             }
             if (afterBut)

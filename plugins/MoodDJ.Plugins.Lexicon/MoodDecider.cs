@@ -13,10 +13,19 @@ internal static class MoodDecider
 {
     /// <summary>How quickly summed valence saturates: V = s / sqrt(s² + Alpha).</summary>
     private const double Alpha = 1.0;
+    /// <summary>|valence| below this has no region vote: too faint to call a mood.</summary>
+    private const double FaintValence = 0.15;
+    /// <summary>The best mood must score at least this, else the reading is neutral.</summary>
+    private const double MinimumScore = 0.25;
+    /// <summary>Arousal each exclamation mark adds (up to four).</summary>
+    private const double ExclamationArousal = 0.12;
+    private const double CalmBelow = -0.1, EnergeticAbove = 0.35, AngryAbove = 0.15;
+    /// <summary>Weight, at arousal 0, that keeps one word from pinning the text's arousal to an extreme.</summary>
+    private const double ArousalPrior = 0.3;
 
     public static MoodReading Decide(List<ScoredTerm> terms, int exclamations, bool shouting)
     {
-        var excitement = 0.08 * Math.Min(exclamations, 4) + (shouting ? 0.25 : 0);
+        var excitement = ExclamationArousal * Math.Min(exclamations, 4) + (shouting ? 0.25 : 0);
         if (terms.Count == 0)
         {
             var a0 = Math.Clamp(excitement, -1, 1);
@@ -36,7 +45,7 @@ internal static class MoodDecider
         sumV *= 1 + 0.06 * Math.Min(exclamations, 4);
         var valence = sumV / Math.Sqrt(sumV * sumV + Alpha);
         // A prior weight at arousal 0 keeps one word from pinning the whole text to an extreme.
-        var arousal = Math.Clamp(sumA / (sumW + 0.3) + excitement, -1, 1);
+        var arousal = Math.Clamp(sumA / (sumW + ArousalPrior) + excitement, -1, 1);
 
         var scores = new double[Enum.GetValues<MoodLabel>().Length];
         var desired = terms.Any(t => t.Desired && t.Mood is not null);
@@ -48,6 +57,9 @@ internal static class MoodDecider
         var region = Region(valence, arousal);
         if (!desired)
             scores[(int)region] += RegionVote(valence, arousal);
+        // A shouted message (mostly capitals) is yelling: in anger unless it is plainly positive.
+        if (shouting && !desired)
+            scores[(int)(valence > 0.1 ? MoodLabel.Energetic : MoodLabel.Angry)] += 0.45;
 
         var best = MoodLabel.Neutral;
         double top = 0, second = 0;
@@ -64,7 +76,7 @@ internal static class MoodDecider
                 second = scores[i];
             }
         }
-        if (top < 0.25)
+        if (top < MinimumScore)
             best = MoodLabel.Neutral;
 
         var margin = top > 0 ? (top - second) / top : 0;
@@ -78,15 +90,15 @@ internal static class MoodDecider
     /// <summary>The mood the valence/arousal point falls in (Russell's circumplex, coarsely).</summary>
     internal static MoodLabel Region(double valence, double arousal)
     {
-        if (Math.Abs(valence) < 0.1 && arousal < 0.35)
+        if (Math.Abs(valence) < FaintValence && arousal < EnergeticAbove)
             return MoodLabel.Neutral;
         if (valence >= 0)
-            return arousal >= 0.35 ? MoodLabel.Energetic : arousal <= -0.15 ? MoodLabel.Calm : MoodLabel.Happy;
-        return arousal >= 0.15 ? MoodLabel.Angry : MoodLabel.Sad;
+            return arousal >= EnergeticAbove ? MoodLabel.Energetic : arousal <= CalmBelow ? MoodLabel.Calm : MoodLabel.Happy;
+        return arousal >= AngryAbove ? MoodLabel.Angry : MoodLabel.Sad;
     }
 
     private static double RegionVote(double valence, double arousal) =>
-        Math.Abs(valence) < 0.1 ? 0 : 0.3 + 0.5 * Math.Abs(valence);
+        Math.Abs(valence) < FaintValence ? 0 : 0.3 + 0.5 * Math.Abs(valence);
 
     private static double Round(double x) => Math.Round(x, 3);
 }
