@@ -161,4 +161,39 @@ public sealed class ConfigurationTests
         Assert.Equal(["llm"], PluginsOptions.Read(cleared).Disabled);
         Assert.Equal(["local"], UseOptions.Read(replaced).MusicSources);
     }
+
+    [Fact]
+    public void A_misspelled_key_in_use_is_rejected_with_the_known_keys()
+    {
+        using var workspace = new TestPluginWorkspace();
+        var path = Path.Combine(workspace.Root, "mooddj.json");
+        File.WriteAllText(path, """{ "use": { "moodAnalyser": "llm" } }""");
+        var configuration = MoodDJConfiguration.Build(path);
+
+        var error = Assert.Throws<ConfigurationException>(() => MoodDJEngine.Start(configuration));
+
+        Assert.Contains("use:moodAnalyser", error.Message);
+        Assert.Contains(path, error.Message);
+        Assert.Contains("moodAnalyzer", error.Message);
+    }
+
+    [Fact]
+    public void The_json_schema_describes_exactly_the_keys_the_engine_reads()
+    {
+        var schema = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(RepoFile("docs", "mooddj.schema.json")))!;
+        var properties = schema["properties"]!;
+
+        Assert.Equal(UseOptions.Keys.Order(), properties["use"]!["properties"]!.AsObject().Select(p => p.Key).Order());
+        Assert.Equal(PluginsOptions.Keys.Order(), properties["plugins"]!["properties"]!.AsObject().Select(p => p.Key).Order());
+        var defaults = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(RepoFile("engine", "MoodDJ.Engine", "Configuration", "mooddj.defaults.json")))!;
+        Assert.Equal("../../../docs/mooddj.schema.json", (string?)defaults["$schema"]);
+        Assert.All(defaults.AsObject(), p => Assert.NotNull(properties[p.Key]));
+    }
+
+    private static string RepoFile(params string[] parts)
+    {
+        // The test plugins are built to <repo>/artifacts/testplugins/.
+        var root = Path.GetFullPath(Path.Combine(TestPluginWorkspace.BuildsFolder, "..", ".."));
+        return Path.Combine([root, .. parts]);
+    }
 }

@@ -46,6 +46,18 @@ public sealed class ConfigurationReader(IConfiguration configuration)
         return result;
     }
 
+    /// <summary>Fails on a key under <paramref name="section"/> that is not in <paramref name="known"/> (a typo would otherwise be ignored silently).</summary>
+    public void RejectUnknownKeys(string section, IReadOnlyCollection<string> known)
+    {
+        foreach (var child in Configuration.GetSection(section).GetChildren())
+        {
+            if (known.Contains(child.Key, StringComparer.OrdinalIgnoreCase)) continue;
+            var key = $"{section}:{child.Key}";
+            throw new ConfigurationException(
+                $"{key} (from {ConfigurationSourceName.Of(Configuration, key)}) is not a known key; {section} takes: {string.Join(", ", known)}. Fix the spelling; see docs/configuration.md.");
+        }
+    }
+
     /// <summary>A list written as a JSON array, or as one comma-separated string (handy on the command line).</summary>
     public IReadOnlyList<string> GetStringList(string key)
     {

@@ -41,10 +41,14 @@ internal static class JsonSyntaxCheck
         }
     }
 
+    /// <summary>The parser's message without the position suffixes it appends (the line is reported already).</summary>
     private static string FirstSentence(string message)
     {
-        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
-        var text = cut > 0 ? message[..cut] : message;
-        return text.TrimEnd('.', ' ');
+        foreach (var marker in new[] { " Path:", " LineNumber:" })
+        {
+            var cut = message.IndexOf(marker, StringComparison.Ordinal);
+            if (cut > 0) message = message[..cut];
+        }
+        return message.TrimEnd('.', ' ');
     }
 }

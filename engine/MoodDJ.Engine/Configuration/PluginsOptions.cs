@@ -20,9 +20,13 @@ public sealed record PluginsOptions
     public IReadOnlySet<string> Disabled { get; init; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Reads and validates the section. A relative folder is relative to the host's own folder.</summary>
+    /// <summary>The keys of the section, as written in mooddj.json.</summary>
+    public static IReadOnlyList<string> Keys { get; } = ["folder", "hotReload", "reloadDelayMs", "disabled", "settings"];
+
     public static PluginsOptions Read(IConfiguration configuration)
     {
         var reader = new ConfigurationReader(configuration);
+        reader.RejectUnknownKeys(Section, Keys);
         var folder = reader.GetRequiredString($"{Section}:folder");
         return new PluginsOptions
         {

@@ -38,9 +38,14 @@ public sealed record UseOptions
     private static UseChoice? Choice(string key, PluginKind kind, string? name) =>
         name is null ? null : new UseChoice($"{Section}:{key}", kind, name);
 
+    /// <summary>The keys of the section, as written in mooddj.json.</summary>
+    public static IReadOnlyList<string> Keys { get; } =
+        ["moodAnalyzer", "musicSources", "codec", "crypto", "controlTransport", "streamTransport", "audioOutput"];
+
     public static UseOptions Read(IConfiguration configuration)
     {
         var reader = new ConfigurationReader(configuration);
+        reader.RejectUnknownKeys(Section, Keys);
         string? Name(string key) => reader.GetString($"{Section}:{key}") is { } value && value.Trim().Length > 0 ? value.Trim() : null;
         return new UseOptions
         {
