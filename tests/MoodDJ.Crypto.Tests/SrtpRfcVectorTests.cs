@@ -33,4 +33,18 @@ public class SrtpRfcVectorTests
         Assert.Equal("30CBBC08863D8C85D49DB34A9AE1", Convert.ToHexString(keys.Salt));
         Assert.Equal("CEBE321F6FF7716B6FD4AB49AF256A156D38BAA4", Convert.ToHexString(keys.AuthenticationKey));
     }
+
+    [Fact]
+    public void A_protected_packet_matches_the_documented_example()
+    {
+        // docs/protocol.md, Test vectors → Crypto: master key 00..0f, salt a0..ad, seq 1, ts 441,
+        // SSRC 0x4D6F6F44, PT 11, payload 00..07 (value cross-checked with Python cryptography's AES-CTR and hmac).
+        using var context = SrtpContext.Create(
+            Enumerable.Range(0, 16).Select(i => (byte)i).ToArray(),
+            Enumerable.Range(0xA0, 14).Select(i => (byte)i).ToArray());
+        var packet = new byte[12 + 8 + SrtpContext.TagLength];
+        var rtp = RtpTestPackets.Write(packet, 1, 441, 0x4D6F6F44, [0, 1, 2, 3, 4, 5, 6, 7]);
+        var length = context.Protect(packet, rtp);
+        Assert.Equal("800B0001000001B94D6F6F44F9AA78D012D0DACBCF6581917AF51E7C28D3", Convert.ToHexString(packet, 0, length));
+    }
 }
