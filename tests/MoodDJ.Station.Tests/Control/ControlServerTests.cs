@@ -344,6 +344,29 @@ public sealed class ControlServerTests
         Assert.Equal(1, server.Stats.Dropped(ControlDropReason.ServerStopping));
     }
 
+    [Fact]
+    public async Task The_documented_ping_test_vector_round_trips_byte_for_byte()
+    {
+        await using var server = await StartServerAsync(None());
+        using var raw = await RawNoneClientAsync(server);
+        await raw.SendAsync(Convert.FromHexString(
+            "00000034" + "00000001" + "00000028" + "0000" + "01" + "00" +
+            "7b226a736f6e727063223a22322e30222c226964223a312c226d6574686f64223a2270696e67227d"));
+        var expected = Convert.FromHexString(
+            "00000030" + "00000001" + "00000024" + "0000" + "01" + "00" +
+            "7b226a736f6e727063223a22322e30222c226964223a312c22726573756c74223a7b7d7d");
+        var reply = new byte[expected.Length];
+        var got = 0;
+        using var timeout = new CancellationTokenSource(Patience);
+        while (got < reply.Length)
+        {
+            var n = await raw.ReceiveAsync(reply.AsMemory(got), SocketFlags.None, timeout.Token);
+            Assert.NotEqual(0, n);
+            got += n;
+        }
+        Assert.Equal(Convert.ToHexString(expected), Convert.ToHexString(reply));
+    }
+
     private static async Task AssertStillServedAsync(SecureMessageChannel channel)
     {
         var reply = await CallAsync(channel, Random.Shared.NextInt64(1_000_000, long.MaxValue), "echo", new { alive = true });
