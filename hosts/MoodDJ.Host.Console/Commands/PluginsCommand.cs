@@ -26,7 +26,11 @@ internal sealed class PluginsCommand : ICliCommand
             }
             var console = AnsiConsole.Console;
             // Piped output has no terminal width; keep rows on one line so scripts can grep them.
-            if (System.Console.IsOutputRedirected) console.Profile.Width = 200;
+            if (System.Console.IsOutputRedirected)
+            {
+                console.Profile.Width = 200;
+                console.Profile.Capabilities.Ansi = false;
+            }
             console.Write(table);
             console.MarkupLine($"[grey]Plugin folder: {Markup.Escape(PluginsOptions.Read(context.Configuration).Folder)}[/]");
             return Task.FromResult(0);
