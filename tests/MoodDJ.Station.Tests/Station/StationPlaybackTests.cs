@@ -1,0 +1,145 @@
+using System.Net;
+using System.Text.Json;
+using MoodDJ.Abstractions.Audio;
+using MoodDJ.Abstractions.Music;
+using MoodDJ.Engine.Control;
+using MoodDJ.Engine.Station;
+using MoodDJ.Engine.Streaming.Testing;
+using MoodDJ.Station.Tests.Station.Support;
+
+namespace MoodDJ.Station.Tests.Station;
+
+/// <summary>Prompt to sound: the station, a player and the audio it plays, over real sockets.</summary>
+public sealed class StationPlaybackTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
+    private static StationPlayer.SubscribeAsync Via(StationTestClient client, Func<int, int>? portFor = null) =>
+        async (port, ct) =>
+        {
+            var reply = await client.CallAsync("subscribe", new { port = portFor?.Invoke(port) ?? port });
+            return reply.Deserialize<SubscribeResult>(JsonRpcWriter.SerializerOptions)!;
+        };
+
+    private static async Task WaitUntilAsync(Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("Timed out waiting until " + what);
+            await Task.Delay(20);
+        }
+    }
+
+    [Fact]
+    public async Task A_prompt_sends_now_playing_to_every_client_and_music_to_the_player()
+    {
+        await using var harness = await StationHarness.StartAsync("none");
+        await using var client = await StationTestClient.ConnectAsync(harness);
+        await using var watcher = await StationTestClient.ConnectAsync(harness);
+        await client.CallAsync("hello", new { client = "prompter" });
+        await watcher.CallAsync("hello", new { client = "watcher" });
+
+        var capture = new CapturePlayback(AudioFormat.SeedMono, 44100 * 60);
+        var player = new StationPlayer(harness.Engine.StreamTransport, harness.Engine.Codec, capture, IPAddress.Loopback, Via(client));
+        using var stop = new CancellationTokenSource();
+        var playing = player.RunAsync(stop.Token);
+        await player.FirstSamplePlayed.WaitAsync(Patience);
+        Assert.True(capture.FirstNonSilentTimestamp < 0, "before any prompt the station plays silence");
+
+        var reply = await client.CallAsync("prompt", new { text = "I feel so happy today!" });
+        Assert.Equal("happy", reply.GetProperty("mood").GetProperty("label").GetString());
+        var now = await watcher.NextEventAsync("nowPlaying", e => e.TryGetProperty("track", out var t) && t.ValueKind == JsonValueKind.Object);
+        Assert.Equal("generator", now.GetProperty("track").GetProperty("source").GetString());
+
+        await WaitUntilAsync(() => capture.FirstNonSilentTimestamp > 0, "the player plays music");
+        var status = await watcher.CallAsync("status");
+        Assert.Equal("playing", status.GetProperty("state").GetString());
+        Assert.Equal(1, status.GetProperty("listeners").GetInt32());
+        await WaitUntilAsync(() => player.Stats.SenderReports > 0, "an RTCP sender report arrived");
+
+        var list = await watcher.CallAsync("list");
+        Assert.Equal(now.GetProperty("track").GetProperty("id").GetString(), list.GetProperty("nowPlaying").GetProperty("id").GetString());
+
+        await client.CallAsync("pause");
+        var paused = await watcher.NextEventAsync("nowPlaying", e => e.GetProperty("paused").GetBoolean());
+        Assert.True(paused.GetProperty("paused").GetBoolean());
+        await client.CallAsync("resume");
+        stop.Cancel();
+        await playing;
+        Assert.Equal(0, player.Stats.Unauthenticated);
+    }
+
+    [Fact]
+    public async Task A_player_behind_a_lossy_jittery_network_plays_the_whole_track_as_the_generator_made_it_and_reports_its_loss()
+    {
+        await using var harness = await StationHarness.StartAsync("aead", s => s["plugins:settings:generator:durationSeconds"] = "4");
+        await using var client = await StationTestClient.ConnectAsync(harness);
+        await client.CallAsync("hello", new { client = "listener" });
+
+        var capture = new CapturePlayback(AudioFormat.SeedMono, 44100 * 120);
+        ImpairmentProxy? proxy = null;
+        var player = new StationPlayer(harness.Engine.StreamTransport, harness.Engine.Codec, capture, IPAddress.Loopback,
+            Via(client, port =>
+            {
+                proxy ??= ImpairmentProxy.Start(new IPEndPoint(IPAddress.Loopback, port), new ImpairmentOptions
+                {
+                    LossPercent = 3,
+                    Delay = TimeSpan.FromMilliseconds(20),
+                    Jitter = TimeSpan.FromMilliseconds(8),
+                    ReorderPercent = 3,
+                    DuplicatePercent = 3,
+                    Seed = 11,
+                });
+                return proxy.EndPoint.Port;
+            }),
+            new StationPlayerOptions { JitterDepth = TimeSpan.FromMilliseconds(100) });
+        using var stop = new CancellationTokenSource();
+        var playing = player.RunAsync(stop.Token);
+        await player.FirstSamplePlayed.WaitAsync(Patience);
+
+        await client.CallAsync("prompt", new { text = "I feel calm and relaxed" });
+        var started = await client.NextEventAsync("nowPlaying", e => e.TryGetProperty("track", out var t) && t.ValueKind == JsonValueKind.Object);
+        var trackId = started.GetProperty("track").GetProperty("id").GetString()!;
+        // The track is over when the station moves on to the next one (or plays silence).
+        await client.NextEventAsync("nowPlaying", e => !e.TryGetProperty("track", out var t) || t.GetProperty("id").GetString() != trackId);
+        await Task.Delay(1000);   // the jitter buffer and the proxy still hold the end
+        stop.Cancel();
+        await playing;
+        await using var _ = proxy!;
+
+        // The reference: the same track rendered straight from the generator plugin.
+        var source = harness.Engine.MusicSources[0];
+        var track = new TrackInfo { Source = "generator", Id = trackId, Title = "" };
+        var reference = new List<float>();
+        await using (var stream = await source.OpenAsync(track, AudioFormat.SeedMono))
+        {
+            var buffer = new float[4410];
+            int n;
+            while ((n = await stream.ReadAsync(buffer)) > 0)
+                reference.AddRange(buffer.AsSpan(0, n));
+        }
+        Assert.InRange(reference.Count, 44100 * 3, 44100 * 5);
+
+        var played = capture.Samples.ToArray();
+        var ratio = AudioCompare.MatchingBlocks(reference.ToArray(), played, blockSamples: 441, out var offset);
+        if (offset < 0)
+        {
+            var anchor = Array.FindIndex(reference.ToArray(), v => Math.Abs(v) > 0.05f);
+            var firstPlayed = Array.FindIndex(played, v => Math.Abs(v) > 0.05f);
+            var info = $"ref[{anchor}..]={string.Join(",", reference.Skip(anchor).Take(6).Select(v => v.ToString("0.0000")))} played[{firstPlayed}..]={string.Join(",", played.Skip(firstPlayed).Take(6).Select(v => v.ToString("0.0000")))} refLen={reference.Count} playedLen={played.Length}";
+            Assert.Fail(info);
+        }
+        // 3 % loss (plus late packets) is concealed; everything else must be sample-exact (L16 quantization only).
+        Assert.True(ratio >= 0.85, $"only {ratio:P1} of the track's 10 ms blocks came out as the generator made them; player {player.Stats}");
+
+        var stats = player.Stats;
+        var impairment = proxy!.Stats;
+        Assert.True(impairment.Dropped > 0 && impairment.Duplicated > 0);
+        Assert.True(stats.Lost > 0, "the player reports the loss it saw: " + stats);
+        Assert.True(stats.Lost <= impairment.Dropped, $"lost {stats.Lost} > dropped {impairment.Dropped}");
+        // With SRTP on, a duplicate is a replay: the SRTP replay window rejects it before the jitter buffer.
+        Assert.True(stats.Duplicates + stats.Unauthenticated > 0, "duplicates were noticed: " + stats);
+        Assert.True(stats.Unauthenticated <= impairment.Duplicated, $"{stats.Unauthenticated} packets failed SRTP, more than the {impairment.Duplicated} duplicates");
+    }
+}
