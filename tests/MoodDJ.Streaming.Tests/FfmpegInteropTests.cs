@@ -92,7 +92,7 @@ public class FfmpegInteropTests(ITestOutputHelper output)
     }
 
     /// <summary>An even port whose successor is free too (ffmpeg takes RTP port + 1 for RTCP).</summary>
-    private static int FreeUdpPortPair()
+    internal static int FreeUdpPortPair()
     {
         for (var attempt = 0; attempt < 50; attempt++)
         {
@@ -123,7 +123,7 @@ public class FfmpegInteropTests(ITestOutputHelper output)
     }
 
     /// <summary>ffmpeg is listening once the port can no longer be bound.</summary>
-    private static async Task WaitUntilBoundAsync(int port)
+    internal static async Task WaitUntilBoundAsync(int port)
     {
         var deadline = DateTime.UtcNow + Generous;
         while (CanBind(port))

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using MoodDJ.Abstractions.Audio;
 using MoodDJ.Abstractions.Codecs;
 using MoodDJ.Abstractions.Transport;
+using MoodDJ.Engine.Security.Srtp;
 
 namespace MoodDJ.Engine.Streaming;
 
@@ -20,13 +21,14 @@ public sealed class PlayerPipeline
     private readonly IAudioPlayback _playback;
     private readonly PlayerPipelineOptions _options;
     private readonly PacketUnprotector? _unprotect;
+    private readonly SrtpContext? _srtp;
     private readonly JitterBuffer _buffer;
     private readonly Lock _lock = new();
     private readonly TaskCompletionSource _firstSample = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private uint? _ssrc;
     private long _lastPacketTimestamp;
-    private long _datagrams, _junk, _unauthenticated, _decodeErrors, _senderReports;
+    private long _datagrams, _junk, _unauthenticated, _replayed, _decodeErrors, _senderReports;
     private RtcpSenderReport? _lastSenderReport;
     private int _running;
 
@@ -46,6 +48,16 @@ public sealed class PlayerPipeline
         _buffer = new JitterBuffer(options.JitterBuffer);
     }
 
+    /// <summary>A player of an SRTP stream: packets that fail authentication are counted and dropped, replays count as duplicates.</summary>
+    public PlayerPipeline(IDatagramSocket socket, IAudioDecoder decoder, IAudioPlayback playback, PlayerPipelineOptions options, SrtpContext srtp)
+        : this(socket, decoder, playback, options, unprotect: null)
+    {
+        ArgumentNullException.ThrowIfNull(srtp);
+        _srtp = srtp;
+    }
+
+    private bool Encrypted => _srtp is not null || _unprotect is not null;
+
     /// <summary>Completes when the first decoded (not concealed) sample has been handed to the output.</summary>
     public Task FirstSamplePlayed => _firstSample.Task;
 
@@ -62,8 +74,8 @@ public sealed class PlayerPipeline
             lock (_lock)
             {
                 var b = _buffer.Stats;
-                return new PlayerStats(_datagrams, b.Received, b.Lost, b.Late, b.Duplicates, b.Played, b.Concealed,
-                    b.Underruns, b.Overflows, _junk, _unauthenticated, _decodeErrors, _senderReports, b.Buffered, b.Target);
+                return new PlayerStats(_datagrams, b.Received, b.Lost, b.Late, b.Duplicates + _replayed, b.Played, b.Concealed,
+                    b.Underruns, b.Overflows, _junk, _unauthenticated, _replayed, _decodeErrors, _senderReports, b.Buffered, b.Target);
             }
         }
     }
@@ -116,7 +128,7 @@ public sealed class PlayerPipeline
             if (RtcpPacket.IsRtcp(datagram))
             {
                 // SRTCP is not verified here, so with SRTP on, RTCP is ignored rather than trusted.
-                if (_unprotect is null && RtcpSenderReport.TryParse(datagram, out var report) && report.Ssrc == _ssrc)
+                if (!Encrypted && RtcpSenderReport.TryParse(datagram, out var report) && report.Ssrc == _ssrc)
                 {
                     _lastSenderReport = report;
                     _senderReports++;
@@ -128,7 +140,16 @@ public sealed class PlayerPipeline
                 return;
             }
             var length = datagram.Length;
-            if (_unprotect is not null)
+            if (_srtp is not null)
+            {
+                if (!_srtp.TryUnprotect(datagram, length, out length, out var error))
+                {
+                    if (error == SrtpError.Replayed) _replayed++;
+                    else _unauthenticated++;
+                    return;
+                }
+            }
+            else if (_unprotect is not null)
             {
                 if (length < RtpHeader.FixedLength || !_unprotect(datagram, length, out length))
                 {

@@ -3,7 +3,9 @@ namespace MoodDJ.Engine.Streaming;
 /// <summary>
 /// What a player has seen so far. <see cref="Lost"/> counts sequence numbers that never arrived;
 /// <see cref="Late"/> ones that arrived after their play-out; <see cref="Concealed"/> frames played
-/// from concealment (lost or late); <see cref="Junk"/> datagrams that were not a packet of this stream.
+/// from concealment (lost or late); <see cref="Junk"/> datagrams that were not a packet of this stream;
+/// <see cref="Unauthenticated"/> SRTP packets that failed authentication; <see cref="Replayed"/> SRTP packets
+/// the replay window refused (network duplicates included, which <see cref="Duplicates"/> also counts).
 /// </summary>
 public readonly record struct PlayerStats(
     long Datagrams,
@@ -17,6 +19,7 @@ public readonly record struct PlayerStats(
     long Overflows,
     long Junk,
     long Unauthenticated,
+    long Replayed,
     long DecodeErrors,
     long SenderReports,
     TimeSpan Buffered,
@@ -24,5 +27,5 @@ public readonly record struct PlayerStats(
 {
     public override string ToString() =>
         $"received {Received}, lost {Lost}, late {Late}, dup {Duplicates}, concealed {Concealed}, underruns {Underruns}, " +
-        $"junk {Junk}, buffered {Buffered.TotalMilliseconds:0} ms (target {Target.TotalMilliseconds:0} ms)";
+        $"junk {Junk}, unauthenticated {Unauthenticated}, buffered {Buffered.TotalMilliseconds:0} ms (target {Target.TotalMilliseconds:0} ms)";
 }
