@@ -75,7 +75,7 @@ public sealed class PlayerPipeline
             {
                 var b = _buffer.Stats;
                 return new PlayerStats(_datagrams, b.Received, b.Lost, b.Late, b.Duplicates + _replayed, b.Played, b.Concealed,
-                    b.Underruns, b.Overflows, _junk, _unauthenticated, _replayed, _decodeErrors, _senderReports, b.Buffered, b.Target);
+                    b.Underruns, b.Overflows, _junk, _unauthenticated, _decodeErrors, _senderReports, b.Buffered, b.Target, _replayed);
             }
         }
     }

@@ -19,11 +19,11 @@ public readonly record struct PlayerStats(
     long Overflows,
     long Junk,
     long Unauthenticated,
-    long Replayed,
     long DecodeErrors,
     long SenderReports,
     TimeSpan Buffered,
-    TimeSpan Target)
+    TimeSpan Target,
+    long Replayed = 0)
 {
     public override string ToString() =>
         $"received {Received}, lost {Lost}, late {Late}, dup {Duplicates}, concealed {Concealed}, underruns {Underruns}, " +
