@@ -9,8 +9,10 @@ public sealed class LocalLibraryPlugin : IMoodDJPlugin
 {
     public void Register(IServiceCollection services, PluginContext context)
     {
-        var options = LocalLibraryOptions.Bind(context.Settings);
+        // Settings that are given are checked now; with none at all the plugin is merely installed,
+        // and selecting it without a folder fails when the source is created, naming the setting.
+        LocalLibraryOptions? options = context.Settings.GetChildren().Any() ? LocalLibraryOptions.Bind(context.Settings) : null;
         services.AddMusicSource(LocalMusicSource.SourceName,
-            sp => new LocalMusicSource(options, sp.GetService<ILoggerFactory>()?.CreateLogger<LocalMusicSource>()));
+            sp => new LocalMusicSource(options ?? LocalLibraryOptions.Bind(context.Settings), sp.GetService<ILoggerFactory>()?.CreateLogger<LocalMusicSource>()));
     }
 }

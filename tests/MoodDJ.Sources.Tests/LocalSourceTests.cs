@@ -8,7 +8,7 @@ namespace MoodDJ.Sources.Tests;
 public class LocalSourceTests
 {
     private static LocalMusicSource Source(TempFolder folder, string? database = null)
-        => new(new LocalLibraryOptions { Folder = folder.Path, Database = database, ExcerptSeconds = 8, IndexParallelism = 2 });
+        => new(new LocalLibraryOptions { Folder = folder.Path, Database = database, ExcerptSeconds = 3, IndexParallelism = 2 });
 
     private static async Task<List<TrackInfo>> FindAll(IMusicSource source, MoodReading mood, int max = 100)
     {
