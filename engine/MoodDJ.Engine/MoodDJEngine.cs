@@ -90,8 +90,23 @@ public sealed class MoodDJEngine : IAsyncDisposable
     public T Get<T>(string name) where T : class
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        while (true)
+        {
+            var composition = Current;
+            try
+            {
+                return Get<T>(composition, name);
+            }
+            catch (ObjectDisposedException) when (!_disposed && composition != _composition)
+            {
+                // A hot reload replaced (and disposed) the snapshot while we resolved: use the new one.
+            }
+        }
+    }
+
+    private T Get<T>(EngineComposition composition, string name) where T : class
+    {
         var kind = KindOf<T>();
-        var composition = Current;
         if (!composition.Catalog.TryFind(kind, name, out var pluginId, out var implementation))
         {
             var installed = composition.Catalog.Names(kind);

@@ -244,4 +244,33 @@ public sealed class EngineFailureTests
         var error = Assert.Throws<PluginLoadException>(() => MoodDJEngine.Start(workspace.Config("alpha")));
         Assert.Contains("both plugins offer", error.Message);
     }
+
+    [Fact]
+    public async Task A_plugin_with_a_corrupt_deps_file_is_marked_with_one_clear_line()
+    {
+        using var workspace = new TestPluginWorkspace();
+        workspace.Add("Alpha");
+        var broken = workspace.Add("Beta");
+        File.WriteAllText(Path.Combine(broken, "MoodDJ.TestPlugins.Beta.deps.json"), "{ garbage");
+
+        await using var engine = MoodDJEngine.Start(workspace.Config("alpha"));
+
+        var status = engine.Plugins.Single(p => p.Id == "beta");
+        Assert.Equal(PluginState.Malfunctioned, status.State);
+        Assert.Contains("Rebuild the plugin", status.Reason);
+    }
+
+    [Fact]
+    public async Task An_entry_assembly_that_is_not_dotnet_is_marked()
+    {
+        using var workspace = new TestPluginWorkspace();
+        workspace.Add("Alpha");
+        var broken = workspace.Add("Native");
+        workspace.EditManifest(broken, m => m["entryAssembly"] = "libmoodnative.dll");
+        File.Copy(Path.Combine(broken, "libmoodnative.so"), Path.Combine(broken, "libmoodnative.dll"));
+
+        await using var engine = MoodDJEngine.Start(workspace.Config("alpha"));
+
+        Assert.Contains("not a .NET assembly", engine.Plugins.Single(p => p.Id == "native").Reason);
+    }
 }

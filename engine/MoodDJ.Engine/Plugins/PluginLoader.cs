@@ -35,16 +35,20 @@ public sealed class PluginLoader(bool hotReload = false)
             throw new PluginLoadException(manifest.Id, entryPath, "the entry assembly named in plugin.json is missing",
                 "Copy the plugin's whole build output into its folder, or fix \"entryAssembly\" in plugin.json");
 
-        var context = new PluginLoadContext(manifest.Id, entryPath, SharedAssemblies.Default, HotReload);
+        PluginLoadContext? context = null;
         try
         {
+            context = new PluginLoadContext(manifest.Id, entryPath, SharedAssemblies.Default, HotReload);
             var entry = CreateEntry(manifest, entryPath, context);
             return new LoadedPlugin(manifest, folder, context, entry);
         }
-        catch
+        catch (Exception ex)
         {
-            if (context.IsCollectible) context.Unload();
-            throw;
+            if (context is { IsCollectible: true }) context.Unload();
+            if (ex is PluginLoadException) throw;
+            // A malformed deps.json, an unreadable file, a clash inside the context: still one clear line.
+            throw new PluginLoadException(manifest.Id, entryPath, $"loading failed with {ex.GetType().Name}: {ex.Message}",
+                "Rebuild the plugin and copy its whole build output (DLLs and .deps.json) into its folder", ex);
         }
     }
 

@@ -46,6 +46,10 @@ public sealed partial record PluginManifest
             throw new PluginLoadException(fallbackId, path,
                 $"malformed JSON at line {(ex.LineNumber ?? 0) + 1}", "Fix the manifest's syntax (see docs/plugins.md for its fields)", ex);
         }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new PluginLoadException(fallbackId, path, $"the manifest cannot be read ({ex.Message})", "Check the file's permissions", ex);
+        }
 
         using (document)
         {
