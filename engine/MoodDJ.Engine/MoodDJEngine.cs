@@ -33,7 +33,7 @@ public sealed class MoodDJEngine : IAsyncDisposable
     private volatile EngineComposition _composition;
     private bool _disposed;
 
-    private MoodDJEngine(IConfiguration configuration, ILoggerFactory loggerFactory, PluginsOptions plugins, UseOptions use)
+    private MoodDJEngine(IConfiguration configuration, ILoggerFactory loggerFactory, PluginsOptions plugins, UseOptions use, bool validateUse)
     {
         Configuration = configuration;
         _loggerFactory = loggerFactory;
@@ -45,7 +45,8 @@ public sealed class MoodDJEngine : IAsyncDisposable
         _composition = EngineComposition.Build(slots, configuration, loggerFactory);
         try
         {
-            UseValidator.Validate(use, _composition, configuration);
+            if (validateUse)
+                UseValidator.Validate(use, _composition, configuration);
         }
         catch
         {
@@ -67,8 +68,24 @@ public sealed class MoodDJEngine : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(configuration);
         var plugins = PluginsOptions.Read(configuration);
         var use = UseOptions.Read(configuration);
-        return new MoodDJEngine(configuration, loggerFactory ?? NullLoggerFactory.Instance, plugins, use);
+        return new MoodDJEngine(configuration, loggerFactory ?? NullLoggerFactory.Instance, plugins, use, validateUse: true);
     }
+
+    /// <summary>
+    /// Like <see cref="Start"/>, but does not require the names in <c>use</c> to be available: for
+    /// listing plugins and diagnosing a configuration that <see cref="Start"/> refuses. Getters for
+    /// a missing name still fail with a clear message; <see cref="ValidateUse"/> throws what Start would.
+    /// </summary>
+    public static MoodDJEngine Inspect(IConfiguration configuration, ILoggerFactory? loggerFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var plugins = PluginsOptions.Read(configuration);
+        var use = UseOptions.Read(configuration);
+        return new MoodDJEngine(configuration, loggerFactory ?? NullLoggerFactory.Instance, plugins, use, validateUse: false);
+    }
+
+    /// <summary>Throws the <see cref="ConfigurationException"/> or <see cref="PluginLoadException"/> Start would for the current plugins.</summary>
+    public void ValidateUse() => UseValidator.Validate(_use, Current, Configuration);
 
     /// <summary>Raised after a hot reload swapped a plugin (or found it broken); getters already return the new implementations.</summary>
     public event EventHandler<PluginReloadedEventArgs>? Reloaded;

@@ -273,4 +273,35 @@ public sealed class EngineFailureTests
 
         Assert.Contains("not a .NET assembly", engine.Plugins.Single(p => p.Id == "native").Reason);
     }
+
+    [Fact]
+    public async Task Two_folders_with_the_same_plugin_id_load_only_the_first()
+    {
+        using var workspace = new TestPluginWorkspace();
+        workspace.Add("Alpha", "a");
+        var second = workspace.Add("Alpha", "b");
+
+        await using var engine = MoodDJEngine.Start(workspace.Config("alpha"));
+
+        var status = engine.Plugins.Single(p => p.Folder == second);
+        Assert.Equal(PluginState.Malfunctioned, status.State);
+        Assert.Contains("its id is already used by the plugin in", status.Reason);
+        Assert.Equal(PluginState.Active, engine.Plugins.Single(p => p.Folder != second).State);
+    }
+
+    [Fact]
+    public async Task Inspect_lists_plugins_for_a_configuration_that_Start_refuses()
+    {
+        using var workspace = new TestPluginWorkspace();
+        workspace.Add("Alpha");
+        workspace.Add("Throwing");
+        var configuration = workspace.Config("throwing");
+
+        await using var engine = MoodDJEngine.Inspect(configuration);
+
+        Assert.Equal([PluginState.Active, PluginState.Malfunctioned], engine.Plugins.OrderBy(p => p.Id).Select(p => p.State));
+        var error = Assert.Throws<PluginLoadException>(engine.ValidateUse);
+        Assert.Contains("needed for use:moodAnalyzer = 'throwing'", error.Message);
+        Assert.Throws<ConfigurationException>(() => engine.MoodAnalyzer);
+    }
 }

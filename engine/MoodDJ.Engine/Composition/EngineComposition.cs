@@ -29,8 +29,9 @@ internal sealed class EngineComposition : IAsyncDisposable
     public IReadOnlyList<PluginStatus> Statuses { get; }
 
     /// <summary>
-    /// Composes the active slots in order. A plugin offering a (kind, name) an earlier plugin already
-    /// offers is rejected (marked malfunctioned) rather than silently shadowing it.
+    /// Composes the active slots in order. A plugin with an id an earlier plugin has, or offering a
+    /// (kind, name) an earlier plugin already offers, is rejected (marked malfunctioned) rather than
+    /// silently shadowing it.
     /// </summary>
     public static EngineComposition Build(IReadOnlyList<PluginSlot> slots, IConfiguration configuration, ILoggerFactory loggerFactory)
     {
@@ -41,10 +42,18 @@ internal sealed class EngineComposition : IAsyncDisposable
         services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
 
         var composed = new List<PluginSlot>(slots.Count);
+        var folderById = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var candidate in slots)
         {
             var slot = candidate.Retried();
-            if (slot.State == PluginState.Active && catalog.TryAdd(slot.Registration!) is { } clash)
+            if (slot.State == PluginState.Active && !folderById.TryAdd(slot.Id, slot.Folder))
+            {
+                slot = slot.Rejected(new PluginLoadException(slot.Id, Path.Combine(slot.Folder, PluginManifest.FileName),
+                    $"its id is already used by the plugin in {folderById[slot.Id]}",
+                    "Remove one of the two folders; each plugin needs its own id"));
+                loggerFactory.CreateLogger<EngineComposition>().LogWarning("{Message}", slot.Failure!.Message);
+            }
+            else if (slot.State == PluginState.Active && catalog.TryAdd(slot.Registration!) is { } clash)
             {
                 slot = slot.Rejected(new PluginLoadException(slot.Id, slot.Loaded!.EntryAssemblyPath,
                     $"it offers {clash.Implementation.Kind.ToName()} '{clash.Implementation.Name}', which plugin '{clash.OtherPluginId}' already offers",
