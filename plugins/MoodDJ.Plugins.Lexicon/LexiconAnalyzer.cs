@@ -90,6 +90,7 @@ public sealed class LexiconAnalyzer : IMoodAnalyzer
         var modifierLeft = 0;
         string? modifierText = null;
         var afterBut = false;
+        var butWords = new List<string>();
         var inAlthough = false;
         var inDesire = false;
 
@@ -115,11 +116,8 @@ public sealed class LexiconAnalyzer : IMoodAnalyzer
             {
                 if (contrast == ContrastKind.But)
                 {
-                    foreach (var t in terms)
-                    {
-                        t.Weight *= _options.BeforeContrastWeight;
-                        t.Notes.Add($"before '{unit.Text}' ×{_options.BeforeContrastWeight.ToString(CultureInfo.InvariantCulture)}");
-                    }
+                    // Terms so far weigh less; applied once at the end so many "but"s stay linear.
+                    butWords.Add(unit.Text);
                     afterBut = true;
                 }
                 else
@@ -199,6 +197,7 @@ public sealed class LexiconAnalyzer : IMoodAnalyzer
                 term.Desired = true;
                 term.Notes.Add("wanted mood (desire)");
             }
+            term.ContrastsBefore = butWords.Count;
             term.Valence = Math.Clamp(term.Valence, -1.5, 1.5);
             term.Arousal = Math.Clamp(term.Arousal, -1, 1);
             terms.Add(term);
@@ -206,6 +205,14 @@ public sealed class LexiconAnalyzer : IMoodAnalyzer
             modifierLeft = 0;
             modifierText = null;
             if (negationLeft > 0) negationLeft--;
+        }
+        foreach (var t in terms)
+        {
+            var later = butWords.Count - t.ContrastsBefore;
+            if (later == 0) continue;
+            var factor = Math.Pow(_options.BeforeContrastWeight, later);
+            t.Weight *= factor;
+            t.Notes.Add($"before '{butWords[t.ContrastsBefore]}' ×{factor.ToString("0.###", CultureInfo.InvariantCulture)}");
         }
         return terms;
 
@@ -281,16 +288,42 @@ public sealed class LexiconAnalyzer : IMoodAnalyzer
         var words = 1;
         while (words < _lexicon.MaxPhraseWords && i + words < tokens.Count && tokens[i + words].Kind == TokenKind.Word)
             words++;
-        for (var n = words; n >= 1; n--)
+        // Lay the candidate words out once ("a little bit") and look up its prefixes without allocating.
+        var length = words - 1;
+        for (var k = 0; k < words; k++)
+            length += keys[i + k].Length;
+        var buffer = System.Buffers.ArrayPool<char>.Shared.Rent(length);
+        try
         {
-            var key = n == 1 ? keys[i] : string.Join(' ', keys, i, n);
-            if (!_lexicon.TryGet(key, out var info) || info.IsEmpty)
-                continue;
-            var text = n == 1 ? tokens[i].Text : string.Join(' ', tokens.Skip(i).Take(n).Select(t => t.Text));
-            var caps = tokens.Skip(i).Take(n).All(t => t.AllCaps);
-            var elongated = tokens.Skip(i).Take(n).Any(t => t.Elongated);
-            units.Add(new Unit(text, info, false, caps, elongated));
-            return i + n;
+            Span<int> ends = stackalloc int[words];
+            var position = 0;
+            for (var k = 0; k < words; k++)
+            {
+                if (k > 0) buffer[position++] = ' ';
+                keys[i + k].CopyTo(buffer.AsSpan(position));
+                position += keys[i + k].Length;
+                ends[k] = position;
+            }
+            for (var n = words; n >= 1; n--)
+            {
+                var info = _lexicon.Find(buffer.AsSpan(0, ends[n - 1]));
+                if (info is null || info.IsEmpty)
+                    continue;
+                var caps = true;
+                var elongated = false;
+                for (var k = i; k < i + n; k++)
+                {
+                    caps &= tokens[k].AllCaps;
+                    elongated |= tokens[k].Elongated;
+                }
+                var text = n == 1 ? tokens[i].Text : string.Join(' ', tokens.GetRange(i, n).Select(t => t.Text));
+                units.Add(new Unit(text, info, false, caps, elongated));
+                return i + n;
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<char>.Shared.Return(buffer);
         }
         units.Add(new Unit(tokens[i].Text, null, false, false, false));
         return i + 1;

@@ -14,5 +14,7 @@ internal sealed class ScoredTerm
     public double Weight { get; set; } = 1;
     /// <summary>Inside a desire ("want to …", "想…"): names the mood the person wants.</summary>
     public bool Desired { get; set; }
+    /// <summary>How many "but"-like words came before this term (the later ones weaken it).</summary>
+    public int ContrastsBefore { get; set; }
     public List<string> Notes { get; } = [];
 }
