@@ -93,9 +93,35 @@ public sealed partial class Station
             _control?.Broadcast("error", new ErrorEvent(e.Message));
             throw new JsonRpcException(JsonRpcErrorCodes.Unavailable, $"No music for that mood: {e.Message}");
         }
+        if (_parts.Director.NowPlaying is null)
+            await WaitForFirstTrackAsync(cancellationToken).ConfigureAwait(false);
         _log.LogInformation("'{Client}' prompted a {Mood} mood; now playing {Track}.", state.ClientName, mood.Label, _parts.Director.NowPlaying);
         _control?.Broadcast("nowPlaying", NowPlaying());
         return new PromptResult(MoodDto.From(mood)!, TrackDto.From(_parts.Director.NowPlaying));
+    }
+
+    /// <summary>
+    /// When nothing was playing, the reply is more useful with the track that the prompt started:
+    /// wait (briefly; the director loads in the background) for it to begin.
+    /// </summary>
+    private async Task WaitForFirstTrackAsync(CancellationToken cancellationToken)
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnChanged(object? sender, TrackChangedEventArgs e)
+        {
+            if (e.Current is not null) started.TrySetResult();
+        }
+        _parts.Director.TrackChanged += OnChanged;
+        try
+        {
+            if (_parts.Director.NowPlaying is null)
+                await started.Task.WaitAsync(_options.PromptReplyWait, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException) { /* still loading: the nowPlaying event will tell */ }
+        finally
+        {
+            _parts.Director.TrackChanged -= OnChanged;
+        }
     }
 
     private async Task<NowPlayingEvent> SkipAsync(StationSession state, CancellationToken cancellationToken)

@@ -81,6 +81,11 @@ public sealed class StationOptions
     /// <summary>Heartbeat datagrams handled per second before the rest are dropped and counted.</summary>
     public int MaxHeartbeatsPerSecond { get; set; } = 20000;
 
+    /// <summary>How long a prompt's reply waits for the first track to start when nothing was playing.</summary>
+    public int PromptReplyWaitMilliseconds { get; set; } = 1500;
+
+    public TimeSpan PromptReplyWait => TimeSpan.FromMilliseconds(PromptReplyWaitMilliseconds);
+
     /// <summary>Longest text a prompt may carry.</summary>
     public int MaxPromptChars { get; set; } = 4096;
 
@@ -150,6 +155,8 @@ public sealed class StationOptions
             Fail("sendBufferBytes", "must be 64 KiB..256 MiB");
         if (MaxHeartbeatsPerSecond < 1)
             Fail("maxHeartbeatsPerSecond", "must be at least 1");
+        if (PromptReplyWaitMilliseconds is < 0 or > 60_000)
+            Fail("promptReplyWaitMilliseconds", "must be 0..60000");
         if (MaxPromptChars is < 1 or > 1 << 20)
             Fail("maxPromptChars", "must be 1..1048576");
         _ = Format;

@@ -41,7 +41,8 @@ public sealed class StationPlayer
 
     private readonly IStreamTransport _transport;
     private readonly IAudioCodec _codec;
-    private readonly IAudioPlayback _playback;
+    private readonly IAudioOutput _output;
+    private IAudioPlayback? _playback;
     private readonly IPAddress _stationHost;
     private readonly SubscribeAsync _subscribe;
     private readonly StationPlayerOptions _options;
@@ -51,12 +52,12 @@ public sealed class StationPlayer
     private PlayerStats _finished;
     private int _subscriptions;
 
-    public StationPlayer(IStreamTransport transport, IAudioCodec codec, IAudioPlayback playback, IPAddress stationHost,
+    public StationPlayer(IStreamTransport transport, IAudioCodec codec, IAudioOutput output, IPAddress stationHost,
         SubscribeAsync subscribe, StationPlayerOptions? options = null, ILogger? log = null)
     {
         _transport = transport;
         _codec = codec;
-        _playback = playback;
+        _output = output;
         _stationHost = stationHost;
         _subscribe = subscribe;
         _options = options ?? new StationPlayerOptions();
@@ -76,7 +77,7 @@ public sealed class StationPlayer
     public PlayerPipeline? Pipeline => Volatile.Read(ref _pipeline);
 
     /// <summary>Stats summed over every subscription so far.</summary>
-    public PlayerStats Stats => Add(_finished, Pipeline?.Stats ?? default);
+    public PlayerStats Stats => Pipeline is { } playing ? Add(_finished, playing.Stats) : _finished;
 
     /// <summary>Completes when the first subscription's pipeline played its first decoded sample.</summary>
     public Task FirstSamplePlayed => _firstSample.Task;
@@ -92,6 +93,19 @@ public sealed class StationPlayer
             ReceiveBufferBytes = _options.ReceiveBufferBytes,
         });
         _bound.TrySetResult(socket.LocalEndPoint.Port);
+        try
+        {
+            await SubscribeAndPlayAsync(socket, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (_playback is not null)
+                await _playback.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task SubscribeAndPlayAsync(IDatagramSocket socket, CancellationToken cancellationToken)
+    {
         var delay = _options.RetryDelay;
         while (!cancellationToken.IsCancellationRequested)
         {
@@ -120,6 +134,12 @@ public sealed class StationPlayer
     private async Task<SubscriptionLoss> PlayAsync(IDatagramSocket socket, SubscribeResult subscription, CancellationToken cancellationToken)
     {
         var format = new AudioFormat(subscription.SampleRate, subscription.Channels);
+        if (_playback is null || _playback.Format != format)
+        {
+            // The output opens once and stays open across re-subscriptions (same format).
+            if (_playback is not null) await _playback.DisposeAsync().ConfigureAwait(false);
+            _playback = await _output.OpenAsync(format, cancellationToken).ConfigureAwait(false);
+        }
         var frameSamples = subscription.SampleRate * subscription.FrameMilliseconds / 1000;
         using var decoder = _codec.CreateDecoder(format, frameSamples);
         using var srtp = subscription.Srtp is { } keys ? SrtpContext.Create(SrtpKeys.FromInlineBase64(keys.KeyParams)) : null;

@@ -143,3 +143,67 @@ public sealed class StationPlaybackTests
         Assert.True(stats.Unauthenticated <= impairment.Duplicated, $"{stats.Unauthenticated} packets failed SRTP, more than the {impairment.Duplicated} duplicates");
     }
 }
+
+/// <summary>A station that restarts: the control client reconnects by itself, replays its prompt, and the player re-subscribes on the same port.</summary>
+public sealed class StationRestartTests
+{
+    [Fact]
+    public async Task After_a_server_restart_the_client_and_the_player_come_back_and_the_music_resumes()
+    {
+        var first = await StationHarness.StartAsync("aead");
+        var settings = new Dictionary<string, string?>(first.Settings)
+        {
+            ["station:controlPort"] = ((IPEndPoint)first.Station.ControlEndPoint).Port.ToString(),
+            ["station:streamPort"] = first.Station.StreamEndPoint.Port.ToString(),
+            ["station:heartbeatPort"] = first.Station.HeartbeatEndPoint.Port.ToString(),
+        };
+        await using var client = new MoodDJ.Engine.Client.StationClient(first.Engine.ControlTransport, first.Engine.Crypto,
+            new MoodDJ.Engine.Client.StationClientOptions
+            {
+                EndPoint = first.Station.ControlEndPoint,
+                ClientName = "restart test",
+                ReconnectInitialDelay = TimeSpan.FromMilliseconds(100),
+                ReconnectMaxDelay = TimeSpan.FromMilliseconds(500),
+            });
+        await client.ConnectAsync();
+        var capture = new CapturePlayback(AudioFormat.SeedMono, 44100 * 120);
+        var player = new StationPlayer(first.Engine.StreamTransport, first.Engine.Codec, capture, IPAddress.Loopback,
+            async (port, ct) => (await client.CallAsync("subscribe", new { port }, cancellationToken: ct)).Deserialize<SubscribeResult>(JsonRpcWriter.SerializerOptions)!,
+            new StationPlayerOptions { RetryDelay = TimeSpan.FromMilliseconds(100) });
+        using var stop = new CancellationTokenSource();
+        var playing = player.RunAsync(stop.Token);
+
+        client.SetResumeCall("prompt", "prompt", new { text = "I feel energetic" });
+        await client.CallAsync("prompt", new { text = "I feel energetic" });
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (capture.FirstNonSilentTimestamp < 0 && DateTime.UtcNow < deadline) await Task.Delay(20);
+        Assert.True(capture.FirstNonSilentTimestamp > 0, "music before the restart");
+
+        await first.DisposeAsync();
+        var before = capture.Count;
+        await using var second = await StationHarness.StartAsync("aead", s =>
+        {
+            foreach (var kv in settings) s[kv.Key] = kv.Value;
+        });
+
+        // The player subscribes again by itself and hears music again (the client replayed its prompt).
+        deadline = DateTime.UtcNow.AddSeconds(40);
+        while ((player.Subscriptions < 2 || second.Station.Counters.PacketsSent == 0 || !LoudAfter(capture, before)) && DateTime.UtcNow < deadline)
+            await Task.Delay(50);
+        Assert.True(player.Subscriptions >= 2, $"the player subscribed {player.Subscriptions} time(s)");
+        Assert.True(client.Reconnects >= 1);
+        Assert.Equal(1, second.Station.Listeners.Count);
+        Assert.True(LoudAfter(capture, before), "music after the restart");
+        stop.Cancel();
+        await playing;
+    }
+
+    private static bool LoudAfter(CapturePlayback capture, int from)
+    {
+        var samples = capture.Samples;
+        var loud = 0;
+        for (var i = from; i < samples.Length; i++)
+            if (Math.Abs(samples[i]) > 0.02f && ++loud > 4410) return true;
+        return false;
+    }
+}
