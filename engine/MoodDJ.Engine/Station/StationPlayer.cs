@@ -143,8 +143,7 @@ public sealed class StationPlayer
         var frameSamples = subscription.SampleRate * subscription.FrameMilliseconds / 1000;
         using var decoder = _codec.CreateDecoder(format, frameSamples);
         using var srtp = subscription.Srtp is { } keys ? SrtpContext.Create(SrtpKeys.FromInlineBase64(keys.KeyParams)) : null;
-        PacketUnprotector? unprotect = srtp is null ? null : srtp.TryUnprotect;
-        var pipeline = new PlayerPipeline(socket, decoder, _playback, new PlayerPipelineOptions
+        var options = new PlayerPipelineOptions
         {
             PayloadType = (byte)subscription.PayloadType,
             JitterBuffer = new JitterBufferOptions
@@ -153,7 +152,10 @@ public sealed class StationPlayer
                 TargetDepth = _options.JitterDepth,
                 PacketDurationHint = TimeSpan.FromMilliseconds(subscription.FrameMilliseconds),
             },
-        }, unprotect);
+        };
+        var pipeline = srtp is null
+            ? new PlayerPipeline(socket, decoder, _playback, options)
+            : new PlayerPipeline(socket, decoder, _playback, options, srtp);
         HeartbeatDatagram.TryParseToken(subscription.Token, out var token);
         using var heartbeats = new HeartbeatClient(_transport, new IPEndPoint(_stationHost, subscription.HeartbeatPort), token,
             TimeSpan.FromMilliseconds(subscription.HeartbeatIntervalMs), TimeSpan.FromMilliseconds(subscription.ExpiryMs),
@@ -176,8 +178,9 @@ public sealed class StationPlayer
     }
 
     private static PlayerStats Add(PlayerStats a, PlayerStats b) => new(
-        a.Datagrams + b.Datagrams, a.Received + b.Received, a.Lost + b.Lost, a.Late + b.Late, a.Duplicates + b.Duplicates,
-        a.Played + b.Played, a.Concealed + b.Concealed, a.Underruns + b.Underruns, a.Overflows + b.Overflows, a.Junk + b.Junk,
-        a.Unauthenticated + b.Unauthenticated, a.DecodeErrors + b.DecodeErrors, a.SenderReports + b.SenderReports,
-        b.Buffered, b.Target);
+        Datagrams: a.Datagrams + b.Datagrams, Received: a.Received + b.Received, Lost: a.Lost + b.Lost, Late: a.Late + b.Late,
+        Duplicates: a.Duplicates + b.Duplicates, Played: a.Played + b.Played, Concealed: a.Concealed + b.Concealed,
+        Underruns: a.Underruns + b.Underruns, Overflows: a.Overflows + b.Overflows, Junk: a.Junk + b.Junk,
+        Unauthenticated: a.Unauthenticated + b.Unauthenticated, DecodeErrors: a.DecodeErrors + b.DecodeErrors,
+        SenderReports: a.SenderReports + b.SenderReports, Buffered: b.Buffered, Target: b.Target, Replayed: a.Replayed + b.Replayed);
 }
