@@ -30,7 +30,7 @@ internal sealed class ClientCommand : ICliCommand
             };
             await using var client = new StationClient(context.Engine.ControlTransport, context.Engine.Crypto, options,
                 context.LoggerFactory.CreateLogger<StationClient>());
-            var session = new InteractiveClient(client, System.Console.In, AnsiConsole.Console);
+            var session = new InteractiveClient(client, System.Console.In, StationText.Console());
             return await session.RunAsync(token);
         }, ct));
         return command;

@@ -41,7 +41,7 @@ internal sealed class SendCommand : ICliCommand
             if (parseResult.GetValue(json))
                 System.Console.WriteLine(reply.GetRawText());
             else
-                StationText.PrintPrompt(AnsiConsole.Console, reply);
+                StationText.PrintPrompt(StationText.Console(), reply);
             return 0;
         }, ct));
         return command;
@@ -51,6 +51,19 @@ internal sealed class SendCommand : ICliCommand
 /// <summary>How the send and client commands show the station's replies and events (tolerant of missing members).</summary>
 internal static class StationText
 {
+    /// <summary>The console for replies and events; plain text (no ANSI codes) when stdout is piped.</summary>
+    public static IAnsiConsole Console()
+    {
+        var console = AnsiConsole.Console;
+        if (System.Console.IsOutputRedirected)
+        {
+            // Piped output has no terminal width: keep each event on one line for scripts.
+            console.Profile.Width = 400;
+            console.Profile.Capabilities.Ansi = false;
+        }
+        return console;
+    }
+
     public static void PrintPrompt(IAnsiConsole console, JsonElement reply)
     {
         if (Member(reply, "mood") is { ValueKind: JsonValueKind.Object } mood)
