@@ -82,6 +82,17 @@ public sealed class EngineLoadingTests
     }
 
     [Fact]
+    public async Task A_satellite_assembly_in_a_culture_subfolder_is_found()
+    {
+        using var workspace = new TestPluginWorkspace();
+        workspace.Add("Satellite");
+        var settings = new JsonObject { ["settings"] = new JsonObject { ["satellite"] = new JsonObject { ["culture"] = "fr" } } };
+        await using var french = MoodDJEngine.Start(workspace.Config("satellite", settings));
+
+        Assert.Equal("calme", Assert.Single((await french.MoodAnalyzer.AnalyzeAsync("x")).Evidence).Text);
+    }
+
+    [Fact]
     public async Task A_kind_left_empty_in_use_fails_clearly_when_asked_for()
     {
         using var workspace = new TestPluginWorkspace();

@@ -39,6 +39,8 @@ internal sealed class TestPluginWorkspace : IDisposable
         Directory.CreateDirectory(target);
         foreach (var file in Directory.GetFiles(source))
             File.Copy(file, Path.Combine(target, Path.GetFileName(file)), overwrite: true);
+        foreach (var folder in Directory.GetDirectories(source))
+            CopyFolder(folder, Path.Combine(target, Path.GetFileName(folder)));
     }
 
     /// <summary>Rewrites one plugin's manifest through <paramref name="edit"/>.</summary>

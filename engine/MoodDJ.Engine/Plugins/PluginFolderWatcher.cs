@@ -24,6 +24,12 @@ internal sealed class PluginFolderWatcher : IDisposable
         _watcher.Created += OnEvent;
         _watcher.Deleted += OnEvent;
         _watcher.Renamed += (_, e) => { Report(e.OldFullPath); Report(e.FullPath); };
+        // Too many events at once (the buffer overflowed): some change was lost, so reload every plugin.
+        _watcher.Error += (_, _) =>
+        {
+            foreach (var folder in Directory.Exists(_root) ? Directory.GetDirectories(_root) : [])
+                Report(folder);
+        };
         _watcher.EnableRaisingEvents = true;
     }
 
