@@ -16,12 +16,13 @@ internal static class CommandRunner
         GlobalOptions globals,
         Func<HostContext, CancellationToken, Task<int>> body,
         CancellationToken cancellationToken,
-        IReadOnlyDictionary<string, string?>? overrides = null)
+        IReadOnlyDictionary<string, string?>? overrides = null,
+        bool inspectOnly = false)
     {
         var verbose = parseResult.GetValue(globals.Verbose);
         try
         {
-            await using var context = HostContext.Create(parseResult, globals, overrides);
+            await using var context = HostContext.Create(parseResult, globals, overrides, inspectOnly);
             return await body(context, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

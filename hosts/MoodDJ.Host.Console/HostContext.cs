@@ -30,7 +30,8 @@ internal sealed class HostContext : IAsyncDisposable
     /// configuration keys a command sets from its own options (e.g. demo's --out); they win over
     /// everything except an explicit --set.
     /// </summary>
-    public static HostContext Create(ParseResult parseResult, GlobalOptions globals, IReadOnlyDictionary<string, string?>? overrides = null)
+    /// <param name="inspectOnly">Load every plugin but do not require the <c>use</c> selection to be satisfiable (for diagnostics).</param>
+    public static HostContext Create(ParseResult parseResult, GlobalOptions globals, IReadOnlyDictionary<string, string?>? overrides = null, bool inspectOnly = false)
     {
         var verbose = parseResult.GetValue(globals.Verbose);
         var configPath = ResolveConfigPath(parseResult.GetValue(globals.Config));
@@ -44,7 +45,9 @@ internal sealed class HostContext : IAsyncDisposable
         var loggerFactory = CreateLoggerFactory(verbose);
         try
         {
-            var engine = MoodDJEngine.Start(configuration, loggerFactory);
+            var engine = inspectOnly
+                ? MoodDJEngine.Inspect(configuration, loggerFactory)
+                : MoodDJEngine.Start(configuration, loggerFactory);
             return new HostContext(configuration, loggerFactory, engine, verbose);
         }
         catch

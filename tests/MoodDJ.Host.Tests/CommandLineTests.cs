@@ -25,6 +25,18 @@ public class CommandLineTests
     }
 
     [Fact]
+    public async Task Plugins_list_still_shows_the_plugins_when_the_selection_names_a_missing_one()
+    {
+        using var temp = new TempFolder();
+        File.WriteAllText(temp.File("mooddj.json"), """{ "use": { "moodAnalyzer": "telepathy" } }""");
+
+        var result = await MooddjProcess.RunAsync(temp.Path, "plugins", "list");
+
+        Assert.Contains(result.StdOut.Split('\n'), l => l.Contains(" lexicon ") && l.Contains("active"));
+        CommandLineTests.AssertCleanFailure(result, "telepathy");
+    }
+
+    [Fact]
     public async Task Analyze_prints_the_mood_with_its_evidence()
     {
         using var temp = new TempFolder();

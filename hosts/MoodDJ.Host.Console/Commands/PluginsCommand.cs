@@ -1,6 +1,7 @@
 using System.CommandLine;
 using MoodDJ.Abstractions.Plugins;
 using MoodDJ.Engine.Configuration;
+using MoodDJ.Engine;
 using Spectre.Console;
 
 namespace MoodDJ.Host.Console.Commands;
@@ -33,8 +34,19 @@ internal sealed class PluginsCommand : ICliCommand
             }
             console.Write(table);
             console.MarkupLine($"[grey]Plugin folder: {Markup.Escape(PluginsOptions.Read(context.Configuration).Folder)}[/]");
+
+            // The list is shown even when the selection is broken: that is when it is needed most.
+            try
+            {
+                context.Engine.ValidateUse();
+            }
+            catch (Exception ex) when (ex is ConfigurationException or PluginLoadException)
+            {
+                System.Console.Error.WriteLine($"mooddj: error: the configured selection cannot start: {CommandRunner.Describe(ex)}");
+                return Task.FromResult(CommandRunner.Failed);
+            }
             return Task.FromResult(0);
-        }, ct));
+        }, ct, inspectOnly: true));
 
         var plugins = new Command("plugins", "Inspect the plugins MoodDJ loads.");
         plugins.Add(list);
