@@ -35,8 +35,11 @@ public sealed class LlmMoodAnalyzer : IMoodAnalyzer, IDisposable
         _fallback = fallback;
         _logger = logger ?? NullLogger.Instance;
         _ownsHttp = http is null;
-        _http = http ?? new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
-        _http.Timeout = System.Threading.Timeout.InfiniteTimeSpan; // our own per-request timeout applies
+        // Our own per-request timeout applies, so the client's is switched off (only on a client we own).
+        _http = http ?? new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+        {
+            Timeout = System.Threading.Timeout.InfiniteTimeSpan,
+        };
     }
 
     public async ValueTask<MoodReading> AnalyzeAsync(string text, CancellationToken cancellationToken = default)
