@@ -32,6 +32,27 @@ public sealed class LexiconRuleTests
     }
 
     [Fact]
+    public void Never_and_without_negate_too()
+    {
+        Assert.True(Read("I never feel calm at work").Valence < 0);
+        Assert.True(Read("We finished without any stress").Valence > 0);
+    }
+
+    [Fact]
+    public void Concurrent_analyses_agree_with_sequential_ones()
+    {
+        string[] texts = ["I feel happy", "煩死了，想放鬆一下", "ugh, the bus is late again", "I'm not very happy", "so hyped!!!", "我不喜欢这首歌"];
+        var expected = texts.Select(t => Read(t)).ToArray();
+        Parallel.For(0, 2000, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i =>
+        {
+            var r = Read(texts[i % texts.Length]);
+            var e = expected[i % texts.Length];
+            Assert.Equal(e.Label, r.Label);
+            Assert.Equal(e.Valence, r.Valence);
+        });
+    }
+
+    [Fact]
     public void Negation_reaches_past_an_intensifier()
     {
         Assert.True(Read("I'm not very happy about the new schedule").Valence < 0);
