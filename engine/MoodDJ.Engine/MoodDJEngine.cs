@@ -223,10 +223,10 @@ public sealed class MoodDJEngine : IAsyncDisposable
         }
     }
 
-    /// <summary>Disposes the replaced snapshot's services and unloads the reloaded plugin's old context.</summary>
+    /// <summary>Disposes the reloaded plugin's old objects and unloads its old context; the rest of the old snapshot is left to the GC.</summary>
     private static async ValueTask ReleaseReplaced(EngineComposition old, string folder)
     {
-        await old.DisposeAsync().ConfigureAwait(false);
+        await old.ReleasePluginAsync(folder).ConfigureAwait(false);
         foreach (var slot in old.Slots.Where(s => s.Folder == folder))
             slot.Loaded?.Unload();
     }

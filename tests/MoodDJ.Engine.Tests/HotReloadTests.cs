@@ -37,6 +37,43 @@ public sealed class HotReloadTests
     }
 
     [Fact(Timeout = 60_000)]
+    public async Task A_reload_disposes_the_reloaded_plugins_objects_and_leaves_other_plugins_objects_alone()
+    {
+        using var workspace = new TestPluginWorkspace();
+        var folder = workspace.Add("HotV1", "hot");
+        workspace.Add("Alpha");
+        var plugins = new JsonObject { ["hotReload"] = true, ["reloadDelayMs"] = 100 };
+        var engine = MoodDJEngine.Start(workspace.Config("hot", plugins));
+        var oldHot = engine.MoodAnalyzer;
+        var alpha = engine.Get<IMoodAnalyzer>("alpha");
+
+        TestPluginWorkspace.CopyFolder(Path.Combine(TestPluginWorkspace.BuildsFolder, "HotV2"), folder);
+        await Eventually(async () => (await engine.MoodAnalyzer.AnalyzeAsync("x")).Label == MoodLabel.Energetic);
+
+        await Eventually(() => Task.FromResult(IsDisposed(oldHot)));
+        Assert.False(IsDisposed(alpha));
+        Assert.Equal(MoodLabel.Happy, (await alpha.AnalyzeAsync("x")).Label);
+
+        await engine.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Disposing_the_engine_disposes_the_objects_its_plugins_created()
+    {
+        using var workspace = new TestPluginWorkspace();
+        workspace.Add("Alpha");
+        var engine = MoodDJEngine.Start(workspace.Config("alpha"));
+        var alpha = engine.MoodAnalyzer;
+
+        await engine.DisposeAsync();
+
+        Assert.True(IsDisposed(alpha));
+    }
+
+    private static bool IsDisposed(object analyzer) =>
+        (bool)analyzer.GetType().GetProperty("IsDisposed")!.GetValue(analyzer)!;
+
+    [Fact(Timeout = 60_000)]
     public async Task A_reload_that_breaks_a_needed_plugin_reports_the_error_and_a_fixed_build_recovers()
     {
         using var workspace = new TestPluginWorkspace();

@@ -14,12 +14,15 @@ namespace MoodDJ.Engine.Composition;
 internal sealed class EngineComposition : IAsyncDisposable
 {
     private readonly ServiceProvider _provider;
+    private readonly IReadOnlyDictionary<string, PluginInstances> _instancesByFolder;
 
-    private EngineComposition(IReadOnlyList<PluginSlot> slots, ImplementationCatalog catalog, ServiceProvider provider)
+    private EngineComposition(IReadOnlyList<PluginSlot> slots, ImplementationCatalog catalog, ServiceProvider provider,
+        IReadOnlyDictionary<string, PluginInstances> instancesByFolder)
     {
         Slots = slots;
         Catalog = catalog;
         _provider = provider;
+        _instancesByFolder = instancesByFolder;
         Statuses = slots.Select(s => s.ToStatus()).ToArray();
     }
 
@@ -43,6 +46,7 @@ internal sealed class EngineComposition : IAsyncDisposable
 
         var composed = new List<PluginSlot>(slots.Count);
         var folderById = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        var instancesByFolder = new Dictionary<string, PluginInstances>();
         foreach (var candidate in slots)
         {
             var slot = candidate.Retried();
@@ -62,14 +66,24 @@ internal sealed class EngineComposition : IAsyncDisposable
             }
             else if (slot.State == PluginState.Active)
             {
+                var instances = instancesByFolder[slot.Folder] = new PluginInstances();
                 foreach (var descriptor in slot.Registration!.Services)
-                    ((ICollection<ServiceDescriptor>)services).Add(descriptor);
+                    ((ICollection<ServiceDescriptor>)services).Add(instances.Track(descriptor));
             }
             composed.Add(slot);
         }
 
-        return new EngineComposition(composed, catalog, services.BuildServiceProvider());
+        return new EngineComposition(composed, catalog, services.BuildServiceProvider(), instancesByFolder);
     }
 
+    /// <summary>
+    /// After a hot reload replaced this snapshot: disposes only the objects the reloaded plugin's
+    /// registrations created here. Other plugins' objects may still be in use by whoever fetched them,
+    /// so this snapshot's container is dropped, not disposed.
+    /// </summary>
+    public ValueTask ReleasePluginAsync(string folder) =>
+        _instancesByFolder.TryGetValue(folder, out var instances) ? instances.DisposeAllAsync() : ValueTask.CompletedTask;
+
+    /// <summary>Disposes the container and every singleton it created (engine shutdown).</summary>
     public ValueTask DisposeAsync() => _provider.DisposeAsync();
 }

@@ -10,8 +10,13 @@ public sealed class HotPlugin : IMoodDJPlugin
         services.AddMoodAnalyzer("hot", _ => new HotAnalyzer());
 }
 
-public sealed class HotAnalyzer : IMoodAnalyzer
+/// <summary>Disposable, so tests can see that a reload disposes the old build's objects.</summary>
+public sealed class HotAnalyzer : IMoodAnalyzer, IDisposable
 {
+    public bool IsDisposed { get; private set; }
+
+    public void Dispose() => IsDisposed = true;
+
 #if HOT_V2
     private const MoodLabel Label = MoodLabel.Energetic;
 #else
