@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-packages=(ffmpeg yt-dlp libopus0 libasound2 alsa-utils python3 python3-cryptography)
+packages=(ffmpeg yt-dlp libopus0 libasound2 alsa-utils python3 python3-cryptography gcc libc6-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
