@@ -2,11 +2,16 @@ using System.Buffers;
 
 namespace MoodDJ.Engine.Control;
 
-/// <summary>A reusable receive buffer for one frame: a rented array reset before every frame.</summary>
-internal sealed class FrameBuffer(int capacity) : IBufferWriter<byte>, IDisposable
+/// <summary>
+/// A reusable receive buffer for one frame at a time: starts small (an idle connection holds little)
+/// and grows from the shared pool up to the frame limit, then stays at its size.
+/// </summary>
+internal sealed class FrameBuffer(int maxCapacity, int initialCapacity = 4096) : IBufferWriter<byte>, IDisposable
 {
-    private byte[]? _array = ArrayPool<byte>.Shared.Rent(Math.Max(1, capacity));
+    private byte[]? _array = ArrayPool<byte>.Shared.Rent(Math.Max(1, Math.Min(initialCapacity, maxCapacity)));
     private int _written;
+
+    public int WrittenCount => _written;
 
     public ReadOnlySpan<byte> WrittenSpan => Array.AsSpan(0, _written);
 
@@ -20,14 +25,24 @@ internal sealed class FrameBuffer(int capacity) : IBufferWriter<byte>, IDisposab
 
     public Memory<byte> GetMemory(int sizeHint = 0)
     {
-        // The transport never writes more than MaxFrameBytes, which is this buffer's capacity.
-        var free = Array.Length - _written;
-        if (free < Math.Max(1, sizeHint))
-            throw new InvalidOperationException($"The frame buffer of {Array.Length} bytes is full.");
+        var needed = _written + Math.Max(1, sizeHint);
+        if (needed > Array.Length) Grow(needed);
         return Array.AsMemory(_written);
     }
 
     public Span<byte> GetSpan(int sizeHint = 0) => GetMemory(sizeHint).Span;
+
+    private void Grow(int needed)
+    {
+        // The transport never writes more than the frame limit, which bounds this buffer.
+        if (needed > maxCapacity)
+            throw new InvalidOperationException($"A frame would exceed the buffer limit of {maxCapacity} bytes.");
+        var size = Math.Min(maxCapacity, Math.Max(needed, Array.Length * 2));
+        var bigger = ArrayPool<byte>.Shared.Rent(size);
+        Array.AsSpan(0, _written).CopyTo(bigger);
+        ArrayPool<byte>.Shared.Return(Array);
+        _array = bigger;
+    }
 
     public void Dispose()
     {

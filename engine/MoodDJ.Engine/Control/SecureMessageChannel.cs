@@ -17,7 +17,6 @@ public sealed class SecureMessageChannel : IAsyncDisposable
     private readonly MessageLimits _messageLimits;
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly FrameBuffer _frame;
-    private readonly byte[] _plain;
     private readonly MessageReassembler _reassembler;
     private readonly int _chunkBytes;
     private uint _nextMessageId;
@@ -37,7 +36,6 @@ public sealed class SecureMessageChannel : IAsyncDisposable
             throw new ArgumentException(
                 $"MaxFrameBytes {frameLimits.MaxFrameBytes} is too small: after the crypto overhead ({secure.Overhead}) and the split header ({SplitHeader.Size}) it cannot carry a {messageLimits.MaxMessageBytes}-byte message in 65,536 parts.");
         _frame = new FrameBuffer(frameLimits.MaxFrameBytes);
-        _plain = ArrayPool<byte>.Shared.Rent(frameLimits.MaxFrameBytes);
         _reassembler = new MessageReassembler(messageLimits);
     }
 
@@ -149,14 +147,23 @@ public sealed class SecureMessageChannel : IAsyncDisposable
                         throw new ControlProtocolException(ControlDropReason.MessageProtocol, $"The peer closed the connection with {_reassembler.PartialCount} message(s) unfinished.");
                     return null;
                 }
-                if (!Secure.TryOpen(_frame.WrittenSpan, _plain, out var written, out var error))
+                // Opened plaintext is never longer than the sealed frame.
+                var plain = ArrayPool<byte>.Shared.Rent(Math.Max(1, _frame.WrittenCount));
+                try
                 {
-                    if (RefusalFrame.TryRead(_frame.WrittenSpan, out var code, out var refusal))
-                        throw new ControlRefusedException(code, $"The station refused the connection: {refusal}");
-                    throw new ControlProtocolException(ControlDropReason.Authentication, $"A control frame from {_connection.RemoteEndPoint} did not open: {error}.");
+                    if (!Secure.TryOpen(_frame.WrittenSpan, plain, out var written, out var error))
+                    {
+                        if (RefusalFrame.TryRead(_frame.WrittenSpan, out var code, out var refusal))
+                            throw new ControlRefusedException(code, $"The station refused the connection: {refusal}");
+                        throw new ControlProtocolException(ControlDropReason.Authentication, $"A control frame from {_connection.RemoteEndPoint} did not open: {error}.");
+                    }
+                    if (_reassembler.TryAdd(plain.AsSpan(0, written), out var message))
+                        return message;
                 }
-                if (_reassembler.TryAdd(_plain.AsSpan(0, written), out var message))
-                    return message;
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(plain);
+                }
             }
         }
         finally
@@ -173,7 +180,6 @@ public sealed class SecureMessageChannel : IAsyncDisposable
         if (Volatile.Read(ref _receiving) == 0)
         {
             _frame.Dispose();
-            ArrayPool<byte>.Shared.Return(_plain);
             _reassembler.Dispose();
         }
         return _connection.DisposeAsync();
