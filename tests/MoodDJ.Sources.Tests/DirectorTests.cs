@@ -177,6 +177,17 @@ public class DirectorTests
         Assert.Equal(660, Dominant(program.AsSpan(program.Length - 2205), 440, 660));
     }
 
+}
+
+/// <summary>The director's fallback and settings (apart from playback, so the two run in parallel).</summary>
+public class DirectorFallbackTests
+{
+    private static AudioFormat Format => DirectorTests.Format;
+    private static MoodReading Sad => DirectorTests.Sad;
+    private static Task<LocalMusicSource> Library(TempFolder folder, double seconds, params (string Name, double Hz, string Mood)[] tracks) => DirectorTests.Library(folder, seconds, tracks);
+    private static MusicOptions Options(Action<MusicOptions>? change = null) => DirectorTests.Options(change);
+    private static Task<float[]> Read(MusicDirector director, double seconds) => DirectorTests.Read(director, seconds);
+
     [Fact(Timeout = 60000)]
     public async Task When_the_first_source_throws_the_next_one_plays()
     {

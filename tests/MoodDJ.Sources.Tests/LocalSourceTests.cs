@@ -7,10 +7,10 @@ namespace MoodDJ.Sources.Tests;
 
 public class LocalSourceTests
 {
-    private static LocalMusicSource Source(TempFolder folder, string? database = null)
+    internal static LocalMusicSource Source(TempFolder folder, string? database = null)
         => new(new LocalLibraryOptions { Folder = folder.Path, Database = database, ExcerptSeconds = 3, IndexParallelism = 2 });
 
-    private static async Task<List<TrackInfo>> FindAll(IMusicSource source, MoodReading mood, int max = 100)
+    internal static async Task<List<TrackInfo>> FindAll(IMusicSource source, MoodReading mood, int max = 100)
     {
         var list = new List<TrackInfo>();
         await foreach (var t in source.FindTracksAsync(mood, max)) list.Add(t);
@@ -135,6 +135,15 @@ public class LocalSourceTests
         Assert.Empty(report.Analyzed);
         Assert.Equal("two.wav", (await FindAll(source, new MoodReading(MoodLabel.Sad, -0.7, -0.4, 1), 1)).Single().Id);
     }
+
+}
+
+/// <summary>Decoding and seeking local tracks (apart from indexing, so the two run in parallel).</summary>
+public class LocalDecodeTests
+{
+    private static LocalMusicSource Source(TempFolder folder) => LocalSourceTests.Source(folder);
+
+    private static Task<List<TrackInfo>> FindAll(IMusicSource source, MoodReading mood, int max = 100) => LocalSourceTests.FindAll(source, mood, max);
 
     [Theory(Timeout = 90000)]
     [InlineData("stairs.flac")]

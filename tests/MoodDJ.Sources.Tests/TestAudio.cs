@@ -23,7 +23,30 @@ static class TestAudio
     /// <summary>A sine of <paramref name="hz"/> for <paramref name="seconds"/>, encoded by the file's extension.</summary>
     public static string Sine(string path, double hz = 440, double seconds = 3, double volume = 0.5, params string[] encoderArgs)
     {
+        if (encoderArgs.Length == 0 && path.EndsWith(".wav", StringComparison.OrdinalIgnoreCase))
+            return WriteWav(path, 44100, (int)(seconds * 44100), i => volume * Math.Sin(2 * Math.PI * hz * i / 44100));
         Ffmpeg([.. Lavfi($"aevalsrc={volume}*sin(2*PI*{hz}*t):s=44100:d={seconds}"), .. encoderArgs, path]);
+        return path;
+    }
+
+    /// <summary>A 16-bit mono WAV written directly (cheaper than starting ffmpeg on a loaded machine).</summary>
+    public static string WriteWav(string path, int sampleRate, int samples, Func<int, double> signal)
+    {
+        using var writer = new BinaryWriter(File.Create(path));
+        writer.Write("RIFF"u8);
+        writer.Write(36 + samples * 2);
+        writer.Write("WAVEfmt "u8);
+        writer.Write(16);
+        writer.Write((short)1);
+        writer.Write((short)1);
+        writer.Write(sampleRate);
+        writer.Write(sampleRate * 2);
+        writer.Write((short)2);
+        writer.Write((short)16);
+        writer.Write("data"u8);
+        writer.Write(samples * 2);
+        for (var i = 0; i < samples; i++)
+            writer.Write((short)Math.Round(Math.Clamp(signal(i), -1, 1) * 32767));
         return path;
     }
 

@@ -6,17 +6,28 @@ using MoodDJ.Plugins.YouTube;
 
 namespace MoodDJ.Sources.Tests;
 
+/// <summary>An mp3 made once for the class.</summary>
+public sealed class SongFixture : IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    public SongFixture() => Mp3 = File.ReadAllBytes(TestAudio.Sine(_folder.File("song.mp3"), 440, 4, 0.5, "-c:a", "libmp3lame", "-b:a", "128k"));
+
+    public byte[] Mp3 { get; }
+
+    public void Dispose() => _folder.Dispose();
+}
+
 /// <summary>The youtube source with the real yt-dlp and ffmpeg, offline: yt-dlp's generic extractor on a 127.0.0.1 URL.</summary>
-public class YouTubeSourceTests
+public class YouTubeSourceTests(SongFixture song) : IClassFixture<SongFixture>
 {
     private static readonly AudioFormat Format = new(44100, 1);
 
-    private static (LocalHttpServer Server, TempFolder Folder) ServeSong()
+    private (LocalHttpServer Server, TempFolder Folder) ServeSong()
     {
         var folder = new TempFolder();
-        var mp3 = TestAudio.Sine(folder.File("song.mp3"), 440, 4, 0.5, "-c:a", "libmp3lame", "-b:a", "128k");
         var server = new LocalHttpServer();
-        server.Serve("/music/song.mp3", File.ReadAllBytes(mp3), "audio/mpeg");
+        server.Serve("/music/song.mp3", song.Mp3, "audio/mpeg");
         server.Serve("/page.html", "<!doctype html><html><head><title>Not music</title></head><body><p>Hello</p></body></html>"u8.ToArray(), "text/html");
         return (server, folder);
     }
@@ -62,6 +73,35 @@ public class YouTubeSourceTests
         await director.ReadAsync(block);
         Assert.Equal(track.Id, director.NowPlaying!.Id);
         Assert.True(TestAudio.Rms(block) > 0.3);
+    }
+
+    [Fact(Timeout = 60000)]
+    public async Task Seeking_a_url_track_restarts_the_pipe_at_the_new_position()
+    {
+        using var folder = new TempFolder();
+        var flac = TestAudio.Staircase(folder.File("stairs.flac"), 8);
+        using var server = new LocalHttpServer();
+        server.Serve("/stairs.flac", File.ReadAllBytes(flac), "audio/flac");
+        var source = new YouTubeMusicSource(new YouTubeOptions());
+        await using var pcm = await source.OpenAsync(YouTubeMusicSource.TrackFromUrl(server.Url("/stairs.flac")), Format);
+        await pcm.SeekAsync(TimeSpan.FromSeconds(5));
+        var block = await TestAudio.ReadAsync(pcm, 8820);
+        Assert.Equal(5, TestAudio.StaircaseStep(block.AsSpan(2205, 4410), 44100));
+    }
+}
+
+/// <summary>The youtube source's failures, with the real tools: each gives a clear error.</summary>
+public class YouTubeErrorTests(SongFixture song) : IClassFixture<SongFixture>
+{
+    private static readonly AudioFormat Format = new(44100, 1);
+
+    private (LocalHttpServer Server, TempFolder Folder) ServeSong()
+    {
+        var folder = new TempFolder();
+        var server = new LocalHttpServer();
+        server.Serve("/music/song.mp3", song.Mp3, "audio/mpeg");
+        server.Serve("/page.html", "<!doctype html><html><head><title>Not music</title></head><body><p>Hello</p></body></html>"u8.ToArray(), "text/html");
+        return (server, folder);
     }
 
     [Fact(Timeout = 60000)]
@@ -126,19 +166,5 @@ public class YouTubeSourceTests
         Assert.Equal("ytsearch3:sad emotional piano music", source.QueryFor(new MoodReading(MoodLabel.Sad, -0.7, -0.4, 1), 3));
         Assert.Equal("ytsearch4:calm relaxing instrumental music", source.QueryFor(new MoodReading(MoodLabel.Calm, 0.4, -0.6, 1), 10));
         Assert.Throws<ArgumentException>(() => new YouTubeOptions { QueryTemplates = new(StringComparer.OrdinalIgnoreCase) { ["grumpy"] = "x" } }.Validate());
-    }
-
-    [Fact(Timeout = 60000)]
-    public async Task Seeking_a_url_track_restarts_the_pipe_at_the_new_position()
-    {
-        using var folder = new TempFolder();
-        var flac = TestAudio.Staircase(folder.File("stairs.flac"), 8);
-        using var server = new LocalHttpServer();
-        server.Serve("/stairs.flac", File.ReadAllBytes(flac), "audio/flac");
-        var source = new YouTubeMusicSource(new YouTubeOptions());
-        await using var pcm = await source.OpenAsync(YouTubeMusicSource.TrackFromUrl(server.Url("/stairs.flac")), Format);
-        await pcm.SeekAsync(TimeSpan.FromSeconds(5));
-        var block = await TestAudio.ReadAsync(pcm, 8820);
-        Assert.Equal(5, TestAudio.StaircaseStep(block.AsSpan(2205, 4410), 44100));
     }
 }
