@@ -179,8 +179,9 @@ internal sealed class InteractiveClient(StationClient client, TextReader input, 
             case "nowPlaying":
                 Print("♪ now playing " + StationText.NowPlaying(notification.Params));
                 break;
-            case "listeners":
-                Print($"[grey]listeners: {Markup.Escape(StationText.Text(notification.Params, "count") ?? "?")}[/]");
+            case "listenerCount":
+                var max = StationText.Text(notification.Params, "max") is { } m ? $" of {m}" : "";
+                Print($"[grey]listeners: {Markup.Escape(StationText.Text(notification.Params, "count") ?? "?")}{Markup.Escape(max)}[/]");
                 break;
             case "error":
                 Print($"[red]station error:[/] {Markup.Escape(StationText.Text(notification.Params, "message") ?? "?")}");

@@ -59,8 +59,8 @@ public sealed class ConsoleCommandTests
             Assert.Equal(90, first.LastSeek);
             await process.StandardInput.WriteLineAsync("/status");
             await WaitForAsync(output, "state playing");
-            server.Broadcast("listeners", new { count = 7 });
-            await WaitForAsync(output, "listeners: 7");
+            server.Broadcast("listenerCount", new { count = 7, max = 1024 });
+            await WaitForAsync(output, "listeners: 7 of 1024");
 
             // The station restarts on the same port; the client comes back and restores the mood.
             await server.DisposeAsync();
