@@ -21,7 +21,7 @@ internal sealed class KeygenCommand : ICliCommand
             System.Console.Error.WriteLine();
             System.Console.Error.WriteLine("Put this key in mooddj.json on the station and on every client and player (keep it secret):");
             System.Console.Error.WriteLine($"  \"station\": {{ \"key\": \"{key}\" }}");
-            System.Console.Error.WriteLine("or set the environment variable MOODDJ__STATION__KEY. The aead (default) and fernet crypto plugins read it.");
+            System.Console.Error.WriteLine("or set the environment variable MOODDJ__station__key. The aead (default) and fernet crypto plugins read it.");
             return 0;
         });
         return command;
