@@ -1,0 +1,150 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using MoodDJ.Engine.Station;
+
+namespace MoodDJ.Bench;
+
+/// <summary>
+/// How many listeners one station feeds in real time: N lightweight UDP receivers in a child process
+/// (one socket each, counting packets) subscribe through one control session; the station streams
+/// L16 10 ms frames (100 packets/s per listener) for a measured window. Prints delivery (packets
+/// received / packets the station sent), whether the pump kept real time, and the station process's
+/// CPU per listener (Process.TotalProcessorTime). The receivers share the 2-core machine.
+/// `dotnet run -c Release --project bench/MoodDJ.Bench -- station-listeners [none|aead] [listeners...] [--seconds S]`
+/// </summary>
+public sealed class StationListenersScenario : IBenchScenario
+{
+    public string Name => "station-listeners";
+
+    public async Task<int> RunAsync(string[] args)
+    {
+        var crypto = args.FirstOrDefault(a => a is "none" or "aead") ?? "none";
+        var seconds = 10.0;
+        var counts = new List<int>();
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (args[i] == "--seconds" && i + 1 < args.Length) seconds = double.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture);
+            else if (int.TryParse(args[i], out var n)) counts.Add(n);
+        }
+        if (counts.Count == 0) counts.AddRange([250, 500, 1000]);
+        Console.WriteLine($"listeners fed in real time: L16 44.1 kHz mono, 10 ms frames (100 packets/s each), crypto {crypto}{(crypto == "aead" ? " (SRTP per listener)" : "")}, {seconds:0} s window; {Environment.ProcessorCount} cores, receivers in a child process");
+        Console.WriteLine("listeners | sent/s    | delivery  | pump frames/s | skipped busy | send errors | station CPU | CPU per listener | receiver CPU");
+        foreach (var n in counts)
+            await MeasureAsync(crypto, n, seconds);
+        return 0;
+    }
+
+    private static async Task MeasureAsync(string crypto, int listeners, double seconds)
+    {
+        await using var engine = StationBenchSupport.StartEngine(crypto,
+            ("station:maxListeners", (listeners + 10).ToString()), ("station:maxListenersPerSession", listeners.ToString()),
+            ("station:heartbeatIntervalSeconds", "30"), ("station:listenerExpirySeconds", "300"), ("station:sendBufferBytes", (8 << 20).ToString()));
+        await using var station = StationFactory.Create(engine);
+        await station.StartAsync();
+        using var receivers = ReceiverProcess.Start(listeners);
+        await using var client = StationBenchSupport.Client(engine, station.ControlEndPoint, "bench");
+        await client.ConnectAsync();
+        foreach (var port in receivers.Ports)
+            await StationBenchSupport.SubscribeAsync(client, port);
+        await Task.Delay(2000);   // warm up
+
+        var self = Process.GetCurrentProcess();
+        var c = station.Counters;
+        var (sent0, frames0, skipped0, errors0, cpu0, rxCpu0, rx0) = (c.PacketsSent, c.Frames, c.FramesSkippedBusy, c.SendErrors, self.TotalProcessorTime, receivers.Cpu, receivers.Count());
+        var watch = Stopwatch.StartNew();
+        await Task.Delay(TimeSpan.FromSeconds(seconds));
+        self.Refresh();
+        var (sent1, frames1, skipped1, errors1, cpu1, rxCpu1) = (c.PacketsSent, c.Frames, c.FramesSkippedBusy, c.SendErrors, self.TotalProcessorTime, receivers.Cpu);
+        var elapsed = watch.Elapsed.TotalSeconds;
+        await Task.Delay(300);   // let what was sent in the window arrive
+        var rx1 = receivers.Count();
+        // Packets sent after the window closed still arrive during the 300 ms: count what the window sent.
+        var sent = sent1 - sent0;
+        var received = Math.Min(rx1 - rx0, sent);
+        var delivery = sent == 0 ? 0 : (double)received / sent;
+        var cpu = (cpu1 - cpu0).TotalSeconds / elapsed;
+        Console.WriteLine($"{listeners,9} | {sent / elapsed,9:N0} | {delivery,8:P3} | {(frames1 - frames0) / elapsed,13:0.0} | {skipped1 - skipped0,12:N0} | {errors1 - errors0,11:N0} | {cpu,9:P0} core | {cpu / listeners * 1e6,10:0} µs/s | {(rxCpu1 - rxCpu0).TotalSeconds / elapsed,6:P0} core");
+    }
+
+    /// <summary>The child process: N sockets counting datagrams; "count" on stdin prints the total.</summary>
+    private sealed class ReceiverProcess : IDisposable
+    {
+        private readonly Process _process;
+
+        private ReceiverProcess(Process process, int[] ports)
+        {
+            _process = process;
+            Ports = ports;
+        }
+
+        public int[] Ports { get; }
+
+        public TimeSpan Cpu { get { _process.Refresh(); return _process.TotalProcessorTime; } }
+
+        public static ReceiverProcess Start(int listeners)
+        {
+            var process = Process.Start(new ProcessStartInfo("dotnet", [typeof(ReceiverProcess).Assembly.Location, "station-listeners-rx", listeners.ToString()])
+            {
+                RedirectStandardInput = true,
+                RedirectStandardOutput = true,
+            })!;
+            var line = process.StandardOutput.ReadLine() ?? throw new InvalidOperationException("The receiver process did not start.");
+            return new ReceiverProcess(process, line.Split(',').Select(int.Parse).ToArray());
+        }
+
+        public long Count()
+        {
+            _process.StandardInput.WriteLine("count");
+            _process.StandardInput.Flush();
+            return long.Parse(_process.StandardOutput.ReadLine()!);
+        }
+
+        public void Dispose()
+        {
+            try { _process.StandardInput.WriteLine("quit"); _process.WaitForExit(5000); } catch { }
+            if (!_process.HasExited) _process.Kill();
+            _process.Dispose();
+        }
+    }
+}
+
+/// <summary>The receiver side of station-listeners (run by it as a child process).</summary>
+public sealed class StationListenersReceiverScenario : IBenchScenario
+{
+    public string Name => "station-listeners-rx";
+
+    public async Task<int> RunAsync(string[] args)
+    {
+        var n = int.Parse(args[0]);
+        var sockets = new Socket[n];
+        for (var i = 0; i < n; i++)
+        {
+            sockets[i] = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp) { ReceiveBufferSize = 256 * 1024 };
+            sockets[i].Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        }
+        Console.WriteLine(string.Join(",", sockets.Select(s => ((IPEndPoint)s.LocalEndPoint!).Port)));
+        long total = 0;
+        using var stop = new CancellationTokenSource();
+        var loops = sockets.Select(socket => Task.Run(async () =>
+        {
+            var buffer = new byte[2048];
+            try
+            {
+                while (true)
+                {
+                    await socket.ReceiveAsync(buffer.AsMemory(), SocketFlags.None, stop.Token);
+                    Interlocked.Increment(ref total);
+                }
+            }
+            catch (Exception) { }
+        })).ToArray();
+        string? line;
+        while ((line = Console.ReadLine()) is not null && line != "quit")
+            Console.WriteLine(Interlocked.Read(ref total));
+        stop.Cancel();
+        foreach (var s in sockets) s.Dispose();
+        await Task.WhenAll(loops);
+        return 0;
+    }
+}
