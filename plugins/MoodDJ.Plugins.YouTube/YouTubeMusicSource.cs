@@ -40,7 +40,8 @@ public sealed class YouTubeMusicSource(YouTubeOptions options, ILogger? logger =
     {
         if (maxResults <= 0) yield break;
         var query = QueryFor(mood, maxResults);
-        var arguments = new List<string> { "--no-warnings", "--ignore-config", "--socket-timeout", options.SocketTimeoutSeconds.ToString(CultureInfo.InvariantCulture), "--dump-json" };
+        var arguments = options.CommonYtDlpArguments();
+        arguments.Add("--dump-json");
         if (!IsUrl(query)) arguments.Add("--flat-playlist");
         else arguments.Add("--no-playlist");
         arguments.AddRange(["--", query]);
@@ -65,9 +66,7 @@ public sealed class YouTubeMusicSource(YouTubeOptions options, ILogger? logger =
             : track.Id.Length == 11 && track.Id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_') ? "https://www.youtube.com/watch?v=" + track.Id
             : throw new MusicSourceException($"Track id '{track.Id}' is neither a URL nor a YouTube video id.");
         var ytDlp = new ProcessCommand(options.YtDlpPath).WithArguments(
-            "-q", "--no-progress", "--no-warnings", "--ignore-config", "--no-playlist",
-            "--socket-timeout", options.SocketTimeoutSeconds.ToString(CultureInfo.InvariantCulture),
-            "-f", "bestaudio/best", "-o", "-", "--", url);
+            [.. options.CommonYtDlpArguments(), "-q", "--no-progress", "--no-playlist", "-f", "bestaudio/best", "-o", "-", "--", url]);
         var ffmpeg = new ProcessCommand(options.FfmpegPath).WithStandardInput();
         try
         {
@@ -153,7 +152,7 @@ public sealed class YouTubeMusicSource(YouTubeOptions options, ILogger? logger =
     private static bool LooksLikeNetwork(string error)
         => error.Contains("urlopen error", StringComparison.OrdinalIgnoreCase) || error.Contains("Connection refused", StringComparison.OrdinalIgnoreCase)
            || error.Contains("Name or service not known", StringComparison.OrdinalIgnoreCase) || error.Contains("timed out", StringComparison.OrdinalIgnoreCase)
-           || error.Contains("Temporary failure in name resolution", StringComparison.OrdinalIgnoreCase) || error.Contains("Network is unreachable", StringComparison.OrdinalIgnoreCase);
+           || error.Contains("Temporary failure in name resolution", StringComparison.OrdinalIgnoreCase) || error.Contains("Unable to connect to proxy", StringComparison.OrdinalIgnoreCase) || error.Contains("Network is unreachable", StringComparison.OrdinalIgnoreCase);
 
     private static bool IsUrl(string text)
         => Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);

@@ -31,6 +31,9 @@ public sealed class YouTubeOptions
         ["neutral"] = "chill background music",
     };
 
+    /// <summary>An HTTP/SOCKS proxy for yt-dlp (its <c>--proxy</c>), or null for a direct connection.</summary>
+    public string? Proxy { get; set; }
+
     /// <summary>yt-dlp's network timeout (seconds): a dead network fails within this.</summary>
     public int SocketTimeoutSeconds { get; set; } = 15;
 
@@ -39,6 +42,14 @@ public sealed class YouTubeOptions
 
     /// <summary>Longest yt-dlp may take to run the query (search results text), in characters.</summary>
     public int MaxSearchOutputChars { get; set; } = 4 << 20;
+
+    /// <summary>Arguments every yt-dlp run gets: no user config, the network timeout, the proxy.</summary>
+    public List<string> CommonYtDlpArguments()
+    {
+        var args = new List<string> { "--no-warnings", "--ignore-config", "--socket-timeout", SocketTimeoutSeconds.ToString(CultureInfo.InvariantCulture) };
+        if (!string.IsNullOrWhiteSpace(Proxy)) args.AddRange(["--proxy", Proxy]);
+        return args;
+    }
 
     public string QueryFor(MoodLabel mood)
         => QueryTemplates.TryGetValue(mood.ToString(), out var q) && !string.IsNullOrWhiteSpace(q) ? q
@@ -49,6 +60,7 @@ public sealed class YouTubeOptions
         var o = new YouTubeOptions();
         o.YtDlpPath = settings["ytDlpPath"] ?? o.YtDlpPath;
         o.FfmpegPath = settings["ffmpegPath"] ?? o.FfmpegPath;
+        o.Proxy = settings["proxy"] ?? o.Proxy;
         o.MaxResults = Int(settings, "maxResults", o.MaxResults);
         o.SocketTimeoutSeconds = Int(settings, "socketTimeoutSeconds", o.SocketTimeoutSeconds);
         o.SearchTimeoutSeconds = Int(settings, "searchTimeoutSeconds", o.SearchTimeoutSeconds);

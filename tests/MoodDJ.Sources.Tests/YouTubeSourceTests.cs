@@ -143,6 +143,29 @@ public class YouTubeErrorTests(SongFixture song) : IClassFixture<SongFixture>
     }
 
     [Fact(Timeout = 60000)]
+    public async Task A_search_with_the_network_down_fails_clearly_and_the_director_falls_back_to_the_next_source()
+    {
+        // A proxy nobody listens on makes the real ytsearch fail exactly as a dead network does.
+        var youtube = new YouTubeMusicSource(new YouTubeOptions { Proxy = "http://127.0.0.1:1", SocketTimeoutSeconds = 5 });
+        var sad = new MoodReading(MoodLabel.Sad, -0.7, -0.4, 1);
+        var e = await Assert.ThrowsAsync<MusicSourceException>(async () =>
+        {
+            await foreach (var _ in youtube.FindTracksAsync(sad, 3)) { }
+        });
+        Assert.Contains("ytsearch3:sad emotional piano music", e.Message);
+        Assert.Contains("Connection refused", e.Message);
+        Assert.Contains("is the network down?", e.Message);
+
+        using var folder = new TempFolder();
+        var local = await DirectorTests.Library(folder, 5, ("a.wav", 440, "sad"));
+        await using var director = new MusicDirector([youtube, local], new AudioFormat(22050, 1), new MusicOptions { MaxReadWaitMs = 20000 });
+        await director.SetMoodAsync(sad);
+        var block = new float[4410];
+        await director.ReadAsync(block);
+        Assert.Equal("local", director.NowPlaying!.Source);
+    }
+
+    [Fact(Timeout = 60000)]
     public async Task Missing_yt_dlp_or_ffmpeg_is_named_with_how_to_install_it()
     {
         var track = YouTubeMusicSource.TrackFromUrl("http://127.0.0.1:1/x.mp3");
