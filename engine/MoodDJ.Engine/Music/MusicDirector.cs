@@ -152,7 +152,14 @@ public sealed class MusicDirector : IAsyncDisposable
             deck = _current ?? throw new InvalidOperationException("Nothing is playing, so there is nothing to seek in.");
         if (position < TimeSpan.Zero || deck.Track.Duration is { } d && position >= d)
             throw new ArgumentOutOfRangeException(nameof(position), position, $"Position must be within the track (0..{deck.Track.Duration}).");
-        await deck.SeekAsync(position, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await deck.SeekAsync(position, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ObjectDisposedException)
+        {
+            throw new InvalidOperationException($"'{deck.Track}' ended while seeking; seek in the track that plays now.");
+        }
     }
 
     /// <summary>
