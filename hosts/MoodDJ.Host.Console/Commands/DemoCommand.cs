@@ -3,25 +3,30 @@ using System.Buffers;
 using MoodDJ.Abstractions.Audio;
 using MoodDJ.Abstractions.Music;
 using MoodDJ.Abstractions.Mood;
+using System.Net;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using MoodDJ.Engine.Client;
+using MoodDJ.Engine.Control;
+using MoodDJ.Engine.Station;
 using Spectre.Console;
 
 namespace MoodDJ.Host.Console.Commands;
 
 /// <summary>
-/// `mooddj demo "text"`: the whole idea in one process — read the mood, pick a fitting track from
-/// the configured music sources, and play it to the configured output (a WAV file by default).
+/// `mooddj demo "text"`: the real stack in one process over loopback — a station on free ports, a
+/// player subscribed to it (RTP/SRTP through the jitter buffer) and a control client that sends the
+/// prompt; the player's output (a WAV file by default) gets exactly --seconds of the music.
 /// </summary>
 internal sealed class DemoCommand : ICliCommand
 {
-    private static readonly TimeSpan Block = TimeSpan.FromMilliseconds(100);
-
     public Command Create(GlobalOptions globals)
     {
         var text = new Argument<string>("text") { Description = "What you feel, e.g. \"I feel happy\"." };
         var seconds = new Option<double>("--seconds", "-s") { Description = "How many seconds of music to make.", DefaultValueFactory = _ => 15 };
         var output = new Option<string?>("--output", "-o") { Description = "Audio output plugin: wav, stdout, null, alsa (default: use:audioOutput)." };
         var outFile = new Option<string?>("--out") { Description = "WAV file to write (implies --output wav)." };
-        var command = new Command("demo", "Analyze a mood, find fitting music and play it, all in this process.") { text, seconds, output, outFile };
+        var command = new Command("demo", "Run a station, a player and a client in this process over loopback: prompt a mood, hear the music the station streams.") { text, seconds, output, outFile };
 
         command.SetAction((parseResult, ct) =>
         {
@@ -31,7 +36,12 @@ internal sealed class DemoCommand : ICliCommand
                 System.Console.Error.WriteLine($"mooddj: error: --seconds must be between 0 and 86400, not {length}.");
                 return Task.FromResult(CommandRunner.Failed);
             }
-            var overrides = new Dictionary<string, string?>();
+            var overrides = new Dictionary<string, string?>
+            {
+                // Both ends of the demo live in this process: an ephemeral station key (URL-safe, so
+                // aead and fernet both accept it) means it runs with encryption and no setup.
+                ["station:key"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)).Replace('+', '-').Replace('/', '_'),
+            };
             var outputName = parseResult.GetValue(output);
             if (parseResult.GetValue(outFile) is { } path)
             {
@@ -48,68 +58,112 @@ internal sealed class DemoCommand : ICliCommand
 
     private static async Task<int> RunAsync(HostContext context, string text, TimeSpan length, CancellationToken ct)
     {
+        // The real stack in one process over loopback: a station (free ports), a player subscribed
+        // to it, and a control client that sends the prompt. The output gets exactly `length` of
+        // audio, starting with the first sound the player plays.
         var console = ErrorConsole.Create();
         var engine = context.Engine;
-        var reading = await engine.MoodAnalyzer.AnalyzeAsync(text, ct);
-        AnalyzeCommand.Print(reading, console);
+        var options = StationOptions.From(context.Configuration);
+        options.Bind = "127.0.0.1";
+        options.ControlPort = options.StreamPort = options.HeartbeatPort = 0;
+        options.MulticastGroup = null;
+        await using var station = StationFactory.Create(engine, context.LoggerFactory, options);
+        await station.StartAsync(ct);
 
-        var format = AudioFormat.SeedMono;
-        var (track, stream) = await OpenFirstPlayableAsync(engine.MusicSources, reading, format, console, ct);
-        await using var _ = stream;
-        console.MarkupLine($"now playing [bold]{Markup.Escape(track.ToString())}[/] [grey]({Markup.Escape(track.Source)})[/]");
-
-        var playback = await engine.AudioOutput().OpenAsync(format, ct);
-        await using (playback)
+        await using var client = new StationClient(engine.ControlTransport, engine.Crypto, new StationClientOptions
         {
-            var total = format.SamplesFor(length);
-            var buffer = ArrayPool<float>.Shared.Rent(format.SamplesFor(Block));
-            try
+            EndPoint = station.ControlEndPoint,
+            ClientName = "mooddj demo",
+            HeartbeatInterval = Timeout.InfiniteTimeSpan,
+            AutoReconnect = false,
+        }, context.LoggerFactory.CreateLogger<StationClient>());
+        await client.ConnectAsync(ct);
+
+        var format = options.Format;
+        var output = new ExactLengthOutput(engine.AudioOutput(), format.SamplesFor(length));
+        var player = new StationPlayer(engine.StreamTransport, engine.Codec, output, IPAddress.Loopback,
+            async (port, token) => (await client.CallAsync("subscribe", new { port }, cancellationToken: token))
+                .Deserialize<SubscribeResult>(JsonRpcWriter.SerializerOptions)!,
+            new StationPlayerOptions(), context.LoggerFactory.CreateLogger<StationPlayer>());
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var playing = player.RunAsync(stop.Token);
+        try
+        {
+            await player.FirstSamplePlayed.WaitAsync(TimeSpan.FromSeconds(15), ct);
+            console.MarkupLine($"[grey]station on {Markup.Escape(station.ControlEndPoint.ToString()!)} · player on UDP {await player.Port} · {Markup.Escape(engine.Codec.EncodingName)}{(engine.Crypto.IsEncrypted ? " + SRTP" : "")}[/]");
+            var reply = await client.CallAsync("prompt", new { text }, TimeSpan.FromSeconds(30), ct);
+            StationText.PrintPrompt(console, reply);
+
+            await console.Progress().AutoClear(true).StartAsync(async progress =>
             {
-                await console.Progress().AutoClear(true).StartAsync(async progress =>
+                var task = progress.AddTask("playing", maxValue: output.Wanted);
+                var deadline = DateTime.UtcNow + length + TimeSpan.FromSeconds(30);
+                while (!output.Complete.IsCompleted)
                 {
-                    var task = progress.AddTask("playing", maxValue: total);
-                    var written = 0;
-                    while (written < total)
-                    {
-                        var want = Math.Min(format.SamplesFor(Block), total - written);
-                        var read = await stream.ReadAsync(buffer.AsMemory(0, want), ct);
-                        if (read == 0) break; // the track ended before the requested length
-                        await playback.WriteAsync(buffer.AsMemory(0, read), ct);
-                        written += read;
-                        task.Value = written;
-                    }
-                    task.Value = total;
-                });
-            }
-            finally
-            {
-                ArrayPool<float>.Shared.Return(buffer);
-            }
-            await playback.DrainAsync(ct);
+                    if (DateTime.UtcNow > deadline || playing.IsCompleted)
+                        throw new UserFacingException($"The player got {output.Written * 100L / output.Wanted} % of the music in time; see --verbose.");
+                    await Task.WhenAny(output.Complete, Task.Delay(200, ct));
+                    task.Value = output.Written;
+                }
+                task.Value = output.Wanted;
+            });
         }
-        console.MarkupLine("[green]done[/]");
+        finally
+        {
+            stop.Cancel();
+            await playing;
+        }
+        console.MarkupLine($"[green]done[/] [grey]· player: {Markup.Escape(player.Stats.ToString())}[/]");
         return 0;
     }
 
-    /// <summary>Tries each source in the configured order; a source that fails or finds nothing passes to the next.</summary>
-    private static async Task<(TrackInfo Track, IPcmStream Stream)> OpenFirstPlayableAsync(
-        IReadOnlyList<IMusicSource> sources, MoodReading mood, AudioFormat format, IAnsiConsole console, CancellationToken ct)
+    /// <summary>
+    /// Passes exactly <see cref="Wanted"/> samples to the real output, beginning at the first sound
+    /// (the silence before the prompt's music arrives is not written), then completes.
+    /// </summary>
+    private sealed class ExactLengthOutput(IAudioOutput inner, long wanted) : IAudioOutput, IAudioPlayback
     {
-        var reasons = new List<string>();
-        foreach (var source in sources)
+        private readonly TaskCompletionSource _complete = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private IAudioPlayback? _playback;
+        private long _written;
+        private bool _started;
+
+        public long Wanted => wanted;
+        public long Written => Interlocked.Read(ref _written);
+        public Task Complete => _complete.Task;
+        public AudioFormat Format => _playback?.Format ?? AudioFormat.SeedMono;
+
+        public async ValueTask<IAudioPlayback> OpenAsync(AudioFormat format, CancellationToken cancellationToken = default)
         {
-            try
+            _playback ??= await inner.OpenAsync(format, cancellationToken);
+            return this;
+        }
+
+        public async ValueTask WriteAsync(ReadOnlyMemory<float> samples, CancellationToken cancellationToken = default)
+        {
+            if (_playback is null || _complete.Task.IsCompleted) return;
+            if (!_started)
             {
-                await foreach (var track in source.FindTracksAsync(mood, 3, ct))
-                    return (track, await source.OpenAsync(track, format, ct));
-                reasons.Add($"{source.GetType().Name}: no track fits");
+                var first = samples.Span.IndexOfAnyExceptInRange(-1e-4f, 1e-4f);
+                if (first < 0) return;
+                first -= first % Format.Channels;
+                samples = samples[first..];
+                _started = true;
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            var room = (int)Math.Min(samples.Length, wanted - _written);
+            await _playback.WriteAsync(samples[..room], cancellationToken);
+            if (Interlocked.Add(ref _written, room) >= wanted)
             {
-                reasons.Add($"{source.GetType().Name}: {ex.Message}");
-                console.MarkupLine($"[yellow]skipping a music source: {Markup.Escape(ex.Message)}[/]");
+                await _playback.DrainAsync(CancellationToken.None);
+                _complete.TrySetResult();
             }
         }
-        throw new UserFacingException("No music source could play anything (" + string.Join("; ", reasons) + "). Check use:musicSources in mooddj.json.");
+
+        public ValueTask DrainAsync(CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
+
+        public async ValueTask DisposeAsync()
+        {
+            if (_playback is not null) await _playback.DisposeAsync();
+        }
     }
 }
