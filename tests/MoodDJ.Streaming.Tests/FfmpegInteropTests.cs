@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using MoodDJ.Abstractions.Audio;
 using MoodDJ.Abstractions.Transport;
 using MoodDJ.Engine.Streaming;
+using MoodDJ.Plugins.PcmCodec;
 using MoodDJ.Plugins.UdpStream;
 using MoodDJ.Streaming.Tests.Support;
 using Xunit.Abstractions;
@@ -26,9 +27,10 @@ public class FfmpegInteropTests(ITestOutputHelper output)
 
         using var receiver = _transport.Open(new DatagramSocketOptions { LocalEndPoint = new IPEndPoint(IPAddress.Loopback, 0) });
         var playback = new CapturingPlayback(AudioFormat.SeedMono);
-        var pipeline = new PlayerPipeline(receiver, new L16TestCodec().CreateDecoder(AudioFormat.SeedMono, Frame), playback, new PlayerPipelineOptions
+        var pipeline = new PlayerPipeline(receiver, new L16Codec().CreateDecoder(AudioFormat.SeedMono, 600), playback, new PlayerPipelineOptions
         {
-            PayloadType = RtpPayloadTypes.L16Mono44100, // ffmpeg's choice for L16 44.1 kHz mono, as ours
+            // ffmpeg's choice for L16 44.1 kHz mono, as ours; its packets (-pkt_size 1200) hold up to 594 samples.
+            PayloadType = RtpPayloadTypes.L16Mono44100,
             JitterBuffer = new JitterBufferOptions { ClockRate = 44100, TargetDepth = TimeSpan.FromMilliseconds(100) },
         });
         using var cts = new CancellationTokenSource(Generous);
@@ -47,6 +49,7 @@ public class FfmpegInteropTests(ITestOutputHelper output)
 
         var stats = pipeline.Stats;
         output.WriteLine($"player: {stats}");
+        Assert.Equal(0, stats.DecodeErrors);
         Assert.Equal(0, stats.Concealed);
         Assert.Equal(0, stats.Junk);
         var played = playback.Snapshot();
@@ -78,7 +81,7 @@ public class FfmpegInteropTests(ITestOutputHelper output)
         await WaitUntilBoundAsync(port);
 
         using var sender = _transport.Open(new DatagramSocketOptions { LocalEndPoint = new IPEndPoint(IPAddress.Loopback, 0) });
-        using var packetizer = RtpPacketizer.Create(new L16TestCodec(), AudioFormat.SeedMono, Frame, ssrc: 0x11223344);
+        using var packetizer = RtpPacketizer.Create(new L16Codec(), AudioFormat.SeedMono, Frame, ssrc: 0x11223344);
         using var cts = new CancellationTokenSource(Generous);
         await PacedSender.SendAsync(packetizer, sender, new IPEndPoint(IPAddress.Loopback, port), source, cts.Token);
         await ffmpeg.WaitAsync(Generous);

@@ -112,6 +112,20 @@ public class JitterBufferTests
     }
 
     [Fact]
+    public void Draining_plays_a_remnant_below_the_target_when_the_stream_has_stopped()
+    {
+        var buffer = Make(targetMs: 50);
+        Offer(buffer, 1, 1);
+        Offer(buffer, 2, 2);
+        Assert.Equal(JitterPopResult.Buffering, buffer.Pop(new byte[16], out _, out _));
+        var payload = new byte[16];
+        Assert.Equal(JitterPopResult.Packet, buffer.Pop(payload, out _, out _, drain: true));
+        Assert.Equal(1, payload[0]);
+        Assert.Equal(JitterPopResult.Packet, buffer.Pop(payload, out _, out _));
+        Assert.Equal(2, payload[0]);
+    }
+
+    [Fact]
     public void A_packet_beyond_the_window_pushes_the_oldest_out_and_memory_stays_bounded()
     {
         var buffer = Make(targetMs: 1000, capacity: 8);

@@ -1,6 +1,7 @@
 using MoodDJ.Abstractions.Audio;
 using MoodDJ.Abstractions.Codecs;
 using MoodDJ.Engine.Streaming;
+using MoodDJ.Plugins.PcmCodec;
 using MoodDJ.Streaming.Tests.Support;
 
 namespace MoodDJ.Streaming.Tests;
@@ -10,7 +11,7 @@ public class RtpPacketizerTests
     [Fact]
     public void Each_frame_becomes_one_packet_with_advancing_sequence_and_timestamp()
     {
-        using var packetizer = RtpPacketizer.Create(new L16TestCodec(), AudioFormat.SeedMono, 441, ssrc: 77, firstSequenceNumber: 65534, firstTimestamp: uint.MaxValue - 100);
+        using var packetizer = RtpPacketizer.Create(new L16Codec(), AudioFormat.SeedMono, 441, ssrc: 77, firstSequenceNumber: 65534, firstTimestamp: uint.MaxValue - 100);
         Assert.Equal(RtpPayloadTypes.L16Mono44100, packetizer.PayloadType);
         var frame = new float[441];
         frame[0] = 0.5f;
@@ -37,7 +38,7 @@ public class RtpPacketizerTests
     [Fact]
     public void A_pause_jumps_the_timestamp_and_marks_the_next_packet()
     {
-        using var packetizer = RtpPacketizer.Create(new L16TestCodec(), AudioFormat.SeedMono, 441, 1, 10, 1000);
+        using var packetizer = RtpPacketizer.Create(new L16Codec(), AudioFormat.SeedMono, 441, 1, 10, 1000);
         var packet = new byte[packetizer.MaxPacketBytes];
         packetizer.Packetize(new float[441], packet);
         packetizer.SkipFrames(100);
@@ -51,22 +52,22 @@ public class RtpPacketizerTests
     [Fact]
     public void Frames_whose_packets_could_exceed_1200_bytes_are_refused()
     {
-        // 20 ms at 44.1 kHz mono L16 = 1764 bytes: would need fragmenting.
-        var error = Assert.Throws<ArgumentException>(() => RtpPacketizer.Create(new L16TestCodec(), AudioFormat.SeedMono, 882, 1));
+        // An encoder that could write 1500 bytes (20 ms of 44.1 kHz mono L16 would be 1764): it would need fragmenting.
+        var error = Assert.Throws<ArgumentException>(() => new RtpPacketizer(new OversizedEncoder(), AudioFormat.SeedMono, 750, 44100, 96, 1));
         Assert.Contains("1200", error.Message);
     }
 
     [Fact]
     public void A_frame_of_the_wrong_size_is_refused()
     {
-        using var packetizer = RtpPacketizer.Create(new L16TestCodec(), AudioFormat.SeedMono, 441, 1);
+        using var packetizer = RtpPacketizer.Create(new L16Codec(), AudioFormat.SeedMono, 441, 1);
         Assert.Throws<ArgumentException>(() => packetizer.Packetize(new float[440], new byte[packetizer.MaxPacketBytes]));
     }
 
     [Fact]
     public void Other_formats_use_dynamic_payload_type_96()
     {
-        using var packetizer = RtpPacketizer.Create(new L16TestCodec(), new AudioFormat(48000, 2), 240, 1);
+        using var packetizer = RtpPacketizer.Create(new L16Codec(), new AudioFormat(48000, 2), 240, 1);
         Assert.Equal(96, packetizer.PayloadType);
         Assert.Equal(240u, packetizer.TimestampStep);
     }
@@ -74,7 +75,7 @@ public class RtpPacketizerTests
     [Fact]
     public void A_sender_report_ties_wall_clock_to_the_next_timestamp()
     {
-        using var packetizer = RtpPacketizer.Create(new L16TestCodec(), AudioFormat.SeedMono, 441, 5, 0, 0);
+        using var packetizer = RtpPacketizer.Create(new L16Codec(), AudioFormat.SeedMono, 441, 5, 0, 0);
         var packet = new byte[packetizer.MaxPacketBytes];
         packetizer.Packetize(new float[441], packet);
         var now = DateTimeOffset.UtcNow;
@@ -83,5 +84,13 @@ public class RtpPacketizerTests
         Assert.Equal(1u, report.PacketCount);
         Assert.Equal(882u, report.OctetCount);
         Assert.InRange((NtpTime.ToDateTime(report.NtpTimestamp) - now).Duration(), TimeSpan.Zero, TimeSpan.FromMilliseconds(1));
+    }
+
+    /// <summary>Only its packet size matters: the real codecs refuse such frames themselves.</summary>
+    private sealed class OversizedEncoder : IAudioEncoder
+    {
+        public int MaxPacketBytes => 1500;
+        public int Encode(ReadOnlySpan<float> frame, Span<byte> packet) => 0;
+        public void Dispose() { }
     }
 }

@@ -31,6 +31,36 @@ public class SdpDescriptionTests
     }
 
     [Fact]
+    public void The_example_in_protocol_md_is_what_the_writer_writes()
+    {
+        var sdp = new SdpDescription
+        {
+            SessionName = "MoodDJ station",
+            SessionId = 0x4D4F4F44,
+            SessionVersion = 1,
+            ConnectionAddress = "127.0.0.1",
+            Port = 5680,
+            PayloadType = 11,
+            EncodingName = "L16",
+            ClockRate = 44100,
+            PacketTimeMs = 10,
+            RtcpMux = true,
+            Crypto = new SdpCrypto(1, SdpCrypto.AesCm128HmacSha1_80, "zRdpDQs2w5QUUYZ06uj1ICvRyFPVfrIhIVbEpxOv"),
+        };
+        var docs = File.ReadAllText(Path.Combine(RepoRoot(), "docs", "protocol.md"));
+        var start = docs.IndexOf("```\nv=0\n", StringComparison.Ordinal) + 4;
+        var example = docs[start..docs.IndexOf("```", start, StringComparison.Ordinal)];
+        Assert.Equal(example.Replace("\n", "\r\n"), sdp.ToString());
+    }
+
+    private static string RepoRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "MoodDJ.sln"))) dir = dir.Parent;
+        return dir?.FullName ?? throw new InvalidOperationException("MoodDJ.sln not found above the test folder.");
+    }
+
+    [Fact]
     public void A_multicast_connection_keeps_its_ttl()
     {
         var sdp = new SdpDescription { ConnectionAddress = "239.255.42.1", MulticastTtl = 4, Port = 5004, PayloadType = 11, EncodingName = "L16", ClockRate = 44100 };

@@ -3,6 +3,7 @@ using MoodDJ.Abstractions.Audio;
 using MoodDJ.Abstractions.Transport;
 using MoodDJ.Engine.Security.Srtp;
 using MoodDJ.Engine.Streaming;
+using MoodDJ.Plugins.PcmCodec;
 using MoodDJ.Engine.Streaming.Testing;
 using MoodDJ.Plugins.UdpStream;
 using MoodDJ.Streaming.Tests.Support;
@@ -32,7 +33,7 @@ public class SrtpStreamTests(ITestOutputHelper output)
         using var senderSrtp = SrtpContext.Create(keys);
         using var playerSrtp = SrtpContext.Create(keys);
         var source = TestSignal.Noise(200 * Frame, seed: 8);
-        var codec = new L16TestCodec();
+        var codec = new L16Codec();
         using var receiver = OpenLoopback();
         using var sender = OpenLoopback();
         await using var proxy = ImpairmentProxy.Start(receiver.LocalEndPoint, new ImpairmentOptions
@@ -80,12 +81,9 @@ public class SrtpStreamTests(ITestOutputHelper output)
         Assert.True(offset >= 0 && offset % Frame == 0, $"no alignment with the source ({offset})");
         var matched = 0;
         for (var k = 0; k < played.Length / Frame; k++)
-        {
-            var got = played.AsSpan(k * Frame, Frame);
-            if (got.SequenceEqual(source.AsSpan(offset + k * Frame, Frame))) matched++;
-            else Assert.False(got.ContainsAnyExcept(0f), $"frame {k} is neither source nor concealment");
-        }
+            if (played.AsSpan(k * Frame, Frame).SequenceEqual(source.AsSpan(offset + k * Frame, Frame))) matched++;
         Assert.Equal(stats.Played, matched);
+        Assert.Equal(stats.Concealed, played.Length / Frame - matched);
     }
 
     [Fact]
@@ -100,13 +98,13 @@ public class SrtpStreamTests(ITestOutputHelper output)
 
         using var receiver = OpenLoopback();
         var playback = new CapturingPlayback(AudioFormat.SeedMono);
-        var pipeline = new PlayerPipeline(receiver, new L16TestCodec().CreateDecoder(AudioFormat.SeedMono, Frame), playback, Options, srtp);
+        var pipeline = new PlayerPipeline(receiver, new L16Codec().CreateDecoder(AudioFormat.SeedMono, 600), playback, Options, srtp);
         using var cts = new CancellationTokenSource(Generous);
         var run = pipeline.RunAsync(cts.Token);
 
         var sdpPath = Path.Combine(folder.Path, "ffmpeg.sdp");
-        await Ffmpeg.RunAsync($"-re -i {wav} -c:a pcm_s16be -f rtp -pkt_size 1200 -srtp_out_suite {SrtpKeys.Suite} -srtp_out_params {keys.ToInlineBase64()} " +
-            $"-sdp_file {sdpPath} srtp://127.0.0.1:{receiver.LocalEndPoint.Port}", Generous);
+        await Ffmpeg.RunAsync($"-re -i {wav} -c:a pcm_s16be -f rtp -srtp_out_suite {SrtpKeys.Suite} -srtp_out_params {keys.ToInlineBase64()} " +
+            $"-sdp_file {sdpPath} \"srtp://127.0.0.1:{receiver.LocalEndPoint.Port}?pkt_size=1200\"", Generous);
         var sdp = SdpDescription.Parse(await File.ReadAllTextAsync(sdpPath, cts.Token));
         Assert.Equal(keys.ToInlineBase64(), sdp.Crypto!.InlineKey);
 
@@ -119,8 +117,12 @@ public class SrtpStreamTests(ITestOutputHelper output)
         var stats = pipeline.Stats;
         output.WriteLine($"player: {stats}");
         Assert.Equal(0, stats.Unauthenticated);
+        Assert.Equal(0, stats.DecodeErrors);
         Assert.Equal(0, stats.Concealed);
-        Assert.True(playback.Snapshot().AsSpan().SequenceEqual(source), "the played audio differs from what ffmpeg sent");
+        var played = playback.Snapshot();
+        Assert.Equal(source.Length, played.Length);
+        var firstDifference = played.AsSpan().CommonPrefixLength(source);
+        Assert.True(firstDifference == source.Length, $"the played audio differs from what ffmpeg sent from sample {firstDifference} on");
     }
 
     [Fact]
@@ -148,7 +150,7 @@ public class SrtpStreamTests(ITestOutputHelper output)
         await using var ffmpeg = Ffmpeg.Start($"-protocol_whitelist file,udp,rtp,srtp -i {sdpPath} -t 1.5 -c:a pcm_s16le {wav}");
         await FfmpegInteropTests.WaitUntilBoundAsync(port);
         using var sender = OpenLoopback();
-        using var packetizer = RtpPacketizer.Create(new L16TestCodec(), AudioFormat.SeedMono, Frame, ssrc: 0xABCDEF01);
+        using var packetizer = RtpPacketizer.Create(new L16Codec(), AudioFormat.SeedMono, Frame, ssrc: 0xABCDEF01);
         using var cts = new CancellationTokenSource(Generous);
         await PacedSender.SendAsync(packetizer, sender, new IPEndPoint(IPAddress.Loopback, port), source, cts.Token, srtp.Protect);
         await ffmpeg.WaitAsync(Generous);

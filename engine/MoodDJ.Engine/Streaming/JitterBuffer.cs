@@ -162,9 +162,10 @@ public sealed class JitterBuffer
     /// <summary>
     /// The next play-out tick: the next packet's payload into <paramref name="payload"/>, a gap to conceal,
     /// or nothing while (re)buffering. An empty buffer while playing is an underrun: it counts one and
-    /// goes back to buffering.
+    /// goes back to buffering. <paramref name="drain"/> plays what is held without waiting for the target
+    /// (the caller saw the stream stall or end, so no more is coming to fill it).
     /// </summary>
-    public JitterPopResult Pop(Span<byte> payload, out int length, out uint timestamp)
+    public JitterPopResult Pop(Span<byte> payload, out int length, out uint timestamp, bool drain = false)
     {
         length = 0;
         timestamp = 0;
@@ -172,7 +173,7 @@ public sealed class JitterBuffer
         if (!_playing)
         {
             // A full window also starts play, whatever the target says.
-            if (_highest < _next || (Buffered < _target && _highest - _next + 1 < _slots.Length)) return JitterPopResult.Buffering;
+            if (_highest < _next || (!drain && Buffered < _target && _highest - _next + 1 < _slots.Length)) return JitterPopResult.Buffering;
             _playing = true;
         }
         if (_next > _highest)

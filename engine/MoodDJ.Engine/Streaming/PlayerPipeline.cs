@@ -195,7 +195,12 @@ public sealed class PlayerPipeline
             {
                 JitterPopResult result;
                 int length;
-                lock (_lock) result = _buffer.Pop(payload, out length, out _);
+                lock (_lock)
+                {
+                    // No packet for a target's worth of time: the stream stalled or ended, so play out what is held.
+                    var stalled = _ssrc is not null && Stopwatch.GetElapsedTime(_lastPacketTimestamp) >= _buffer.Target;
+                    result = _buffer.Pop(payload, out length, out _, drain: stalled);
+                }
 
                 if (result == JitterPopResult.Buffering)
                 {

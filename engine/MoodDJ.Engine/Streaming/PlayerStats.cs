@@ -27,5 +27,5 @@ public readonly record struct PlayerStats(
 {
     public override string ToString() =>
         $"received {Received}, lost {Lost}, late {Late}, dup {Duplicates}, concealed {Concealed}, underruns {Underruns}, " +
-        $"junk {Junk}, unauthenticated {Unauthenticated}, buffered {Buffered.TotalMilliseconds:0} ms (target {Target.TotalMilliseconds:0} ms)";
+        $"junk {Junk}, unauthenticated {Unauthenticated}, decode errors {DecodeErrors}, buffered {Buffered.TotalMilliseconds:0} ms (target {Target.TotalMilliseconds:0} ms)";
 }
