@@ -1,18 +1,17 @@
-using System.Buffers.Binary;
 using System.Net;
 using BenchmarkDotNet.Attributes;
 using MoodDJ.Abstractions.Audio;
-using MoodDJ.Abstractions.Codecs;
 using MoodDJ.Abstractions.Transport;
 using MoodDJ.Engine.Security.Srtp;
 using MoodDJ.Engine.Streaming;
+using MoodDJ.Plugins.PcmCodec;
 using MoodDJ.Plugins.UdpStream;
 
 namespace MoodDJ.Bench;
 
 /// <summary>
 /// The station's per-packet path for one listener: a 10 ms L16 frame (441 samples, 44.1 kHz mono)
-/// packetized, optionally SRTP-protected, and sent over the real udp transport to 127.0.0.1.
+/// encoded by the pcm codec plugin and packetized, optionally SRTP-protected, and sent over the real udp transport to 127.0.0.1.
 /// `dotnet run -c Release --project bench/MoodDJ.Bench -- --filter '*RtpPacketizer*' --job short --memory`
 /// </summary>
 [MemoryDiagnoser]
@@ -33,7 +32,7 @@ public class RtpPacketizerBenchmarks
     {
         var random = new Random(1);
         for (var i = 0; i < _frame.Length; i++) _frame[i] = (float)(random.NextDouble() * 2 - 1) * 0.5f;
-        _packetizer = new RtpPacketizer(new L16Encoder(), AudioFormat.SeedMono, 441, 44100, RtpPayloadTypes.L16Mono44100, ssrc: 1);
+        _packetizer = RtpPacketizer.Create(new L16Codec(), AudioFormat.SeedMono, 441, ssrc: 1);
         _srtp = SrtpContext.Create(SrtpKeys.Generate());
         var transport = new UdpStreamTransport();
         _receiver = transport.Open(new DatagramSocketOptions { LocalEndPoint = new IPEndPoint(IPAddress.Loopback, 0), ReceiveBufferBytes = 8 << 20 });
@@ -76,19 +75,4 @@ public class RtpPacketizerBenchmarks
 
     [Benchmark]
     public bool ParseHeader() => RtpHeader.TryParse(_packet.AsSpan(0, 894), out _);
-
-    /// <summary>L16 (big-endian s16) for the bench; the pcm codec plugin is the product's.</summary>
-    private sealed class L16Encoder : IAudioEncoder
-    {
-        public int MaxPacketBytes => 882;
-
-        public int Encode(ReadOnlySpan<float> frame, Span<byte> packet)
-        {
-            for (var i = 0; i < frame.Length; i++)
-                BinaryPrimitives.WriteInt16BigEndian(packet[(2 * i)..], (short)Math.Clamp(frame[i] * 32768f, short.MinValue, short.MaxValue));
-            return frame.Length * 2;
-        }
-
-        public void Dispose() { }
-    }
 }
