@@ -40,6 +40,22 @@ public class DemoTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Demo_streams_opus_when_the_station_is_set_to_opus_at_48_kHz()
+    {
+        using var temp = new TempFolder();
+        var path = temp.File("opus.wav");
+        var result = await MooddjProcess.RunAsync(temp.Path, "demo", "I feel calm", "--seconds", "4", "--out", path,
+            "--set", "use:codec=opus", "--set", "station:sampleRate=48000", "--set", "station:frameMilliseconds=20");
+        output.WriteLine(result.ToString());
+        Assert.True(result.ExitCode == 0, result.ToString());
+
+        var wav = WavFile.Read(path);
+        Assert.Equal(48000, wav.SampleRate);
+        Assert.InRange(wav.Seconds, 3.95, 4.05);
+        Assert.True(MusicFeatures.Rms(wav.Samples) > 0.02, $"RMS {MusicFeatures.Rms(wav.Samples):F4} is too quiet");
+    }
+
+    [Fact]
     public async Task Demo_to_stdout_writes_raw_pcm_of_the_requested_length()
     {
         using var temp = new TempFolder();
