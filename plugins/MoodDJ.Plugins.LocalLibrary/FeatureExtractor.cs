@@ -1,3 +1,5 @@
+using MoodDJ.Plugins.Shared.Audio;
+
 namespace MoodDJ.Plugins.LocalLibrary;
 
 /// <summary>

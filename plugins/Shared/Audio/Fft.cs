@@ -1,13 +1,19 @@
-namespace MoodDJ.Plugins.LocalLibrary;
+using System.Numerics;
 
-/// <summary>In-place radix-2 complex FFT (the analysis needs magnitudes only; sizes are powers of two).</summary>
+namespace MoodDJ.Plugins.Shared.Audio;
+
+/// <summary>
+/// In-place radix-2 complex FFT (length a power of two), for float or double samples. The twiddle
+/// factors and butterflies are computed in double either way. Linked into the engine (spectral
+/// analysis) and the local plugin (track features): one source, two assemblies.
+/// </summary>
 static class Fft
 {
-    public static void Forward(Span<double> re, Span<double> im)
+    public static void Forward<T>(Span<T> re, Span<T> im) where T : IFloatingPointIeee754<T>
     {
         var n = re.Length;
-        if (n != im.Length || (n & (n - 1)) != 0)
-            throw new ArgumentException("FFT length must be a power of two, with equal real and imaginary parts.");
+        if (n != im.Length || n == 0 || (n & (n - 1)) != 0)
+            throw new ArgumentException("FFT length must be a power of two, equal for both parts.");
         for (int i = 1, j = 0; i < n; i++)
         {
             var bit = n >> 1;
@@ -30,8 +36,9 @@ static class Fft
                 for (var k = 0; k < len / 2; k++)
                 {
                     int a = start + k, b = a + len / 2;
-                    var tRe = re[b] * cRe - im[b] * cIm;
-                    var tIm = re[b] * cIm + im[b] * cRe;
+                    double bRe = double.CreateTruncating(re[b]), bIm = double.CreateTruncating(im[b]);
+                    var tRe = T.CreateTruncating(bRe * cRe - bIm * cIm);
+                    var tIm = T.CreateTruncating(bRe * cIm + bIm * cRe);
                     re[b] = re[a] - tRe;
                     im[b] = im[a] - tIm;
                     re[a] += tRe;
