@@ -55,6 +55,48 @@ public class RtpFanoutTests
         Assert.True(counters.PacketsSent >= 100);
     }
 
+    [Fact]
+    public void Split_across_two_threads_every_listener_still_gets_every_frame_with_its_own_protection()
+    {
+        using var sender = new UdpStreamTransport().Open(new DatagramSocketOptions { LocalEndPoint = new IPEndPoint(IPAddress.Loopback, 0) });
+        var counters = new StationCounters();
+        using var stopping = new CancellationTokenSource();
+        var fanout = new RtpFanout(sender, counters, stopping.Token, parallelThreshold: 2);
+        var registry = new ListenerRegistry(64, 64, TimeSpan.FromSeconds(30));
+        var receivers = Enumerable.Range(0, 41).Select(_ => Receiver()).ToArray();
+        try
+        {
+            for (var i = 0; i < receivers.Length; i++)
+                Assert.NotNull(registry.TryAdd("x", (IPEndPoint)receivers[i].LocalEndPoint!, new TagProtector((byte)i), out _));
+
+            var rtp = new byte[100];
+            var started = 0;
+            for (var frame = 0; frame < 20; frame++)
+            {
+                rtp[0] = (byte)frame;
+                started += fanout.Send(rtp, registry.Snapshot);
+            }
+            stopping.Cancel();   // the helper thread ends with the station
+
+            // Loopback sends complete at once, so no listener was busy: every send started.
+            Assert.Equal(20 * receivers.Length, started);
+            var buffer = new byte[2000];
+            for (var i = 0; i < receivers.Length; i++)
+            {
+                for (var frame = 0; frame < 20; frame++)
+                {
+                    Assert.Equal(101, receivers[i].Receive(buffer));
+                    Assert.Equal((byte)frame, buffer[0]);
+                    Assert.Equal((byte)i, buffer[100]);
+                }
+            }
+        }
+        finally
+        {
+            foreach (var r in receivers) r.Dispose();
+        }
+    }
+
     private static Socket Receiver()
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp) { ReceiveTimeout = 5000, ReceiveBufferSize = 1 << 20 };
