@@ -5,16 +5,21 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-packages=(ffmpeg yt-dlp libopus0 libasound2 alsa-utils python3 python3-cryptography gcc libc6-dev)
+SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+packages=(ffmpeg yt-dlp libopus0 libasound2 alsa-utils python3 python3-cryptography gcc libc6-dev iproute2)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing system packages: ${missing[*]}"
-  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+# Multicast tests stay on this host: they use the loopback interface, which needs its multicast flag.
+if ! ip link show lo | grep -q MULTICAST; then
+  $SUDO ip link set lo multicast on 2>/dev/null || echo "note: could not turn on multicast for lo; the multicast tests will be skipped"
 fi
 
 rm -rf TestResults

@@ -128,6 +128,9 @@ public class UdpStreamTransportTests
             MulticastGroup = group,
             MulticastInterface = nic,
             MulticastLoopback = true,
+            // TTL 0: delivered to members on this host only, never transmitted on the interface
+            // (tests must not send traffic off the machine).
+            MulticastTimeToLive = 0,
         };
         using var a = _transport.Open(Member());
         using var b = _transport.Open(Member());
@@ -140,18 +143,22 @@ public class UdpStreamTransportTests
     }
 }
 
-/// <summary>Skips, with the reason, on a host with no multicast-capable IPv4 interface up.</summary>
+/// <summary>
+/// Multicast tests run on the loopback interface only: joining a group on a real interface sends
+/// IGMP reports off the machine, and tests never send traffic anywhere but this host. Skips, with
+/// the reason, where loopback has multicast off (test.sh turns it on when it can).
+/// </summary>
 public sealed class MulticastFactAttribute : FactAttribute
 {
     public MulticastFactAttribute()
     {
-        if (Interface() is null) Skip = "No multicast-capable IPv4 interface is up on this host.";
+        if (Interface() is null)
+            Skip = "The loopback interface has multicast off here (turn it on with `ip link set lo multicast on`; test.sh does when run as root).";
     }
 
     public static IPAddress? Interface() =>
-        NetworkInterface.GetAllNetworkInterfaces()
-            .Where(n => n.OperationalStatus == OperationalStatus.Up && n.SupportsMulticast && n.NetworkInterfaceType != NetworkInterfaceType.Loopback)
-            .SelectMany(n => n.GetIPProperties().UnicastAddresses)
-            .Select(a => a.Address)
-            .FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork);
+        NetworkInterface.GetAllNetworkInterfaces().Any(n =>
+            n.NetworkInterfaceType == NetworkInterfaceType.Loopback && n.OperationalStatus is OperationalStatus.Up or OperationalStatus.Unknown && n.SupportsMulticast)
+            ? IPAddress.Loopback
+            : null;
 }
