@@ -20,17 +20,8 @@ public sealed class StationMulticastTests
     public async Task A_group_member_decrypts_the_stations_multicast_feed_with_the_key_from_its_sdp()
     {
         var port = FreeUdpPort();
-        using var member = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp) { ReceiveTimeout = 10_000 };
-        member.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-        member.Bind(new IPEndPoint(Group, port));
-        member.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.AddMembership, new MulticastOption(Group, IPAddress.Loopback));
-
-        await using var harness = await StationHarness.StartAsync("aead", s =>
-        {
-            s["station:multicastGroup"] = Group.ToString();
-            s["station:multicastPort"] = port.ToString();
-            s["station:multicastTimeToLive"] = "0";
-        });
+        using var member = JoinGroup(port);
+        await using var harness = await StartStationSendingTo(port);
 
         var sdp = SdpDescription.Parse(harness.Station.DescribeMulticast()!);
         Assert.Equal(Group.ToString(), sdp.ConnectionAddress);
@@ -57,23 +48,31 @@ public sealed class StationMulticastTests
     public async Task Without_the_groups_key_the_multicast_feed_does_not_authenticate()
     {
         var port = FreeUdpPort();
-        using var member = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp) { ReceiveTimeout = 10_000 };
-        member.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-        member.Bind(new IPEndPoint(Group, port));
-        member.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.AddMembership, new MulticastOption(Group, IPAddress.Loopback));
-
-        await using var harness = await StationHarness.StartAsync("aead", s =>
-        {
-            s["station:multicastGroup"] = Group.ToString();
-            s["station:multicastPort"] = port.ToString();
-            s["station:multicastTimeToLive"] = "0";
-        });
+        using var member = JoinGroup(port);
+        await using var harness = await StartStationSendingTo(port);
 
         var stranger = SrtpContext.Create(SrtpKeys.Generate());
         var buffer = new byte[2048];
         var length = member.Receive(buffer);
         Assert.False(stranger.TryUnprotect(buffer, length, out _));
     }
+
+    /// <summary>A group member on the loopback interface (bound to the group, so only its traffic arrives).</summary>
+    private static Socket JoinGroup(int port)
+    {
+        var member = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp) { ReceiveTimeout = 10_000 };
+        member.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+        member.Bind(new IPEndPoint(Group, port));
+        member.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.AddMembership, new MulticastOption(Group, IPAddress.Loopback));
+        return member;
+    }
+
+    private static Task<StationHarness> StartStationSendingTo(int port) => StationHarness.StartAsync("aead", s =>
+    {
+        s["station:multicastGroup"] = Group.ToString();
+        s["station:multicastPort"] = port.ToString();
+        s["station:multicastTimeToLive"] = "0";   // stays on this host
+    });
 
     private static int FreeUdpPort()
     {
