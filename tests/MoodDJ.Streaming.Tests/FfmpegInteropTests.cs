@@ -41,11 +41,7 @@ public class FfmpegInteropTests(ITestOutputHelper output)
         var sdp = SdpDescription.Parse(await File.ReadAllTextAsync(sdpPath, cts.Token));
         Assert.Equal(RtpPayloadTypes.L16Mono44100, sdp.PayloadType);
 
-        while (pipeline.Stats.Buffered > TimeSpan.Zero || pipeline.Stats.Played == 0)
-            await Task.Delay(20, cts.Token);
-        await Task.Delay(200, cts.Token);
-        cts.Cancel();
-        await run;
+        await PlayerRun.PlayOutAndStopAsync(pipeline, run, cts);
 
         var stats = pipeline.Stats;
         output.WriteLine($"player: {stats}");

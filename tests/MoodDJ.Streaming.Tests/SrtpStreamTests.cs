@@ -108,11 +108,7 @@ public class SrtpStreamTests(ITestOutputHelper output)
         var sdp = SdpDescription.Parse(await File.ReadAllTextAsync(sdpPath, cts.Token));
         Assert.Equal(keys.ToInlineBase64(), sdp.Crypto!.InlineKey);
 
-        while (pipeline.Stats.Buffered > TimeSpan.Zero || pipeline.Stats.Played == 0)
-            await Task.Delay(20, cts.Token);
-        await Task.Delay(200, cts.Token);
-        cts.Cancel();
-        await run;
+        await PlayerRun.PlayOutAndStopAsync(pipeline, run, cts);
 
         var stats = pipeline.Stats;
         output.WriteLine($"player: {stats}");
