@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using MoodDJ.Abstractions.Crypto;
-using MoodDJ.Engine.Security.Srtp;
+using MoodDJ.Media.Srtp;
 
 namespace MoodDJ.Bench;
 

@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
-using MoodDJ.Engine.Streaming;
+using MoodDJ.Media;
+using MoodDJ.Client;
 
 namespace MoodDJ.Bench;
 

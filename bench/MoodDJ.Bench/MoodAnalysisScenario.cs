@@ -1,8 +1,9 @@
+using MoodDJ.Hosting.Configuration;
 using System.Diagnostics;
 using System.Globalization;
 using MoodDJ.Abstractions.Mood;
-using MoodDJ.Engine;
-using MoodDJ.Engine.Mood;
+using MoodDJ.Hosting;
+using MoodDJ.Music.Evaluation;
 
 namespace MoodDJ.Bench;
 

@@ -1,6 +1,7 @@
+using MoodDJ.Hosting.Configuration;
 using System.Diagnostics;
-using MoodDJ.Engine;
-using MoodDJ.Engine.Plugins;
+using MoodDJ.Hosting;
+using MoodDJ.Hosting.Plugins;
 
 namespace MoodDJ.Bench;
 

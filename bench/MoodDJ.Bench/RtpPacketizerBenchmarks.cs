@@ -2,8 +2,9 @@ using System.Net;
 using BenchmarkDotNet.Attributes;
 using MoodDJ.Abstractions.Audio;
 using MoodDJ.Abstractions.Transport;
-using MoodDJ.Engine.Security.Srtp;
-using MoodDJ.Engine.Streaming;
+using MoodDJ.Media.Srtp;
+using MoodDJ.Media;
+using MoodDJ.Client;
 using MoodDJ.Plugins.PcmCodec;
 using MoodDJ.Plugins.UdpStream;
 

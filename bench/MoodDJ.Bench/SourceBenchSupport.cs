@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
-using MoodDJ.Engine;
-using MoodDJ.Engine.Configuration;
+using MoodDJ.Hosting;
+using MoodDJ.Hosting.Configuration;
 
 namespace MoodDJ.Bench;
 

@@ -1,8 +1,9 @@
+using MoodDJ.Hosting;
 using System.Diagnostics;
 using MoodDJ.Abstractions.Audio;
 using MoodDJ.Abstractions.Mood;
 using MoodDJ.Abstractions.Music;
-using MoodDJ.Engine.Music;
+using MoodDJ.Music;
 
 namespace MoodDJ.Bench;
 
@@ -36,7 +37,7 @@ public sealed class SourceFirstPcmScenario : IBenchScenario
             foreach (var name in names)
             {
                 IMusicSource source;
-                Engine.MoodDJEngine engine;
+                MoodDJEngine engine;
                 try
                 {
                     engine = SourceBenchSupport.StartEngine(work, [name], library, database);

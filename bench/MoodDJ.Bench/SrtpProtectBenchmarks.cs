@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using BenchmarkDotNet.Attributes;
-using MoodDJ.Engine.Security.Srtp;
+using MoodDJ.Media.Srtp;
 
 namespace MoodDJ.Bench;
 

@@ -1,11 +1,13 @@
+using MoodDJ.Hosting.Configuration;
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using MoodDJ.Abstractions.Audio;
-using MoodDJ.Engine;
-using MoodDJ.Engine.Client;
-using MoodDJ.Engine.Control;
-using MoodDJ.Engine.Station;
+using MoodDJ.Hosting;
+using MoodDJ.Client;
+using MoodDJ.Protocol.Messages;
+using MoodDJ.Protocol;
+using MoodDJ.Station;
 
 namespace MoodDJ.Bench;
 

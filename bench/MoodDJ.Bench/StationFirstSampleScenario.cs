@@ -1,6 +1,9 @@
 using System.Diagnostics;
 using System.Net;
-using MoodDJ.Engine.Station;
+using MoodDJ.Station;
+using MoodDJ.Client;
+using MoodDJ.Protocol;
+using MoodDJ.Protocol.Messages;
 
 namespace MoodDJ.Bench;
 

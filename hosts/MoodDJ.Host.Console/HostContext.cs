@@ -1,7 +1,8 @@
+using MoodDJ.Hosting.Configuration;
 using System.CommandLine;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
-using MoodDJ.Engine;
+using MoodDJ.Hosting;
 
 namespace MoodDJ.Host.Console;
 

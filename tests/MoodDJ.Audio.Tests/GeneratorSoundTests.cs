@@ -1,7 +1,7 @@
 using System.Globalization;
 using MoodDJ.Abstractions.Audio;
 using MoodDJ.Abstractions.Mood;
-using MoodDJ.Engine.Audio;
+using MoodDJ.Testing;
 using MoodDJ.Plugins.Generator;
 using Xunit.Abstractions;
 

@@ -5,7 +5,7 @@ using MoodDJ.Abstractions.Audio;
 using MoodDJ.Abstractions.Mood;
 using MoodDJ.Abstractions.Music;
 using MoodDJ.Abstractions.Plugins;
-using MoodDJ.Engine.Audio;
+using MoodDJ.Testing;
 using MoodDJ.Plugins.Generator;
 
 namespace MoodDJ.Audio.Tests;

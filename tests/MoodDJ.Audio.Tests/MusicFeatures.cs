@@ -1,5 +1,5 @@
 using MoodDJ.Abstractions.Music;
-using MoodDJ.Engine.Audio;
+using MoodDJ.Testing;
 
 namespace MoodDJ.Audio.Tests;
 

@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using MoodDJ.Abstractions.Audio;
 using MoodDJ.Abstractions.Codecs;
 using MoodDJ.Abstractions.Plugins;
-using MoodDJ.Engine.Audio;
+using MoodDJ.Testing;
 using MoodDJ.Plugins.OpusCodec;
 
 namespace MoodDJ.Audio.Tests;

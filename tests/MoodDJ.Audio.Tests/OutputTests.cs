@@ -5,7 +5,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using MoodDJ.Abstractions.Audio;
 using MoodDJ.Abstractions.Plugins;
-using MoodDJ.Engine.Audio;
+using MoodDJ.Testing;
 using MoodDJ.Plugins.Outputs;
 
 namespace MoodDJ.Audio.Tests;

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
-using MoodDJ.Engine.Security.Srtp;
+using MoodDJ.Media.Srtp;
 using MoodDJ.Plugins.AeadCrypto;
 
 namespace MoodDJ.Crypto.Tests;

@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using MoodDJ.Engine.Security.Srtp;
+using MoodDJ.Media.Srtp;
 
 namespace MoodDJ.Crypto.Tests;
 

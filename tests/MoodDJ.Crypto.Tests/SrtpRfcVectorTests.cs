@@ -1,4 +1,4 @@
-using MoodDJ.Engine.Security.Srtp;
+using MoodDJ.Media.Srtp;
 
 namespace MoodDJ.Crypto.Tests;
 

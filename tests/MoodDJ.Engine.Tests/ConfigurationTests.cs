@@ -1,4 +1,6 @@
-using MoodDJ.Engine.Configuration;
+using MoodDJ.Hosting.Plugins;
+using MoodDJ.Hosting;
+using MoodDJ.Hosting.Configuration;
 
 namespace MoodDJ.Engine.Tests;
 
@@ -185,7 +187,7 @@ public sealed class ConfigurationTests
 
         Assert.Equal(UseOptions.Keys.Order(), properties["use"]!["properties"]!.AsObject().Select(p => p.Key).Order());
         Assert.Equal(PluginsOptions.Keys.Order(), properties["plugins"]!["properties"]!.AsObject().Select(p => p.Key).Order());
-        var defaults = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(RepoFile("engine", "MoodDJ.Engine", "Configuration", "mooddj.defaults.json")))!;
+        var defaults = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(RepoFile("engine", "MoodDJ.Hosting", "Configuration", "mooddj.defaults.json")))!;
         Assert.Equal("../../../docs/mooddj.schema.json", (string?)defaults["$schema"]);
         Assert.All(defaults.AsObject(), p => Assert.NotNull(properties[p.Key]));
     }

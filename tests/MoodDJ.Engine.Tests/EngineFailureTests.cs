@@ -1,5 +1,7 @@
+using MoodDJ.Hosting.Configuration;
+using MoodDJ.Hosting;
 using System.Text.Json.Nodes;
-using MoodDJ.Engine.Plugins;
+using MoodDJ.Hosting.Plugins;
 
 namespace MoodDJ.Engine.Tests;
 

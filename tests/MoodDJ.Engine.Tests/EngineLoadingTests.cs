@@ -1,8 +1,10 @@
+using MoodDJ.Hosting.Configuration;
+using MoodDJ.Hosting;
 using System.Runtime.Loader;
 using System.Text.Json.Nodes;
 using MoodDJ.Abstractions.Mood;
 using MoodDJ.Abstractions.Plugins;
-using MoodDJ.Engine.Plugins;
+using MoodDJ.Hosting.Plugins;
 
 namespace MoodDJ.Engine.Tests;
 

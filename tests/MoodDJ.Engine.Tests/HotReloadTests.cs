@@ -1,8 +1,10 @@
+using MoodDJ.Hosting.Configuration;
+using MoodDJ.Hosting;
 using System.Runtime.CompilerServices;
 using System.Runtime.Loader;
 using System.Text.Json.Nodes;
 using MoodDJ.Abstractions.Mood;
-using MoodDJ.Engine.Plugins;
+using MoodDJ.Hosting.Plugins;
 
 namespace MoodDJ.Engine.Tests;
 
@@ -160,7 +162,7 @@ public sealed class HotReloadTests
     private static WeakReference LoadAndCallThenUnload(string folder)
     {
         var plugin = new PluginLoader(hotReload: true).Load(folder);
-        var registration = Composition.PluginRegistrar.Register(plugin, MoodDJConfiguration.Build(null, []));
+        var registration = MoodDJ.Hosting.Composition.PluginRegistrar.Register(plugin, MoodDJConfiguration.Build(null, []));
         Assert.Single(registration.Implementations);
         Assert.True(plugin.IsUnloadable);
         // The assembly, not just the context object: a collectible context's assemblies stay alive until it is unloaded.

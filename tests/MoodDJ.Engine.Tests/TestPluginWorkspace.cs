@@ -1,3 +1,6 @@
+using MoodDJ.Hosting.Plugins;
+using MoodDJ.Hosting.Configuration;
+using MoodDJ.Hosting;
 using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;

@@ -1,4 +1,4 @@
-using MoodDJ.Engine.Mood;
+using MoodDJ.Music.Evaluation;
 using Xunit.Abstractions;
 
 namespace MoodDJ.Mood.Tests;

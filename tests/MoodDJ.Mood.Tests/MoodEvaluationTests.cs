@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
-using MoodDJ.Engine.Mood;
+using MoodDJ.Music.Evaluation;
 
 namespace MoodDJ.Mood.Tests;
 

@@ -1,4 +1,4 @@
-using MoodDJ.Engine.Music;
+using MoodDJ.Music;
 
 namespace MoodDJ.Sources.Tests;
 

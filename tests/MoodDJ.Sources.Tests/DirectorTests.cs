@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 using MoodDJ.Abstractions.Audio;
 using MoodDJ.Abstractions.Mood;
 using MoodDJ.Abstractions.Music;
-using MoodDJ.Engine.Music;
+using MoodDJ.Music;
 using MoodDJ.Plugins.LocalLibrary;
 using Microsoft.Extensions.Configuration;
 

@@ -2,8 +2,8 @@ using System.Text.Json;
 using MoodDJ.Abstractions.Audio;
 using MoodDJ.Abstractions.Mood;
 using MoodDJ.Abstractions.Music;
-using MoodDJ.Engine;
-using MoodDJ.Engine.Configuration;
+using MoodDJ.Hosting;
+using MoodDJ.Hosting.Configuration;
 
 namespace MoodDJ.Sources.Tests;
 

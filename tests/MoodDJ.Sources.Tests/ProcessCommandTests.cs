@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using MoodDJ.Engine.Processes;
+using MoodDJ.Plugins.Shared.Processes;
 
 namespace MoodDJ.Sources.Tests;
 

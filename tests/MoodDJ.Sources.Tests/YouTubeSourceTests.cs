@@ -1,7 +1,7 @@
 using MoodDJ.Abstractions.Audio;
 using MoodDJ.Abstractions.Mood;
 using MoodDJ.Abstractions.Music;
-using MoodDJ.Engine.Music;
+using MoodDJ.Music;
 using MoodDJ.Plugins.YouTube;
 
 namespace MoodDJ.Sources.Tests;

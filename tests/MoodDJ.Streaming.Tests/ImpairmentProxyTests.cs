@@ -1,6 +1,6 @@
 using System.Net;
 using MoodDJ.Abstractions.Transport;
-using MoodDJ.Engine.Streaming.Testing;
+using MoodDJ.Testing;
 using MoodDJ.Plugins.UdpStream;
 
 namespace MoodDJ.Streaming.Tests;

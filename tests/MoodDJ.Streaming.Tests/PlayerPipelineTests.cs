@@ -1,9 +1,10 @@
 using System.Net;
 using MoodDJ.Abstractions.Audio;
 using MoodDJ.Abstractions.Transport;
-using MoodDJ.Engine.Streaming;
+using MoodDJ.Media;
+using MoodDJ.Client;
 using MoodDJ.Plugins.PcmCodec;
-using MoodDJ.Engine.Streaming.Testing;
+using MoodDJ.Testing;
 using MoodDJ.Plugins.UdpStream;
 using MoodDJ.Streaming.Tests.Support;
 using Xunit.Abstractions;

@@ -1,4 +1,5 @@
-using MoodDJ.Engine.Streaming;
+using MoodDJ.Media;
+using MoodDJ.Client;
 
 namespace MoodDJ.Streaming.Tests;
 

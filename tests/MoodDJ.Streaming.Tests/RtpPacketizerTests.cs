@@ -1,6 +1,7 @@
 using MoodDJ.Abstractions.Audio;
 using MoodDJ.Abstractions.Codecs;
-using MoodDJ.Engine.Streaming;
+using MoodDJ.Media;
+using MoodDJ.Client;
 using MoodDJ.Plugins.PcmCodec;
 using MoodDJ.Streaming.Tests.Support;
 

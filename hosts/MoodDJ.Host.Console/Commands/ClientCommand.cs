@@ -2,8 +2,10 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
-using MoodDJ.Engine.Client;
-using MoodDJ.Engine.Control;
+using MoodDJ.Client;
+using MoodDJ.Protocol.Messages;
+using MoodDJ.Protocol;
+using MoodDJ.Station;
 using Spectre.Console;
 
 namespace MoodDJ.Host.Console.Commands;

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using MoodDJ.Abstractions.Mood;
-using MoodDJ.Engine.Mood;
+using MoodDJ.Music.Evaluation;
 
 namespace MoodDJ.Host.Console.Commands;
 

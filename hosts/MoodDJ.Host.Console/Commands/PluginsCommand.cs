@@ -1,7 +1,8 @@
+using MoodDJ.Hosting.Plugins;
 using System.CommandLine;
 using MoodDJ.Abstractions.Plugins;
-using MoodDJ.Engine.Configuration;
-using MoodDJ.Engine;
+using MoodDJ.Hosting.Configuration;
+using MoodDJ.Hosting;
 using Spectre.Console;
 
 namespace MoodDJ.Host.Console.Commands;

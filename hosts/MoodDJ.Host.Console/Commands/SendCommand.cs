@@ -2,7 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
-using MoodDJ.Engine.Client;
+using MoodDJ.Client;
+using MoodDJ.Protocol.Messages;
 using Spectre.Console;
 
 namespace MoodDJ.Host.Console.Commands;

@@ -1,6 +1,9 @@
 using System.CommandLine;
 using Microsoft.Extensions.Logging;
-using MoodDJ.Engine.Station;
+using MoodDJ.Station;
+using MoodDJ.Client;
+using MoodDJ.Protocol;
+using MoodDJ.Protocol.Messages;
 using Spectre.Console;
 
 namespace MoodDJ.Host.Console.Commands;

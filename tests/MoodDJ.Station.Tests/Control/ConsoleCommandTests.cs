@@ -2,7 +2,8 @@ using System.Diagnostics;
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using MoodDJ.Engine.Control;
+using MoodDJ.Protocol;
+using MoodDJ.Station;
 using static MoodDJ.Station.Tests.Control.ControlTestKit;
 
 namespace MoodDJ.Station.Tests.Control;

@@ -6,7 +6,8 @@ using System.Text;
 using System.Text.Json;
 using MoodDJ.Abstractions.Crypto;
 using MoodDJ.Abstractions.Transport;
-using MoodDJ.Engine.Control;
+using MoodDJ.Protocol;
+using MoodDJ.Station;
 using static MoodDJ.Station.Tests.Control.ControlTestKit;
 
 namespace MoodDJ.Station.Tests.Control;

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
-using MoodDJ.Engine.Control;
+using MoodDJ.Protocol;
+using MoodDJ.Station;
 
 namespace MoodDJ.Station.Tests.Control;
 

@@ -1,4 +1,5 @@
-using MoodDJ.Engine.Control;
+using MoodDJ.Protocol;
+using MoodDJ.Station;
 
 namespace MoodDJ.Station.Tests.Control;
 

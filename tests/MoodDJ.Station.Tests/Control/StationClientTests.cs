@@ -1,7 +1,9 @@
 using System.Net;
 using System.Text.Json;
-using MoodDJ.Engine.Client;
-using MoodDJ.Engine.Control;
+using MoodDJ.Client;
+using MoodDJ.Protocol.Messages;
+using MoodDJ.Protocol;
+using MoodDJ.Station;
 using static MoodDJ.Station.Tests.Control.ControlTestKit;
 
 namespace MoodDJ.Station.Tests.Control;

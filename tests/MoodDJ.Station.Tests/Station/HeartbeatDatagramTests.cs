@@ -1,4 +1,7 @@
-using MoodDJ.Engine.Station;
+using MoodDJ.Station;
+using MoodDJ.Client;
+using MoodDJ.Protocol;
+using MoodDJ.Protocol.Messages;
 
 namespace MoodDJ.Station.Tests.Station;
 

@@ -2,7 +2,10 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging.Abstractions;
 using MoodDJ.Abstractions.Transport;
-using MoodDJ.Engine.Station;
+using MoodDJ.Station;
+using MoodDJ.Client;
+using MoodDJ.Protocol;
+using MoodDJ.Protocol.Messages;
 using MoodDJ.Plugins.UdpStream;
 
 namespace MoodDJ.Station.Tests.Station;

@@ -1,5 +1,8 @@
 using System.Diagnostics;
-using MoodDJ.Engine.Station;
+using MoodDJ.Station;
+using MoodDJ.Client;
+using MoodDJ.Protocol;
+using MoodDJ.Protocol.Messages;
 
 namespace MoodDJ.Station.Tests.Station;
 

@@ -1,7 +1,10 @@
 using System.Net;
 using System.Net.Sockets;
 using MoodDJ.Abstractions.Transport;
-using MoodDJ.Engine.Station;
+using MoodDJ.Station;
+using MoodDJ.Client;
+using MoodDJ.Protocol;
+using MoodDJ.Protocol.Messages;
 using MoodDJ.Plugins.UdpStream;
 
 namespace MoodDJ.Station.Tests.Station;
@@ -130,7 +133,7 @@ public class RtpFanoutAllocationTests
             var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp) { ReceiveBufferSize = 4 << 20 };
             socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
             receivers.Add(socket);
-            registry.TryAdd("x", (IPEndPoint)socket.LocalEndPoint!, new SrtpProtector(MoodDJ.Engine.Security.Srtp.SrtpKeys.Generate()), out _);
+            registry.TryAdd("x", (IPEndPoint)socket.LocalEndPoint!, new SrtpProtector(MoodDJ.Media.Srtp.SrtpKeys.Generate()), out _);
         }
         var rtp = new byte[12 + 882];
         rtp[0] = 0x80;

@@ -1,10 +1,12 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
-using MoodDJ.Engine.Control;
-using MoodDJ.Engine.Security.Srtp;
-using MoodDJ.Engine.Station;
-using MoodDJ.Engine.Streaming;
+using MoodDJ.Protocol;
+using MoodDJ.Station;
+using MoodDJ.Media.Srtp;
+using MoodDJ.Client;
+using MoodDJ.Protocol.Messages;
+using MoodDJ.Media;
 using MoodDJ.Station.Tests.Station.Support;
 
 namespace MoodDJ.Station.Tests.Station;

@@ -1,9 +1,12 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using MoodDJ.Engine.Security.Srtp;
-using MoodDJ.Engine.Station;
-using MoodDJ.Engine.Streaming;
+using MoodDJ.Media.Srtp;
+using MoodDJ.Station;
+using MoodDJ.Client;
+using MoodDJ.Protocol;
+using MoodDJ.Protocol.Messages;
+using MoodDJ.Media;
 using MoodDJ.Station.Tests.Station.Support;
 
 namespace MoodDJ.Station.Tests.Station;

@@ -1,6 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
-using MoodDJ.Engine.Station;
+using MoodDJ.Station;
+using MoodDJ.Client;
+using MoodDJ.Protocol;
+using MoodDJ.Protocol.Messages;
 using MoodDJ.Station.Tests.Station.Support;
 
 namespace MoodDJ.Station.Tests.Station;
@@ -43,7 +46,7 @@ public sealed class StationManyListenersTests
                 {
                     var n = socket.Receive(buffer);
                     Assert.True(n > 12);
-                    if (MoodDJ.Engine.Streaming.RtcpPacket.IsRtcp(buffer.AsSpan(0, n))) { i--; continue; }   // a sender report
+                    if (MoodDJ.Media.RtcpPacket.IsRtcp(buffer.AsSpan(0, n))) { i--; continue; }   // a sender report
                     var sequence = buffer[2] << 8 | buffer[3];
                     if (previous is { } p && (ushort)(sequence - p) != 1) gaps++;
                     previous = sequence;

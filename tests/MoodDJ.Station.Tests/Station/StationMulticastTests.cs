@@ -1,8 +1,9 @@
 using System.Net;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
-using MoodDJ.Engine.Security.Srtp;
-using MoodDJ.Engine.Streaming;
+using MoodDJ.Media.Srtp;
+using MoodDJ.Media;
+using MoodDJ.Client;
 using MoodDJ.Station.Tests.Station.Support;
 
 namespace MoodDJ.Station.Tests.Station;

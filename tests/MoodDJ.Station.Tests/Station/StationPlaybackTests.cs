@@ -2,9 +2,11 @@ using System.Net;
 using System.Text.Json;
 using MoodDJ.Abstractions.Audio;
 using MoodDJ.Abstractions.Music;
-using MoodDJ.Engine.Control;
-using MoodDJ.Engine.Station;
-using MoodDJ.Engine.Streaming.Testing;
+using MoodDJ.Protocol;
+using MoodDJ.Station;
+using MoodDJ.Client;
+using MoodDJ.Protocol.Messages;
+using MoodDJ.Testing;
 using MoodDJ.Station.Tests.Station.Support;
 
 namespace MoodDJ.Station.Tests.Station;
@@ -157,8 +159,8 @@ public sealed class StationRestartTests
             ["station:streamPort"] = first.Station.StreamEndPoint.Port.ToString(),
             ["station:heartbeatPort"] = first.Station.HeartbeatEndPoint.Port.ToString(),
         };
-        await using var client = new MoodDJ.Engine.Client.StationClient(first.Engine.ControlTransport, first.Engine.Crypto,
-            new MoodDJ.Engine.Client.StationClientOptions
+        await using var client = new MoodDJ.Client.StationClient(first.Engine.ControlTransport, first.Engine.Crypto,
+            new MoodDJ.Client.StationClientOptions
             {
                 EndPoint = first.Station.ControlEndPoint,
                 ClientName = "restart test",

@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using System.Net;
 using MoodDJ.Abstractions.Transport;
-using MoodDJ.Engine.Streaming;
+using MoodDJ.Media;
+using MoodDJ.Client;
 
 namespace MoodDJ.Streaming.Tests.Support;
 

@@ -1,6 +1,11 @@
+using MoodDJ.Hosting.Plugins;
+using MoodDJ.Hosting.Configuration;
 using Microsoft.Extensions.Logging;
-using MoodDJ.Engine;
-using MoodDJ.Engine.Station;
+using MoodDJ.Hosting;
+using MoodDJ.Station;
+using MoodDJ.Client;
+using MoodDJ.Protocol;
+using MoodDJ.Protocol.Messages;
 
 namespace MoodDJ.Station.Tests.Station.Support;
 
@@ -13,7 +18,7 @@ internal sealed class StationHarness : IAsyncDisposable
     /// <summary>The station key the tests share (32 bytes, base64).</summary>
     public static readonly string StationKey = Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray());
 
-    private StationHarness(MoodDJEngine engine, MoodDJ.Engine.Station.Station station, IReadOnlyDictionary<string, string?> settings)
+    private StationHarness(MoodDJEngine engine, MoodDJ.Station.LiveStation station, IReadOnlyDictionary<string, string?> settings)
     {
         Engine = engine;
         Station = station;
@@ -21,7 +26,7 @@ internal sealed class StationHarness : IAsyncDisposable
     }
 
     public MoodDJEngine Engine { get; }
-    public MoodDJ.Engine.Station.Station Station { get; }
+    public MoodDJ.Station.LiveStation Station { get; }
     public IReadOnlyDictionary<string, string?> Settings { get; }
 
     public static Dictionary<string, string?> DefaultSettings(string crypto = "aead") => new()

@@ -4,7 +4,8 @@ using System.Text.Json;
 using System.Threading.Channels;
 using MoodDJ.Abstractions.Crypto;
 using MoodDJ.Abstractions.Transport;
-using MoodDJ.Engine.Control;
+using MoodDJ.Protocol;
+using MoodDJ.Station;
 
 namespace MoodDJ.Station.Tests.Station.Support;
 

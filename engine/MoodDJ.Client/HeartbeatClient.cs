@@ -1,0 +1,139 @@
+using System.Diagnostics;
+using System.Net;
+using MoodDJ.Abstractions.Transport;
+using MoodDJ.Protocol;
+using MoodDJ.Protocol.Messages;
+
+namespace MoodDJ.Client;
+
+/// <summary>Why a listener's subscription ended, as its heartbeats saw it.</summary>
+public enum SubscriptionLoss
+{
+    /// <summary>The caller stopped the heartbeats.</summary>
+    Stopped,
+
+    /// <summary>The station answered "unknown": it expired us or restarted. Subscribe again.</summary>
+    Forgotten,
+
+    /// <summary>No answer for longer than the expiry: the station is down or unreachable.</summary>
+    Silent,
+}
+
+/// <summary>
+/// The listener's side of the heartbeat protocol: sends a heartbeat every interval from its own
+/// small socket, reads the answers, and returns as soon as the subscription is known to be lost, so
+/// the player can re-subscribe instead of waiting out a silent stream.
+/// </summary>
+public sealed class HeartbeatClient : IDisposable
+{
+    private readonly IDatagramSocket _socket;
+    private readonly IPEndPoint _station;
+    private readonly UInt128 _token;
+    private readonly TimeSpan _interval;
+    private readonly TimeSpan _expiry;
+    private long _lastAlive = Stopwatch.GetTimestamp();
+    private long _alive;
+    private long _sentAt;
+    private uint _sequence;
+
+    public HeartbeatClient(IStreamTransport transport, IPEndPoint station, UInt128 token, TimeSpan interval, TimeSpan expiry, IPAddress? localAddress = null)
+    {
+        _socket = transport.Open(new DatagramSocketOptions
+        {
+            LocalEndPoint = new IPEndPoint(localAddress ?? (station.Address.Equals(IPAddress.Loopback) ? IPAddress.Loopback : IPAddress.Any), 0),
+            ReceiveBufferBytes = 64 * 1024,
+            SendBufferBytes = 64 * 1024,
+        });
+        _station = station;
+        _token = token;
+        _interval = interval;
+        _expiry = expiry;
+    }
+
+    /// <summary>Alive answers received.</summary>
+    public long AliveReplies => Interlocked.Read(ref _alive);
+
+    /// <summary>Round trip of the last answered heartbeat.</summary>
+    public TimeSpan? LastRoundTrip { get; private set; }
+
+    /// <summary>Heartbeats until <paramref name="cancellationToken"/> fires or the subscription is lost.</summary>
+    public async Task<SubscriptionLoss> RunAsync(CancellationToken cancellationToken)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var receiving = ReceiveAsync(linked.Token);
+        try
+        {
+            using var timer = new PeriodicTimer(_interval);
+            var datagram = new byte[HeartbeatDatagram.Size];
+            do
+            {
+                if (receiving.IsCompleted)
+                    return await receiving.ConfigureAwait(false);
+                if (Stopwatch.GetElapsedTime(Interlocked.Read(ref _lastAlive)) > _expiry)
+                    return SubscriptionLoss.Silent;
+                new HeartbeatDatagram(HeartbeatType.Heartbeat, _token, ++_sequence).WriteTo(datagram);
+                Interlocked.Exchange(ref _sentAt, Stopwatch.GetTimestamp());
+                try
+                {
+                    await _socket.SendToAsync(datagram, _station, linked.Token).ConfigureAwait(false);
+                }
+                catch (System.Net.Sockets.SocketException) { /* station unreachable right now: the expiry decides */ }
+            }
+            while (await WaitAsync(timer, receiving, linked.Token).ConfigureAwait(false));
+            return receiving.IsCompletedSuccessfully ? receiving.Result : SubscriptionLoss.Stopped;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return SubscriptionLoss.Stopped;
+        }
+        finally
+        {
+            linked.Cancel();
+            try { await receiving.ConfigureAwait(false); } catch (OperationCanceledException) { }
+        }
+    }
+
+    /// <summary>Sends one Leave so the station stops at once (best effort).</summary>
+    public async ValueTask LeaveAsync(CancellationToken cancellationToken = default)
+    {
+        var datagram = new byte[HeartbeatDatagram.Size];
+        new HeartbeatDatagram(HeartbeatType.Leave, _token, ++_sequence).WriteTo(datagram);
+        try { await _socket.SendToAsync(datagram, _station, cancellationToken).ConfigureAwait(false); }
+        catch (Exception e) when (e is System.Net.Sockets.SocketException or OperationCanceledException) { }
+    }
+
+    private static async Task<bool> WaitAsync(PeriodicTimer timer, Task<SubscriptionLoss> receiving, CancellationToken cancellationToken)
+    {
+        var tick = timer.WaitForNextTickAsync(cancellationToken).AsTask();
+        await Task.WhenAny(tick, receiving).ConfigureAwait(false);
+        return !receiving.IsCompleted && await tick.ConfigureAwait(false);
+    }
+
+    private async Task<SubscriptionLoss> ReceiveAsync(CancellationToken cancellationToken)
+    {
+        var buffer = new byte[512];
+        var from = _socket.CreateAddressBuffer();
+        while (true)
+        {
+            int length;
+            try
+            {
+                length = await _socket.ReceiveFromAsync(buffer, from, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) { return SubscriptionLoss.Stopped; }
+            if (!HeartbeatDatagram.TryRead(buffer.AsSpan(0, length), out var answer) || answer.Token != _token)
+                continue;
+            if (answer.Type == HeartbeatType.Unknown)
+                return SubscriptionLoss.Forgotten;
+            if (answer.Type == HeartbeatType.Alive)
+            {
+                Interlocked.Increment(ref _alive);
+                Interlocked.Exchange(ref _lastAlive, Stopwatch.GetTimestamp());
+                if (answer.Sequence == _sequence)
+                    LastRoundTrip = Stopwatch.GetElapsedTime(Interlocked.Read(ref _sentAt));
+            }
+        }
+    }
+
+    public void Dispose() => _socket.Dispose();
+}

@@ -1,0 +1,188 @@
+using System.Net;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using MoodDJ.Abstractions.Audio;
+using MoodDJ.Abstractions.Codecs;
+using MoodDJ.Abstractions.Transport;
+using MoodDJ.Media.Srtp;
+using MoodDJ.Media;
+using MoodDJ.Protocol;
+using MoodDJ.Protocol.Messages;
+
+namespace MoodDJ.Client;
+
+/// <summary>How a <see cref="StationPlayer"/> listens.</summary>
+public sealed record StationPlayerOptions
+{
+    /// <summary>The local UDP port the stream arrives on (0 picks one; seed step 7 runs several players on different ports).</summary>
+    public int Port { get; init; }
+
+    public IPAddress Bind { get; init; } = IPAddress.Loopback;
+
+    /// <summary>Audio the jitter buffer holds before playing.</summary>
+    public TimeSpan JitterDepth { get; init; } = TimeSpan.FromMilliseconds(60);
+
+    /// <summary>Wait before subscribing again after a failure, doubled up to <see cref="MaxRetryDelay"/>.</summary>
+    public TimeSpan RetryDelay { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    public TimeSpan MaxRetryDelay { get; init; } = TimeSpan.FromSeconds(5);
+
+    public int ReceiveBufferBytes { get; init; } = 1 << 20;
+}
+
+/// <summary>
+/// A listener of a station: subscribes over control (through <see cref="SubscribeAsync"/>, so any
+/// client can carry it), receives on its own UDP port through a <see cref="PlayerPipeline"/> into
+/// an output, keeps the subscription alive with heartbeats, and subscribes again by itself when the
+/// station forgets it or goes silent (a restart), keeping the same port and output.
+/// </summary>
+public sealed class StationPlayer
+{
+    /// <summary>Asks the station for the stream at <c>port</c>; returns the subscribe reply.</summary>
+    public delegate Task<SubscribeResult> SubscribeAsync(int port, CancellationToken cancellationToken);
+
+    private readonly IStreamTransport _transport;
+    private readonly IAudioCodec _codec;
+    private readonly IAudioOutput _output;
+    private IAudioPlayback? _playback;
+    private readonly IPAddress _stationHost;
+    private readonly SubscribeAsync _subscribe;
+    private readonly StationPlayerOptions _options;
+    private readonly ILogger _log;
+    private readonly TaskCompletionSource<int> _bound = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private PlayerPipeline? _pipeline;
+    private PlayerStats _finished;
+    private int _subscriptions;
+
+    public StationPlayer(IStreamTransport transport, IAudioCodec codec, IAudioOutput output, IPAddress stationHost,
+        SubscribeAsync subscribe, StationPlayerOptions? options = null, ILogger? log = null)
+    {
+        _transport = transport;
+        _codec = codec;
+        _output = output;
+        _stationHost = stationHost;
+        _subscribe = subscribe;
+        _options = options ?? new StationPlayerOptions();
+        _log = log ?? NullLogger.Instance;
+    }
+
+    /// <summary>The UDP port the player listens on, once bound.</summary>
+    public Task<int> Port => _bound.Task;
+
+    /// <summary>How many times it subscribed (1 + re-subscriptions).</summary>
+    public int Subscriptions => Volatile.Read(ref _subscriptions);
+
+    /// <summary>The current subscription's reply.</summary>
+    public SubscribeResult? Subscription { get; private set; }
+
+    /// <summary>The pipeline playing now (null between subscriptions).</summary>
+    public PlayerPipeline? Pipeline => Volatile.Read(ref _pipeline);
+
+    /// <summary>Stats summed over every subscription so far.</summary>
+    public PlayerStats Stats => Pipeline is { } playing ? Add(_finished, playing.Stats) : _finished;
+
+    /// <summary>Completes when the first subscription's pipeline played its first decoded sample.</summary>
+    public Task FirstSamplePlayed => _firstSample.Task;
+
+    private readonly TaskCompletionSource _firstSample = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Plays until cancelled, re-subscribing whenever the subscription is lost.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        using var socket = _transport.Open(new DatagramSocketOptions
+        {
+            LocalEndPoint = new IPEndPoint(_options.Bind, _options.Port),
+            ReceiveBufferBytes = _options.ReceiveBufferBytes,
+        });
+        _bound.TrySetResult(socket.LocalEndPoint.Port);
+        try
+        {
+            await SubscribeAndPlayAsync(socket, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (_playback is not null)
+                await _playback.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task SubscribeAndPlayAsync(IDatagramSocket socket, CancellationToken cancellationToken)
+    {
+        var delay = _options.RetryDelay;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            SubscribeResult subscription;
+            try
+            {
+                subscription = await _subscribe(socket.LocalEndPoint.Port, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested) { return; }
+            catch (Exception e)
+            {
+                _log.LogWarning("Subscribing failed ({Error}); trying again in {Delay} ms.", e.Message, delay.TotalMilliseconds);
+                try { await Task.Delay(delay, cancellationToken).ConfigureAwait(false); } catch (OperationCanceledException) { return; }
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.MaxRetryDelay.Ticks));
+                continue;
+            }
+            delay = _options.RetryDelay;
+            Interlocked.Increment(ref _subscriptions);
+            Subscription = subscription;
+            var loss = await PlayAsync(socket, subscription, cancellationToken).ConfigureAwait(false);
+            if (loss == SubscriptionLoss.Stopped) return;
+            _log.LogInformation("The station {Why}; subscribing again.", loss == SubscriptionLoss.Forgotten ? "forgot this listener" : "went silent");
+        }
+    }
+
+    private async Task<SubscriptionLoss> PlayAsync(IDatagramSocket socket, SubscribeResult subscription, CancellationToken cancellationToken)
+    {
+        var format = new AudioFormat(subscription.SampleRate, subscription.Channels);
+        if (_playback is null || _playback.Format != format)
+        {
+            // The output opens once and stays open across re-subscriptions (same format).
+            if (_playback is not null) await _playback.DisposeAsync().ConfigureAwait(false);
+            _playback = await _output.OpenAsync(format, cancellationToken).ConfigureAwait(false);
+        }
+        var frameSamples = subscription.SampleRate * subscription.FrameMilliseconds / 1000;
+        using var decoder = _codec.CreateDecoder(format, frameSamples);
+        using var srtp = subscription.Srtp is { } keys ? SrtpContext.Create(SrtpKeys.FromInlineBase64(keys.KeyParams)) : null;
+        var options = new PlayerPipelineOptions
+        {
+            PayloadType = (byte)subscription.PayloadType,
+            JitterBuffer = new JitterBufferOptions
+            {
+                ClockRate = subscription.ClockRate,
+                TargetDepth = _options.JitterDepth,
+                PacketDurationHint = TimeSpan.FromMilliseconds(subscription.FrameMilliseconds),
+            },
+        };
+        var pipeline = srtp is null
+            ? new PlayerPipeline(socket, decoder, _playback, options)
+            : new PlayerPipeline(socket, decoder, _playback, options, srtp);
+        HeartbeatDatagram.TryParseToken(subscription.Token, out var token);
+        using var heartbeats = new HeartbeatClient(_transport, new IPEndPoint(_stationHost, subscription.HeartbeatPort), token,
+            TimeSpan.FromMilliseconds(subscription.HeartbeatIntervalMs), TimeSpan.FromMilliseconds(subscription.ExpiryMs),
+            _options.Bind.Equals(IPAddress.Any) ? null : _options.Bind);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        Volatile.Write(ref _pipeline, pipeline);
+        _ = pipeline.FirstSamplePlayed.ContinueWith(_ => _firstSample.TrySetResult(), TaskScheduler.Default);
+        var playing = pipeline.RunAsync(stop.Token);
+        var loss = await heartbeats.RunAsync(stop.Token).ConfigureAwait(false);
+        if (loss == SubscriptionLoss.Stopped && !cancellationToken.IsCancellationRequested)
+            loss = SubscriptionLoss.Silent;   // the pipeline ended on its own (the output failed)
+        if (cancellationToken.IsCancellationRequested)
+            await heartbeats.LeaveAsync(CancellationToken.None).ConfigureAwait(false);
+        stop.Cancel();
+        try { await playing.ConfigureAwait(false); }
+        catch (Exception e) when (e is not OperationCanceledException) { _log.LogWarning(e, "The player pipeline failed."); }
+        _finished = Add(_finished, pipeline.Stats);
+        Volatile.Write(ref _pipeline, null);
+        return cancellationToken.IsCancellationRequested ? SubscriptionLoss.Stopped : loss;
+    }
+
+    private static PlayerStats Add(PlayerStats a, PlayerStats b) => new(
+        Datagrams: a.Datagrams + b.Datagrams, Received: a.Received + b.Received, Lost: a.Lost + b.Lost, Late: a.Late + b.Late,
+        Duplicates: a.Duplicates + b.Duplicates, Played: a.Played + b.Played, Concealed: a.Concealed + b.Concealed,
+        Underruns: a.Underruns + b.Underruns, Overflows: a.Overflows + b.Overflows, Junk: a.Junk + b.Junk,
+        Unauthenticated: a.Unauthenticated + b.Unauthenticated, DecodeErrors: a.DecodeErrors + b.DecodeErrors,
+        SenderReports: a.SenderReports + b.SenderReports, Buffered: b.Buffered, Target: b.Target, Replayed: a.Replayed + b.Replayed);
+}

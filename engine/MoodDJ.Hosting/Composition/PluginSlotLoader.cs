@@ -1,0 +1,60 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using MoodDJ.Abstractions.Plugins;
+using MoodDJ.Hosting.Configuration;
+using MoodDJ.Hosting.Plugins;
+using MoodDJ.Hosting;
+
+namespace MoodDJ.Hosting.Composition;
+
+/// <summary>
+/// Turns one plugin folder into a <see cref="PluginSlot"/>: disabled, not supported, malfunctioned
+/// (with the failure kept for later, in case the configuration needs this plugin) or active.
+/// Never throws for a bad plugin.
+/// </summary>
+internal sealed class PluginSlotLoader(PluginsOptions options, IConfiguration configuration, ILogger logger)
+{
+    private readonly PluginLoader _loader = new(options.HotReload);
+
+    public PluginSlot Load(string folder)
+    {
+        PluginManifest manifest;
+        try
+        {
+            manifest = PluginLoader.ReadManifest(folder);
+        }
+        catch (PluginLoadException ex)
+        {
+            logger.LogWarning("{Message}", ex.Message);
+            return PluginSlot.Inactive(folder, null, PluginState.Malfunctioned, ex);
+        }
+
+        if (options.Disabled.Contains(manifest.Id))
+            return PluginSlot.Inactive(folder, manifest, PluginState.Disabled, null);
+
+        LoadedPlugin? loaded = null;
+        try
+        {
+            loaded = _loader.Load(manifest, folder);
+            var registration = PluginRegistrar.Register(loaded, configuration);
+            logger.LogDebug("Loaded plugin {Id} {Version} from {Folder}", manifest.Id, manifest.Version, folder);
+            return PluginSlot.Active(manifest, folder, loaded, registration);
+        }
+        catch (PluginLoadException ex)
+        {
+            loaded?.Unload();
+            logger.LogWarning("{Message}", ex.Message);
+            var state = manifest.Supports(ContractVersion.Current) ? PluginState.Malfunctioned : PluginState.NotSupported;
+            return PluginSlot.Inactive(folder, manifest, state, ex);
+        }
+    }
+
+    /// <summary>The plugin folders under the plugin folder, in a stable order.</summary>
+    public static IReadOnlyList<string> FindFolders(PluginsOptions options)
+    {
+        if (!Directory.Exists(options.Folder))
+            throw new ConfigurationException(
+                $"The plugin folder '{options.Folder}' does not exist (plugins:folder). Build the host so it copies the bundled plugins there, or point plugins:folder at the folder that holds them.");
+        return Directory.GetDirectories(options.Folder).Order(StringComparer.Ordinal).ToArray();
+    }
+}

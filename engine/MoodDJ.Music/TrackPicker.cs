@@ -1,0 +1,155 @@
+using Microsoft.Extensions.Logging;
+using MoodDJ.Abstractions.Audio;
+using MoodDJ.Abstractions.Mood;
+using MoodDJ.Abstractions.Music;
+
+namespace MoodDJ.Music;
+
+/// <summary>
+/// Chooses and opens the next track: asks the sources in fallback order (a source that throws, times
+/// out or finds nothing hands over to the next, with the reason logged), skips recently played
+/// tracks while others fit, and moves past tracks that fail to open.
+/// </summary>
+internal sealed class TrackPicker(IReadOnlyList<IMusicSource> sources, AudioFormat format, MusicOptions options, ILogger logger)
+{
+    private readonly object _gate = new();
+    private readonly List<(TrackInfo Track, IMusicSource Source)> _queue = [];
+    private readonly LinkedList<string> _recent = new();
+    private readonly HashSet<string> _unplayable = [];
+
+    /// <summary>The upcoming candidates for the current mood.</summary>
+    public IReadOnlyList<TrackInfo> Queue
+    {
+        get { lock (_gate) return _queue.Select(q => q.Track).ToList(); }
+    }
+
+    /// <summary>Forgets the candidates (a new mood was set).</summary>
+    public void ClearQueue()
+    {
+        lock (_gate) _queue.Clear();
+    }
+
+    /// <summary>Opens the next fitting track, or returns null when no source can give one now.</summary>
+    public async Task<TrackDeck?> OpenNextAsync(MoodReading mood, Action pumpFinished, CancellationToken cancellationToken)
+    {
+        // Two refills at most: the second runs after the first batch all failed to open (now marked unplayable).
+        for (var refill = 0; refill < 2; refill++)
+        {
+            if (QueueIsEmpty() && !await RefillAsync(mood, cancellationToken).ConfigureAwait(false))
+                return null;
+            while (TryDequeue(out var next))
+            {
+                var (track, source) = next;
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                timeout.CancelAfter(options.SourceTimeoutMs);
+                try
+                {
+                    var stream = await source.OpenAsync(track, format, timeout.Token).ConfigureAwait(false);
+                    Remember(track);
+                    return new TrackDeck(track, source, stream, format.SamplesFor(TimeSpan.FromMilliseconds(options.BufferMs)), pumpFinished);
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    throw;
+                }
+                catch (Exception e)
+                {
+                    var reason = e is OperationCanceledException ? $"did not open within {options.SourceTimeoutMs} ms" : e.Message;
+                    logger.LogWarning("Cannot play {Track} from {Source}: {Reason}; trying the next track", track, track.Source, reason);
+                    lock (_gate)
+                    {
+                        if (_unplayable.Count > 10000) _unplayable.Clear();
+                        _unplayable.Add(Key(track));
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    private async Task<bool> RefillAsync(MoodReading mood, CancellationToken cancellationToken)
+    {
+        foreach (var source in sources)
+        {
+            var name = NameOf(source);
+            var found = new List<TrackInfo>();
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(options.SourceTimeoutMs);
+            try
+            {
+                await foreach (var track in source.FindTracksAsync(mood, options.SearchResults, timeout.Token).ConfigureAwait(false))
+                {
+                    found.Add(track);
+                    if (found.Count >= options.SearchResults) break;
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                throw;
+            }
+            catch (Exception e)
+            {
+                var reason = e is OperationCanceledException ? $"no answer within {options.SourceTimeoutMs} ms" : e.Message;
+                logger.LogWarning("Music source {Source} failed ({Reason}); falling back to the next source", name, reason);
+                continue;
+            }
+
+            List<TrackInfo> playable;
+            lock (_gate) playable = found.Where(t => !_unplayable.Contains(Key(t))).ToList();
+            if (playable.Count == 0)
+            {
+                logger.LogInformation("Music source {Source} found nothing playable for {Mood}; falling back to the next source", name, mood.Label);
+                continue;
+            }
+            lock (_gate)
+            {
+                // Recently played tracks go last, least recently played first among them, so a small
+                // library still plays on but never repeats while something else fits.
+                var ordered = playable.Where(t => !_recent.Contains(Key(t)))
+                    .Concat(_recent.Select(k => playable.FirstOrDefault(t => Key(t) == k)).OfType<TrackInfo>());
+                _queue.Clear();
+                _queue.AddRange(ordered.Select(t => (t, source)));
+            }
+            return true;
+        }
+        logger.LogWarning("No music source has a track for {Mood} right now", mood.Label);
+        return false;
+    }
+
+    private bool QueueIsEmpty()
+    {
+        lock (_gate) return _queue.Count == 0;
+    }
+
+    private bool TryDequeue(out (TrackInfo Track, IMusicSource Source) next)
+    {
+        lock (_gate)
+        {
+            if (_queue.Count == 0)
+            {
+                next = default;
+                return false;
+            }
+            next = _queue[0];
+            _queue.RemoveAt(0);
+            return true;
+        }
+    }
+
+    private void Remember(TrackInfo track)
+    {
+        if (options.RecentTracks == 0) return;
+        lock (_gate)
+        {
+            var key = Key(track);
+            _recent.Remove(key);
+            _recent.AddLast(key); // oldest first
+            while (_recent.Count > options.RecentTracks) _recent.RemoveFirst();
+            _queue.RemoveAll(q => Key(q.Track) == key);
+        }
+    }
+
+    private static string Key(TrackInfo track) => track.Source + "\n" + track.Id;
+
+    private static string NameOf(IMusicSource source) => source.GetType().Name;
+}

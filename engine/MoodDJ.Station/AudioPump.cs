@@ -1,0 +1,128 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using MoodDJ.Abstractions.Audio;
+using MoodDJ.Abstractions.Codecs;
+using MoodDJ.Media;
+using MoodDJ.Protocol;
+using MoodDJ.Protocol.Messages;
+using MoodDJ.Hosting;
+
+namespace MoodDJ.Station;
+
+/// <summary>
+/// The station's heart, on its own thread: every frame period it pulls one frame of the program
+/// (or silence while paused: the RTP clock keeps running, so players keep their buffers), encodes
+/// and packetizes it once, and hands the packet to the fan-out. Reads, encodes and sends reuse the same buffers, so steady state allocates nothing.
+/// </summary>
+internal sealed class AudioPump : IDisposable
+{
+    /// <summary>Reads the next stretch of the program (the music director's continuous output).</summary>
+    public delegate ValueTask<int> ProgramReader(Memory<float> buffer, CancellationToken cancellationToken);
+
+    private readonly ProgramReader _read;
+    private readonly RtpPacketizer _packetizer;
+    private readonly PacingClock _clock;
+    private readonly Action<ReadOnlySpan<byte>, RtpPacketizer> _send;
+    private readonly StationCounters _counters;
+    private readonly ILogger _log;
+    private readonly float[] _frame;
+    private readonly byte[] _packet;
+    private readonly CancellationTokenSource _stop = new();
+    private Thread? _thread;
+    private volatile bool _paused;
+    private long _readFailures;
+
+    public AudioPump(
+        ProgramReader read,
+        RtpPacketizer packetizer,
+        PacingClock clock,
+        Action<ReadOnlySpan<byte>, RtpPacketizer> send,
+        StationCounters counters,
+        ILogger log)
+    {
+        _read = read;
+        _packetizer = packetizer;
+        _clock = clock;
+        _send = send;
+        _counters = counters;
+        _log = log;
+        _frame = new float[packetizer.FrameSamples];
+        _packet = new byte[packetizer.MaxPacketBytes];
+    }
+
+    public RtpPacketizer Packetizer => _packetizer;
+
+    public bool Paused { get => _paused; set => _paused = value; }
+
+    public long ReadFailures => Interlocked.Read(ref _readFailures);
+
+    public void Start()
+    {
+        _thread = new Thread(Run) { IsBackground = true, Name = "MoodDJ station pump", Priority = ThreadPriority.AboveNormal };
+        _thread.Start();
+    }
+
+    public void Stop()
+    {
+        _stop.Cancel();
+        if (_thread is { } t && t != Thread.CurrentThread)
+            t.Join(TimeSpan.FromSeconds(5));
+    }
+
+    private void Run()
+    {
+        var token = _stop.Token;
+        _clock.Restart();
+        while (true)
+        {
+            var frames = _clock.WaitNext(token);
+            if (frames == 0) return;
+            Interlocked.Exchange(ref _counters.lateWakes, _clock.LateWakes);
+            Interlocked.Exchange(ref _counters.resyncs, _clock.Resyncs);
+            Interlocked.Exchange(ref _counters.droppedMilliseconds, (long)(_clock.FramesDropped * _clock.FrameDuration.TotalMilliseconds));
+            for (var i = 0; i < frames && !token.IsCancellationRequested; i++)
+                PumpOneFrame(token);
+        }
+    }
+
+    private void PumpOneFrame(CancellationToken token)
+    {
+        if (_paused) Array.Clear(_frame);
+        else FillFromProgram(token);
+
+        var length = _packetizer.Packetize(_frame, _packet);
+        _send(_packet.AsSpan(0, length), _packetizer);
+        Interlocked.Increment(ref _counters.frames);
+    }
+
+    private void FillFromProgram(CancellationToken token)
+    {
+        var filled = 0;
+        try
+        {
+            while (filled < _frame.Length)
+            {
+                var pending = _read(_frame.AsMemory(filled), token);
+                var n = pending.IsCompletedSuccessfully ? pending.Result : pending.AsTask().GetAwaiter().GetResult();
+                if (n <= 0) break;
+                filled += n;
+            }
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested) { }
+        catch (Exception e)
+        {
+            // A broken source must not stop the station: play silence and say why (once per burst).
+            if (Interlocked.Increment(ref _readFailures) % 500 == 1)
+                _log.LogError(e, "Reading the program failed; sending silence");
+        }
+        if (filled < _frame.Length)
+            Array.Clear(_frame, filled, _frame.Length - filled);
+    }
+
+    public void Dispose()
+    {
+        Stop();
+        _stop.Dispose();
+    }
+}
+

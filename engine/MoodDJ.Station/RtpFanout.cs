@@ -1,0 +1,150 @@
+using System.Net.Sockets;
+using MoodDJ.Abstractions.Transport;
+using MoodDJ.Protocol;
+using MoodDJ.Protocol.Messages;
+using MoodDJ.Hosting;
+
+namespace MoodDJ.Station;
+
+/// <summary>
+/// Sends one finished RTP packet to every listener: copy into the listener's own buffer, protect it
+/// with the listener's key, send the datagram and move on. UDP sends complete at once unless the
+/// socket buffer is full; a listener whose previous send is still pending simply misses this frame,
+/// so one slow or broken receiver never delays the others. ICMP errors are ignored.
+/// With many listeners, protecting and sending is the station's whole CPU budget; above
+/// <see cref="ParallelThreshold"/> a helper thread takes the second half of the listeners so a
+/// second core shares it. The pump waits for both halves before the next frame.
+/// </summary>
+internal sealed class RtpFanout
+{
+    /// <summary>Listeners at which the fan-out splits across two threads (SRTP for 1,000 listeners does not fit one core's frame budget).</summary>
+    public const int DefaultParallelThreshold = 128;
+
+    private readonly IDatagramSocket _socket;
+    private readonly StationCounters _counters;
+    private readonly CancellationToken _stopping;
+
+    // The helper's share of the current frame: set by the pump before _go, read by the helper.
+    private readonly byte[] _sharedPacket = new byte[Listener.MaxDatagramBytes];
+    private readonly ManualResetEventSlim _go = new(false);
+    private readonly ManualResetEventSlim _done = new(false);
+    private Thread? _helper;
+    private Listener[] _helperListeners = [];
+    private int _sharedLength, _helperStart, _helperEnd, _helperStarted;
+
+    public RtpFanout(IDatagramSocket socket, StationCounters counters, CancellationToken stopping, int parallelThreshold = DefaultParallelThreshold)
+    {
+        _socket = socket;
+        _counters = counters;
+        _stopping = stopping;
+        ParallelThreshold = Environment.ProcessorCount > 1 ? Math.Max(2, parallelThreshold) : int.MaxValue;
+    }
+
+    public int ParallelThreshold { get; }
+
+    /// <summary>Sends <paramref name="rtp"/> to each of <paramref name="listeners"/>; returns how many sends started.</summary>
+    public int Send(ReadOnlySpan<byte> rtp, Listener[] listeners)
+    {
+        if (listeners.Length < ParallelThreshold || rtp.Length > _sharedPacket.Length)
+            return SendRange(rtp, listeners, 0, listeners.Length);
+
+        EnsureHelper();
+        var split = listeners.Length / 2;
+        rtp.CopyTo(_sharedPacket);
+        (_sharedLength, _helperListeners, _helperStart, _helperEnd) = (rtp.Length, listeners, split, listeners.Length);
+        _done.Reset();
+        _go.Set();
+        var started = SendRange(rtp, listeners, 0, split);
+        try
+        {
+            _done.Wait(_stopping);
+        }
+        catch (OperationCanceledException)
+        {
+            return started;
+        }
+        return started + _helperStarted;
+    }
+
+    private int SendRange(ReadOnlySpan<byte> rtp, Listener[] listeners, int start, int end)
+    {
+        var started = 0;
+        for (var i = start; i < end; i++)
+        {
+            if (SendOne(rtp, listeners[i]))
+                started++;
+        }
+        return started;
+    }
+
+    private void EnsureHelper()
+    {
+        if (_helper is not null) return;
+        _helper = new Thread(RunHelper) { IsBackground = true, Name = "MoodDJ station fan-out", Priority = ThreadPriority.AboveNormal };
+        _helper.Start();
+    }
+
+    private void RunHelper()
+    {
+        while (true)
+        {
+            try
+            {
+                _go.Wait(_stopping);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            _go.Reset();
+            _helperStarted = SendRange(_sharedPacket.AsSpan(0, _sharedLength), _helperListeners, _helperStart, _helperEnd);
+            _helperListeners = [];
+            _done.Set();
+        }
+    }
+
+    public bool SendOne(ReadOnlySpan<byte> rtp, Listener listener)
+    {
+        if (!listener.TryBeginSend())
+        {
+            Interlocked.Increment(ref _counters.framesSkippedBusy);
+            return false;
+        }
+        int length;
+        ValueTask pending;
+        try
+        {
+            rtp.CopyTo(listener.Buffer);
+            length = listener.Protector.Protect(listener.Buffer, rtp.Length);
+            pending = _socket.SendToAsync(listener.Buffer.AsMemory(0, length), listener.Address, _stopping);
+        }
+        catch (Exception e) when (e is SocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            Complete(listener, ok: false);
+            return false;
+        }
+        if (pending.IsCompletedSuccessfully)
+        {
+            pending.GetAwaiter().GetResult();   // releases a pooled source, if the transport used one
+            Complete(listener, ok: true);
+            return true;
+        }
+        _ = CompleteLaterAsync(pending, listener);
+        return true;
+    }
+
+    private async Task CompleteLaterAsync(ValueTask pending, Listener listener)
+    {
+        var ok = true;
+        try { await pending.ConfigureAwait(false); }
+        catch { ok = false; }   // refused, unreachable, closed: the listener expires if it is really gone
+        Complete(listener, ok);
+    }
+
+    private void Complete(Listener listener, bool ok)
+    {
+        listener.EndSend(ok);
+        if (ok) Interlocked.Increment(ref _counters.packetsSent);
+        else Interlocked.Increment(ref _counters.sendErrors);
+    }
+}

@@ -1,0 +1,179 @@
+using System.Net;
+using Microsoft.Extensions.Configuration;
+using MoodDJ.Abstractions.Audio;
+using MoodDJ.Protocol;
+using MoodDJ.Protocol.Messages;
+using MoodDJ.Hosting;
+
+namespace MoodDJ.Station;
+
+/// <summary>
+/// The <c>station</c> section of mooddj.json: where the station listens, how long listeners live
+/// without a heartbeat, how many it serves, and the audio it sends. Every limit is explicit.
+/// </summary>
+public sealed class StationOptions
+{
+    /// <summary>Address every station socket binds to.</summary>
+    public string Bind { get; set; } = "127.0.0.1";
+
+    public int ControlPort { get; set; } = 5678;
+
+    /// <summary>RTP leaves from this port (RTCP sender reports from the next one).</summary>
+    public int StreamPort { get; set; } = 5680;
+
+    /// <summary>Listeners send heartbeats here.</summary>
+    public int HeartbeatPort { get; set; } = 5690;
+
+    /// <summary>Control connections the station accepts at once.</summary>
+    public int MaxConnections { get; set; } = 1000;
+
+    /// <summary>A control connection that sends nothing for this long is closed (clients ping to stay).</summary>
+    public double IdleTimeoutSeconds { get; set; } = 60;
+
+    /// <summary>A client must finish the crypto handshake within this.</summary>
+    public double HandshakeTimeoutSeconds { get; set; } = 5;
+
+    /// <summary>How often a listener should send a heartbeat (told to it when it subscribes).</summary>
+    public double HeartbeatIntervalSeconds { get; set; } = 2;
+
+    /// <summary>A listener silent for this long stops receiving and is forgotten.</summary>
+    public double ListenerExpirySeconds { get; set; } = 10;
+
+    /// <summary>Listeners the station feeds at once; a subscribe beyond this is refused.</summary>
+    public int MaxListeners { get; set; } = 1024;
+
+    /// <summary>Listeners one control session may hold (several players behind one client).</summary>
+    public int MaxListenersPerSession { get; set; } = 8;
+
+    /// <summary>When false (the default) a listener must be at the control connection's own IP, so nobody can aim the stream at a third party.</summary>
+    public bool AllowForeignListenerAddress { get; set; }
+
+    /// <summary>Audio frame length in milliseconds (one RTP packet per frame): 10 for L16, 20 for Opus.</summary>
+    public int FrameMilliseconds { get; set; } = 10;
+
+    /// <summary>PCM sample rate the station plays at (44100 seed format; Opus needs 48000).</summary>
+    public int SampleRate { get; set; } = 44100;
+
+    public int Channels { get; set; } = 1;
+
+    /// <summary>
+    /// If the pump falls behind real time by more than this (a paused VM, a GC storm), it drops the
+    /// missed time instead of bursting it out.
+    /// </summary>
+    public int MaxCatchUpMilliseconds { get; set; } = 200;
+
+    /// <summary>Frames the pump may send back to back while catching up after a late wake-up.</summary>
+    public int MaxFramesPerWake { get; set; } = 3;
+
+    /// <summary>RTCP sender report period.</summary>
+    public double RtcpIntervalSeconds { get; set; } = 2;
+
+    /// <summary>Optional UDP multicast group (e.g. 239.255.42.1) also fed with one shared SRTP key; empty for none.</summary>
+    public string? MulticastGroup { get; set; }
+
+    public int MulticastPort { get; set; } = 5682;
+
+    public int MulticastTimeToLive { get; set; } = 1;
+
+    /// <summary>Where `mooddj server` writes the station's SDP (without keys); empty for the temp folder.</summary>
+    public string? SdpPath { get; set; }
+
+    /// <summary>OS send buffer for the stream socket (a thousand listeners need room for a frame's burst).</summary>
+    public int SendBufferBytes { get; set; } = 4 << 20;
+
+    /// <summary>Heartbeat datagrams handled per second before the rest are dropped and counted.</summary>
+    public int MaxHeartbeatsPerSecond { get; set; } = 20000;
+
+    /// <summary>How long a prompt's reply waits for the first track to start when nothing was playing.</summary>
+    public int PromptReplyWaitMilliseconds { get; set; } = 1500;
+
+    public TimeSpan PromptReplyWait => TimeSpan.FromMilliseconds(PromptReplyWaitMilliseconds);
+
+    /// <summary>Longest text a prompt may carry.</summary>
+    public int MaxPromptChars { get; set; } = 4096;
+
+    public AudioFormat Format => new(SampleRate, Channels);
+
+    public TimeSpan FrameDuration => TimeSpan.FromMilliseconds(FrameMilliseconds);
+
+    public int FrameSamplesPerChannel => SampleRate * FrameMilliseconds / 1000;
+
+    public TimeSpan HeartbeatInterval => TimeSpan.FromSeconds(HeartbeatIntervalSeconds);
+
+    public TimeSpan ListenerExpiry => TimeSpan.FromSeconds(ListenerExpirySeconds);
+
+    public IPAddress BindAddress => IPAddress.Parse(Bind);
+
+    /// <summary>Reads the <c>station</c> section (absent keys keep their defaults) and validates it.</summary>
+    public static StationOptions From(IConfiguration configuration)
+    {
+        var options = configuration.GetSection("station").Get<StationOptions>() ?? new StationOptions();
+        options.Validate();
+        return options;
+    }
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first bad key and what to write instead.</summary>
+    public void Validate()
+    {
+        if (!IPAddress.TryParse(Bind, out _))
+            Fail("bind", $"'{Bind}' is not an IP address (use 127.0.0.1, 0.0.0.0 or an interface address)");
+        Port("controlPort", ControlPort);
+        Port("streamPort", StreamPort);
+        Port("heartbeatPort", HeartbeatPort);
+        if (StreamPort != 0 && (StreamPort == ControlPort || StreamPort == HeartbeatPort))
+            Fail("streamPort", "must differ from controlPort and heartbeatPort");
+        if (MaxConnections is < 1 or > 100_000)
+            Fail("maxConnections", "must be 1..100000");
+        if (IdleTimeoutSeconds is < 1 or > 86400)
+            Fail("idleTimeoutSeconds", "must be 1..86400");
+        if (HandshakeTimeoutSeconds is < 0.1 or > 600)
+            Fail("handshakeTimeoutSeconds", "must be 0.1..600");
+        if (HeartbeatIntervalSeconds is < 0.05 or > 300)
+            Fail("heartbeatIntervalSeconds", "must be 0.05..300");
+        if (ListenerExpirySeconds < HeartbeatIntervalSeconds * 2 || ListenerExpirySeconds > 3600)
+            Fail("listenerExpirySeconds", "must be at least twice heartbeatIntervalSeconds and at most 3600");
+        if (MaxListeners is < 1 or > 100_000)
+            Fail("maxListeners", "must be 1..100000");
+        if (MaxListenersPerSession is < 1 or > 1000)
+            Fail("maxListenersPerSession", "must be 1..1000");
+        if (FrameMilliseconds is not (5 or 10 or 20 or 40 or 60))
+            Fail("frameMilliseconds", "must be 5, 10, 20, 40 or 60");
+        if (SampleRate is < 8000 or > 192000 || SampleRate * FrameMilliseconds % 1000 != 0)
+            Fail("sampleRate", "must be 8000..192000 Hz with a whole number of samples per frame");
+        if (Channels is < 1 or > 2)
+            Fail("channels", "must be 1 or 2");
+        if (MaxCatchUpMilliseconds is < 10 or > 10_000)
+            Fail("maxCatchUpMilliseconds", "must be 10..10000");
+        if (MaxFramesPerWake is < 1 or > 50)
+            Fail("maxFramesPerWake", "must be 1..50");
+        if (RtcpIntervalSeconds is < 0.1 or > 60)
+            Fail("rtcpIntervalSeconds", "must be 0.1..60");
+        if (!string.IsNullOrWhiteSpace(MulticastGroup)
+            && (!IPAddress.TryParse(MulticastGroup, out var group) || !IsMulticast(group)))
+            Fail("multicastGroup", $"'{MulticastGroup}' is not a multicast address (e.g. 239.255.42.1)");
+        Port("multicastPort", MulticastPort);
+        if (MulticastTimeToLive is < 0 or > 255)
+            Fail("multicastTimeToLive", "must be 0..255");
+        if (SendBufferBytes is < 64 * 1024 or > 256 << 20)
+            Fail("sendBufferBytes", "must be 64 KiB..256 MiB");
+        if (MaxHeartbeatsPerSecond < 1)
+            Fail("maxHeartbeatsPerSecond", "must be at least 1");
+        if (PromptReplyWaitMilliseconds is < 0 or > 60_000)
+            Fail("promptReplyWaitMilliseconds", "must be 0..60000");
+        if (MaxPromptChars is < 1 or > 1 << 20)
+            Fail("maxPromptChars", "must be 1..1048576");
+        _ = Format;
+    }
+
+    private static bool IsMulticast(IPAddress address) => address.IsIPv6Multicast
+        || (address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && (address.GetAddressBytes()[0] & 0xF0) == 0xE0);
+
+    private static void Port(string key, int value)
+    {
+        if (value is < 0 or > 65535)
+            Fail(key, $"{value} is not a port (0..65535; 0 picks a free one)");
+    }
+
+    private static void Fail(string key, string what) =>
+        throw new ArgumentException($"Configuration station:{key} {what}.");
+}

@@ -1,0 +1,52 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using MoodDJ.Protocol;
+using MoodDJ.Protocol.Messages;
+using MoodDJ.Hosting;
+
+namespace MoodDJ.Station;
+
+/// <summary>What the station knows about one control session after hello.</summary>
+internal sealed class StationSession
+{
+    public const string ItemKey = "station.session";
+
+    public required string ClientName { get; init; }
+
+    /// <summary>The client's identity across reconnects; listeners belong to it, not to one connection.</summary>
+    public required string ResumeToken { get; init; }
+}
+
+/// <summary>
+/// Remembers recent clients by resume token so a client that reconnects (network blip, idle
+/// timeout) keeps its identity and its listeners. Bounded: the oldest entries go first.
+/// </summary>
+internal sealed class ResumeBook(int capacity)
+{
+    private readonly ConcurrentDictionary<string, (string Name, long Seen)> _clients = new(StringComparer.Ordinal);
+    private long _clock;
+
+    public bool TryResume(string token, out string name)
+    {
+        if (_clients.TryGetValue(token, out var entry))
+        {
+            _clients[token] = (entry.Name, Interlocked.Increment(ref _clock));
+            name = entry.Name;
+            return true;
+        }
+        name = "";
+        return false;
+    }
+
+    public string Issue(string name)
+    {
+        var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        _clients[token] = (name, Interlocked.Increment(ref _clock));
+        if (_clients.Count > capacity)
+        {
+            foreach (var old in _clients.OrderBy(kv => kv.Value.Seen).Take(_clients.Count - capacity).ToList())
+                _clients.TryRemove(old.Key, out _);
+        }
+        return token;
+    }
+}
