@@ -95,13 +95,22 @@ public sealed class MoodDJEngine : IAsyncDisposable
     public IReadOnlyList<PluginStatus> Plugins => Current.Statuses;
     public UseOptions Use => _use;
 
-    public IMoodAnalyzer MoodAnalyzer => Get<IMoodAnalyzer>(Selected(_use.MoodAnalyzer, "moodAnalyzer"));
+    public IMoodAnalyzer MoodAnalyzer => Selected<IMoodAnalyzer>();
     public IReadOnlyList<IMusicSource> MusicSources => _use.MusicSources.Select(Get<IMusicSource>).ToArray();
-    public IAudioCodec Codec => Get<IAudioCodec>(Selected(_use.Codec, "codec"));
-    public ICryptoProvider Crypto => Get<ICryptoProvider>(Selected(_use.Crypto, "crypto"));
-    public IControlTransport ControlTransport => Get<IControlTransport>(Selected(_use.ControlTransport, "controlTransport"));
-    public IStreamTransport StreamTransport => Get<IStreamTransport>(Selected(_use.StreamTransport, "streamTransport"));
-    public IAudioOutput AudioOutput(string? name = null) => Get<IAudioOutput>(name ?? Selected(_use.AudioOutput, "audioOutput"));
+    public IAudioCodec Codec => Selected<IAudioCodec>();
+    public ICryptoProvider Crypto => Selected<ICryptoProvider>();
+    public IControlTransport ControlTransport => Selected<IControlTransport>();
+    public IStreamTransport StreamTransport => Selected<IStreamTransport>();
+    public IAudioOutput AudioOutput(string? name = null) => name is null ? Selected<IAudioOutput>() : Get<IAudioOutput>(name);
+
+    /// <summary>The implementation <c>use</c> names for the kind whose interface is <typeparamref name="T"/>.</summary>
+    public T Selected<T>() where T : class
+    {
+        var kind = PluginKinds.ForService(typeof(T)).Kind;
+        var name = _use.NameFor(kind) ?? throw new ConfigurationException(
+            $"{UseOptions.KeyOf(kind)} is empty, but this host needs it. Name an implementation there in mooddj.json (see docs/configuration.md).");
+        return Get<T>(name);
+    }
 
     /// <summary>Any implementation by kind (from <typeparamref name="T"/>) and name, e.g. <c>Get&lt;IAudioOutput&gt;("null")</c>.</summary>
     public T Get<T>(string name) where T : class
@@ -123,7 +132,7 @@ public sealed class MoodDJEngine : IAsyncDisposable
 
     private T Get<T>(EngineComposition composition, string name) where T : class
     {
-        var kind = KindOf<T>();
+        var kind = PluginKinds.ForService(typeof(T)).Kind;
         if (!composition.Catalog.TryFind(kind, name, out var pluginId, out var implementation))
         {
             var installed = composition.Catalog.Names(kind);
@@ -238,21 +247,6 @@ public sealed class MoodDJEngine : IAsyncDisposable
             slot.Loaded?.Unload();
     }
 
-    private static string Selected(string? name, string key) =>
-        name ?? throw new ConfigurationException($"{UseOptions.Section}:{key} is empty, but this host needs it. Name an implementation there in mooddj.json (see docs/configuration.md).");
-
-    private static PluginKind KindOf<T>() => typeof(T) switch
-    {
-        var t when t == typeof(IMoodAnalyzer) => PluginKind.MoodAnalyzer,
-        var t when t == typeof(IMusicSource) => PluginKind.MusicSource,
-        var t when t == typeof(IAudioCodec) => PluginKind.Codec,
-        var t when t == typeof(ICryptoProvider) => PluginKind.Crypto,
-        var t when t == typeof(IControlTransport) => PluginKind.ControlTransport,
-        var t when t == typeof(IStreamTransport) => PluginKind.StreamTransport,
-        var t when t == typeof(IPeerDiscovery) => PluginKind.Discovery,
-        var t when t == typeof(IAudioOutput) => PluginKind.AudioOutput,
-        var t => throw new ArgumentException($"{t.Name} is not a plugin kind's interface.", nameof(T)),
-    };
 }
 
 /// <summary>What a hot reload did: the folder, the plugin's new status (null if its folder is gone) and any error.</summary>

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using MoodDJ.Abstractions.Settings;
 
 namespace MoodDJ.Music;
 
@@ -49,7 +50,7 @@ public sealed class MusicOptions
     /// <summary>Binds the <c>music</c> section and validates it.</summary>
     public static MusicOptions FromConfiguration(IConfiguration configuration)
     {
-        var options = configuration.GetSection("music").Get<MusicOptions>() ?? new MusicOptions();
+        var options = SettingsBinder.Bind<MusicOptions>(configuration.GetSection("music"), "music");
         options.Validate();
         return options;
     }
@@ -73,6 +74,6 @@ public sealed class MusicOptions
     private static void Check(int value, int min, int max, string key)
     {
         if (value < min || value > max)
-            throw new ArgumentException($"music:{key} must be {min}..{max}, not {value}.");
+            throw new SettingsException($"music:{key}", $"music:{key} must be {min}..{max}, not {value}.");
     }
 }

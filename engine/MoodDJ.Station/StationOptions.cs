@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.Configuration;
+using MoodDJ.Abstractions.Settings;
 using MoodDJ.Abstractions.Audio;
 using MoodDJ.Protocol;
 using MoodDJ.Protocol.Messages;
@@ -107,7 +108,7 @@ public sealed class StationOptions
     /// <summary>Reads the <c>station</c> section (absent keys keep their defaults) and validates it.</summary>
     public static StationOptions From(IConfiguration configuration)
     {
-        var options = configuration.GetSection("station").Get<StationOptions>() ?? new StationOptions();
+        var options = SettingsBinder.Bind<StationOptions>(configuration.GetSection("station"), "station");
         options.Validate();
         return options;
     }
@@ -175,5 +176,5 @@ public sealed class StationOptions
     }
 
     private static void Fail(string key, string what) =>
-        throw new ArgumentException($"Configuration station:{key} {what}.");
+        throw new SettingsException($"station:{key}", $"station:{key} {what}.");
 }

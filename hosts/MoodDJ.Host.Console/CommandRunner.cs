@@ -1,4 +1,6 @@
 using System.CommandLine;
+using MoodDJ.Abstractions.Settings;
+using MoodDJ.Hosting.Configuration;
 
 namespace MoodDJ.Host.Console;
 
@@ -23,7 +25,14 @@ internal static class CommandRunner
         try
         {
             await using var context = HostContext.Create(parseResult, globals, overrides, inspectOnly);
-            return await body(context, cancellationToken);
+            try
+            {
+                return await body(context, cancellationToken);
+            }
+            catch (SettingsException ex)
+            {
+                throw ConfigurationErrors.WithSource(ex, context.Configuration);
+            }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

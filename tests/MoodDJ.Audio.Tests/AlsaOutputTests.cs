@@ -1,3 +1,5 @@
+using MoodDJ.Testing;
+using MoodDJ.Abstractions.Settings;
 using System.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -70,15 +72,13 @@ public class AlsaOutputTests
         Assert.Equal("null", alsa.Device);
         Assert.Equal(TimeSpan.FromMilliseconds(40), alsa.Latency);
         Assert.Equal("default", ((AlsaAudioOutput)Register(new()).GetRequiredKeyedService<IAudioOutput>("alsa")).Device);
-        var error = Assert.Throws<ArgumentException>(() => Register(new() { ["latencyMs"] = "5" }));
+        var error = Assert.Throws<SettingsException>(() => Register(new() { ["latencyMs"] = "5" }));
         Assert.Contains("plugins:settings:alsa:latencyMs", error.Message);
     }
 
     private static IServiceProvider Register(Dictionary<string, string?> settings)
     {
-        var services = new ServiceCollection();
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        new AlsaPlugin().Register(services, new PluginContext("alsa", AppContext.BaseDirectory, configuration));
-        return services.BuildServiceProvider();
+        return PluginProbe.Compose(new AlsaPlugin(), new PluginContext("alsa", AppContext.BaseDirectory, configuration));
     }
 }

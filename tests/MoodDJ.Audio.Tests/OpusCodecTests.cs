@@ -1,3 +1,4 @@
+using MoodDJ.Abstractions.Settings;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using MoodDJ.Abstractions.Audio;
@@ -158,17 +159,15 @@ public class OpusCodecTests
         var codec = (OpusCodec)Register(new() { ["bitrate"] = "32000", ["complexity"] = "3" }).GetRequiredKeyedService<IAudioCodec>("opus");
         Assert.Equal(32000, codec.Settings.Bitrate);
         Assert.Equal(3, codec.Settings.Complexity);
-        var error = Assert.Throws<ArgumentException>(() => Register(new() { ["complexity"] = "11" }));
+        var error = Assert.Throws<SettingsException>(() => Register(new() { ["complexity"] = "11" }));
         Assert.Contains("plugins:settings:opus:complexity", error.Message);
-        error = Assert.Throws<ArgumentException>(() => Register(new() { ["bitrate"] = "lots" }));
+        error = Assert.Throws<SettingsException>(() => Register(new() { ["bitrate"] = "lots" }));
         Assert.Contains("plugins:settings:opus:bitrate", error.Message);
     }
 
     private static IServiceProvider Register(Dictionary<string, string?> settings)
     {
-        var services = new ServiceCollection();
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        new OpusCodecPlugin().Register(services, new PluginContext("opus", AppContext.BaseDirectory, configuration));
-        return services.BuildServiceProvider();
+        return PluginProbe.Compose(new OpusCodecPlugin(), new PluginContext("opus", AppContext.BaseDirectory, configuration));
     }
 }

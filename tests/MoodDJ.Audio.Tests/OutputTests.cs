@@ -1,3 +1,4 @@
+using MoodDJ.Abstractions.Settings;
 using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Text.Json;
@@ -150,17 +151,15 @@ public sealed class OutputTests : IDisposable
         Assert.True(Assert.IsType<NullAudioOutput>(services.GetRequiredKeyedService<IAudioOutput>("null")).Pace);
         Assert.Equal("mooddj.wav", ((WavAudioOutput)Register(new()).GetRequiredKeyedService<IAudioOutput>("wav")).Path);
 
-        var error = Assert.Throws<ArgumentException>(() => Register(new() { ["pace"] = "sometimes" }));
+        var error = Assert.Throws<SettingsException>(() => Register(new() { ["pace"] = "sometimes" }));
         Assert.Contains("plugins:settings:outputs:pace", error.Message);
-        error = Assert.Throws<ArgumentException>(() => Register(new() { ["wavPath"] = " " }));
+        error = Assert.Throws<SettingsException>(() => Register(new() { ["wavPath"] = " " }));
         Assert.Contains("wavPath", error.Message);
     }
 
     private static IServiceProvider Register(Dictionary<string, string?> settings)
     {
-        var services = new ServiceCollection();
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        new OutputsPlugin().Register(services, new PluginContext("outputs", AppContext.BaseDirectory, configuration));
-        return services.BuildServiceProvider();
+        return PluginProbe.Compose(new OutputsPlugin(), new PluginContext("outputs", AppContext.BaseDirectory, configuration));
     }
 }

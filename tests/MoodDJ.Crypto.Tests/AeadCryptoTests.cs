@@ -1,3 +1,4 @@
+using MoodDJ.Abstractions.Settings;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Configuration;
@@ -335,6 +336,6 @@ public class AeadCryptoTests
             ["key"] = Convert.ToBase64String(NewKey()),
             ["handshakeTimeoutSeconds"] = "soon",
         }).Build();
-        Assert.Contains("handshakeTimeoutSeconds", Assert.Throws<InvalidOperationException>(() => AeadOptions.FromConfiguration(settings, null)).Message);
+        Assert.Contains("handshakeTimeoutSeconds", Assert.Throws<SettingsException>(() => AeadOptions.FromConfiguration(settings, null)).Message);
     }
 }

@@ -1,3 +1,5 @@
+using MoodDJ.Testing;
+using MoodDJ.Abstractions.Settings;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using MoodDJ.Abstractions.Mood;
@@ -82,7 +84,7 @@ public sealed class LexiconLoadingTests : IDisposable
     public void A_bad_setting_is_a_clear_error()
     {
         var settings = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["maxChars"] = "lots" }).Build();
-        var ex = Assert.Throws<ArgumentException>(() => new LexiconPlugin().Register(new ServiceCollection(), new PluginContext("lexicon", AppContext.BaseDirectory, settings)));
+        var ex = Assert.Throws<SettingsException>(() => PluginProbe.Compose(new LexiconPlugin(), new PluginContext("lexicon", AppContext.BaseDirectory, settings)));
         Assert.Contains("plugins:settings:lexicon:maxChars", ex.Message);
     }
 }

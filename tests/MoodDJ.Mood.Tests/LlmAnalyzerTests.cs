@@ -1,3 +1,5 @@
+using MoodDJ.Testing;
+using MoodDJ.Abstractions.Settings;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -194,7 +196,7 @@ public sealed class LlmAnalyzerTests : IAsyncLifetime
     public void Bad_settings_are_clear_errors(string key, string value, string expected)
     {
         var settings = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [key] = value }).Build();
-        var ex = Assert.Throws<ArgumentException>(() => new LlmPlugin().Register(new ServiceCollection(), new PluginContext("llm", AppContext.BaseDirectory, settings)));
+        var ex = Assert.Throws<SettingsException>(() => PluginProbe.Compose(new LlmPlugin(), new PluginContext("llm", AppContext.BaseDirectory, settings)));
         Assert.Contains(expected, ex.Message);
     }
 }

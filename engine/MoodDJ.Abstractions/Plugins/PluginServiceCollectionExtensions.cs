@@ -17,66 +17,70 @@ namespace MoodDJ.Abstractions.Plugins;
 public static class PluginServiceCollectionExtensions
 {
     public static IServiceCollection AddMoodAnalyzer<T>(this IServiceCollection services, string name)
-        where T : class, IMoodAnalyzer => services.AddImplementation<IMoodAnalyzer, T>(PluginKind.MoodAnalyzer, name);
+        where T : class, IMoodAnalyzer => services.AddPluginService<IMoodAnalyzer, T>(name);
 
     public static IServiceCollection AddMoodAnalyzer(this IServiceCollection services, string name, Func<IServiceProvider, IMoodAnalyzer> factory)
-        => services.AddImplementation(PluginKind.MoodAnalyzer, name, factory);
+        => services.AddPluginService(name, factory);
 
     public static IServiceCollection AddMusicSource<T>(this IServiceCollection services, string name)
-        where T : class, IMusicSource => services.AddImplementation<IMusicSource, T>(PluginKind.MusicSource, name);
+        where T : class, IMusicSource => services.AddPluginService<IMusicSource, T>(name);
 
     public static IServiceCollection AddMusicSource(this IServiceCollection services, string name, Func<IServiceProvider, IMusicSource> factory)
-        => services.AddImplementation(PluginKind.MusicSource, name, factory);
+        => services.AddPluginService(name, factory);
 
     public static IServiceCollection AddCodec<T>(this IServiceCollection services, string name)
-        where T : class, IAudioCodec => services.AddImplementation<IAudioCodec, T>(PluginKind.Codec, name);
+        where T : class, IAudioCodec => services.AddPluginService<IAudioCodec, T>(name);
 
     public static IServiceCollection AddCodec(this IServiceCollection services, string name, Func<IServiceProvider, IAudioCodec> factory)
-        => services.AddImplementation(PluginKind.Codec, name, factory);
+        => services.AddPluginService(name, factory);
 
     public static IServiceCollection AddCrypto<T>(this IServiceCollection services, string name)
-        where T : class, ICryptoProvider => services.AddImplementation<ICryptoProvider, T>(PluginKind.Crypto, name);
+        where T : class, ICryptoProvider => services.AddPluginService<ICryptoProvider, T>(name);
 
     public static IServiceCollection AddCrypto(this IServiceCollection services, string name, Func<IServiceProvider, ICryptoProvider> factory)
-        => services.AddImplementation(PluginKind.Crypto, name, factory);
+        => services.AddPluginService(name, factory);
 
     public static IServiceCollection AddControlTransport<T>(this IServiceCollection services, string name)
-        where T : class, IControlTransport => services.AddImplementation<IControlTransport, T>(PluginKind.ControlTransport, name);
+        where T : class, IControlTransport => services.AddPluginService<IControlTransport, T>(name);
 
     public static IServiceCollection AddControlTransport(this IServiceCollection services, string name, Func<IServiceProvider, IControlTransport> factory)
-        => services.AddImplementation(PluginKind.ControlTransport, name, factory);
+        => services.AddPluginService(name, factory);
 
     public static IServiceCollection AddStreamTransport<T>(this IServiceCollection services, string name)
-        where T : class, IStreamTransport => services.AddImplementation<IStreamTransport, T>(PluginKind.StreamTransport, name);
+        where T : class, IStreamTransport => services.AddPluginService<IStreamTransport, T>(name);
 
     public static IServiceCollection AddStreamTransport(this IServiceCollection services, string name, Func<IServiceProvider, IStreamTransport> factory)
-        => services.AddImplementation(PluginKind.StreamTransport, name, factory);
+        => services.AddPluginService(name, factory);
 
     public static IServiceCollection AddDiscovery<T>(this IServiceCollection services, string name)
-        where T : class, IPeerDiscovery => services.AddImplementation<IPeerDiscovery, T>(PluginKind.Discovery, name);
+        where T : class, IPeerDiscovery => services.AddPluginService<IPeerDiscovery, T>(name);
 
     public static IServiceCollection AddDiscovery(this IServiceCollection services, string name, Func<IServiceProvider, IPeerDiscovery> factory)
-        => services.AddImplementation(PluginKind.Discovery, name, factory);
+        => services.AddPluginService(name, factory);
 
     public static IServiceCollection AddAudioOutput<T>(this IServiceCollection services, string name)
-        where T : class, IAudioOutput => services.AddImplementation<IAudioOutput, T>(PluginKind.AudioOutput, name);
+        where T : class, IAudioOutput => services.AddPluginService<IAudioOutput, T>(name);
 
     public static IServiceCollection AddAudioOutput(this IServiceCollection services, string name, Func<IServiceProvider, IAudioOutput> factory)
-        => services.AddImplementation(PluginKind.AudioOutput, name, factory);
+        => services.AddPluginService(name, factory);
 
-    private static IServiceCollection AddImplementation<TService, TImpl>(this IServiceCollection services, PluginKind kind, string name)
+    /// <summary>Offers <typeparamref name="TImpl"/> as the <typeparamref name="TService"/> kind's implementation named <paramref name="name"/>.</summary>
+    public static IServiceCollection AddPluginService<TService, TImpl>(this IServiceCollection services, string name)
         where TService : class where TImpl : class, TService
     {
         ValidateName(name);
+        var kind = PluginKinds.ForService(typeof(TService)).Kind;
         services.AddSingleton(new PluginImplementation(kind, name, typeof(TImpl)));
         services.AddKeyedSingleton<TService, TImpl>(name);
         return services;
     }
 
-    private static IServiceCollection AddImplementation<TService>(this IServiceCollection services, PluginKind kind, string name, Func<IServiceProvider, TService> factory)
+    /// <summary>Offers the object <paramref name="factory"/> makes as the <typeparamref name="TService"/> kind's implementation named <paramref name="name"/>.</summary>
+    public static IServiceCollection AddPluginService<TService>(this IServiceCollection services, string name, Func<IServiceProvider, TService> factory)
         where TService : class
     {
         ValidateName(name);
+        var kind = PluginKinds.ForService(typeof(TService)).Kind;
         ArgumentNullException.ThrowIfNull(factory);
         services.AddSingleton(new PluginImplementation(kind, name, typeof(TService)));
         services.AddKeyedSingleton<TService>(name, (sp, _) => factory(sp));

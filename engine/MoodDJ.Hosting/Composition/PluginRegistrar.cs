@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using MoodDJ.Abstractions.Settings;
 using MoodDJ.Abstractions.Plugins;
 using MoodDJ.Hosting.Configuration;
 using MoodDJ.Hosting.Plugins;
@@ -22,6 +24,17 @@ public static class PluginRegistrar
             // Type.GetType and Assembly.Load inside Register resolve in the plugin's own context.
             using var scope = plugin.LoadContext.EnterContextualReflection();
             plugin.Entry.Register(services, context);
+            ValidateSettings(services);
+        }
+        catch (SettingsException ex)
+        {
+            // A setting the user wrote is wrong: a configuration error, named by key and source.
+            throw ConfigurationErrors.WithSource(ex, configuration);
+        }
+        catch (OptionsValidationException ex)
+        {
+            var key = PluginsOptions.SettingsKey(plugin.Manifest.Id);
+            throw new ConfigurationException($"{key} (from {ConfigurationSourceName.Of(configuration, key)}): {string.Join("; ", ex.Failures)}");
         }
         catch (Exception ex)
         {
@@ -49,5 +62,18 @@ public static class PluginRegistrar
                 $"it registers {duplicate.Key.Kind.ToName()} '{duplicate.First().Name}' twice", "Give each implementation its own name");
 
         return new PluginRegistration(plugin.Manifest.Id, services.ToArray(), implementations);
+    }
+
+    /// <summary>
+    /// Runs the plugin's options validation (ValidateOnStart) now, in a throw-away container of its
+    /// own registrations, so a bad setting fails at start with its key rather than at first use.
+    /// </summary>
+    private static void ValidateSettings(IServiceCollection registrations)
+    {
+        if (!registrations.Any(d => d.ServiceType == typeof(IStartupValidator))) return;
+        var probe = new ServiceCollection();
+        foreach (var descriptor in registrations) ((ICollection<ServiceDescriptor>)probe).Add(descriptor);
+        using var provider = probe.BuildServiceProvider();
+        provider.GetRequiredService<IStartupValidator>().Validate();
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using MoodDJ.Abstractions.Settings;
 using MoodDJ.Hosting;
 
 namespace MoodDJ.Hosting.Configuration;
@@ -54,8 +55,7 @@ public sealed class ConfigurationReader(IConfiguration configuration)
         {
             if (known.Contains(child.Key, StringComparer.OrdinalIgnoreCase)) continue;
             var key = $"{section}:{child.Key}";
-            throw new ConfigurationException(
-                $"{key} (from {ConfigurationSourceName.Of(Configuration, key)}) is not a known key; {section} takes: {string.Join(", ", known)}. Fix the spelling; see docs/configuration.md.");
+            throw ConfigurationErrors.WithSource(new SettingsException(key, SettingsBinder.UnknownKeyMessage(key, child.Key, known)), Configuration);
         }
     }
 

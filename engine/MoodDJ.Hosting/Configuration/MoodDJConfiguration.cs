@@ -34,9 +34,10 @@ public static class MoodDJConfiguration
         if (commandLine is { Length: > 0 })
             builder.AddCommandLine(commandLine);
 
+        IConfigurationRoot root;
         try
         {
-            return builder.Build();
+            root = builder.Build();
         }
         catch (FormatException ex)
         {
@@ -47,6 +48,8 @@ public static class MoodDJConfiguration
         {
             throw new ConfigurationException($"{file}: {ex.Message} Fix the file or pass another with --config.", ex);
         }
+        ConfigurationErrors.RejectUnknownSections(root);
+        return root;
     }
 
     private static string? ResolveFile(string? jsonPath)

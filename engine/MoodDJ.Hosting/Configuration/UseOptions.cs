@@ -1,63 +1,55 @@
 using Microsoft.Extensions.Configuration;
 using MoodDJ.Abstractions.Plugins;
-using MoodDJ.Hosting;
 
 namespace MoodDJ.Hosting.Configuration;
 
 /// <summary>
-/// The <c>use</c> section: which implementation (by name) serves each kind. An empty value leaves a
-/// kind unselected (for hosts that never need it); asking the engine for it then fails clearly.
+/// The <c>use</c> section: which implementation (by name) serves each kind. Its keys come from
+/// <see cref="PluginKinds"/>. An empty value leaves a kind unselected (for hosts that never need it);
+/// asking the engine for it then fails clearly.
 /// </summary>
 public sealed record UseOptions
 {
     public const string Section = "use";
 
-    public string? MoodAnalyzer { get; init; }
-    public IReadOnlyList<string> MusicSources { get; init; } = [];
-    public string? Codec { get; init; }
-    public string? Crypto { get; init; }
-    public string? ControlTransport { get; init; }
-    public string? StreamTransport { get; init; }
-    public string? AudioOutput { get; init; }
+    private readonly IReadOnlyDictionary<PluginKind, IReadOnlyList<string>> _names;
 
-    /// <summary>Every (key, kind, name) this selection needs, in a stable order, for validation.</summary>
-    public IEnumerable<UseChoice> Choices()
-    {
-        var all = new List<UseChoice?>
-        {
-            Choice("moodAnalyzer", PluginKind.MoodAnalyzer, MoodAnalyzer),
-        };
-        all.AddRange(MusicSources.Select(name => Choice("musicSources", PluginKind.MusicSource, name)));
-        all.Add(Choice("codec", PluginKind.Codec, Codec));
-        all.Add(Choice("crypto", PluginKind.Crypto, Crypto));
-        all.Add(Choice("controlTransport", PluginKind.ControlTransport, ControlTransport));
-        all.Add(Choice("streamTransport", PluginKind.StreamTransport, StreamTransport));
-        all.Add(Choice("audioOutput", PluginKind.AudioOutput, AudioOutput));
-        return all.OfType<UseChoice>();
-    }
+    private UseOptions(IReadOnlyDictionary<PluginKind, IReadOnlyList<string>> names) => _names = names;
 
-    private static UseChoice? Choice(string key, PluginKind kind, string? name) =>
-        name is null ? null : new UseChoice($"{Section}:{key}", kind, name);
+    /// <summary>The names chosen for <paramref name="kind"/>, in order (at most one unless the kind allows several).</summary>
+    public IReadOnlyList<string> NamesFor(PluginKind kind) => _names.TryGetValue(kind, out var names) ? names : [];
+
+    /// <summary>The one name chosen for <paramref name="kind"/>, or null.</summary>
+    public string? NameFor(PluginKind kind) => NamesFor(kind) is [var first, ..] ? first : null;
+
+    public string? MoodAnalyzer => NameFor(PluginKind.MoodAnalyzer);
+    public IReadOnlyList<string> MusicSources => NamesFor(PluginKind.MusicSource);
+    public string? AudioOutput => NameFor(PluginKind.AudioOutput);
+
+    /// <summary>Every (key, kind, name) this selection needs, in the table's order, for validation.</summary>
+    public IEnumerable<UseChoice> Choices() =>
+        PluginKinds.All.SelectMany(info => NamesFor(info.Kind).Select(name => new UseChoice(KeyOf(info.Kind), info.Kind, name)));
+
+    /// <summary>The configuration key that chooses <paramref name="kind"/>, e.g. <c>use:codec</c>.</summary>
+    public static string KeyOf(PluginKind kind) => $"{Section}:{PluginKinds.Of(kind).UseKey}";
 
     /// <summary>The keys of the section, as written in mooddj.json.</summary>
-    public static IReadOnlyList<string> Keys { get; } =
-        ["moodAnalyzer", "musicSources", "codec", "crypto", "controlTransport", "streamTransport", "audioOutput"];
+    public static IReadOnlyList<string> Keys { get; } = PluginKinds.All.Select(k => k.UseKey).ToArray();
 
     public static UseOptions Read(IConfiguration configuration)
     {
         var reader = new ConfigurationReader(configuration);
         reader.RejectUnknownKeys(Section, Keys);
-        string? Name(string key) => reader.GetString($"{Section}:{key}") is { } value && value.Trim().Length > 0 ? value.Trim() : null;
-        return new UseOptions
+        var names = new Dictionary<PluginKind, IReadOnlyList<string>>();
+        foreach (var info in PluginKinds.All)
         {
-            MoodAnalyzer = Name("moodAnalyzer"),
-            MusicSources = reader.GetStringList($"{Section}:musicSources"),
-            Codec = Name("codec"),
-            Crypto = Name("crypto"),
-            ControlTransport = Name("controlTransport"),
-            StreamTransport = Name("streamTransport"),
-            AudioOutput = Name("audioOutput"),
-        };
+            var key = $"{Section}:{info.UseKey}";
+            if (info.ManyInUse)
+                names[info.Kind] = reader.GetStringList(key);
+            else if (reader.GetString(key) is { } value && value.Trim().Length > 0)
+                names[info.Kind] = [value.Trim()];
+        }
+        return new UseOptions(names);
     }
 }
 

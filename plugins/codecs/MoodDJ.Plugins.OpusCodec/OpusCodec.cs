@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using MoodDJ.Abstractions.Audio;
 using MoodDJ.Abstractions.Codecs;
+using MoodDJ.Abstractions.Settings;
 
 namespace MoodDJ.Plugins.OpusCodec;
 
@@ -89,4 +90,11 @@ public sealed record OpusSettings
     public int Complexity { get; init; } = 8;
 
     public int BitrateFor(int channels) => Bitrate > 0 ? Bitrate : channels == 1 ? 64000 : 96000;
+
+    /// <summary>Throws a <see cref="SettingsException"/> naming the key under <paramref name="path"/> that is out of range.</summary>
+    public void Validate(string path)
+    {
+        if (Bitrate != 0) SettingsRules.Range(path, "bitrate", Bitrate, 6000, 510000);
+        SettingsRules.Range(path, "complexity", Complexity, 0, 10);
+    }
 }

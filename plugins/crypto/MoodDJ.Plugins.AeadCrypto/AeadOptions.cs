@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using MoodDJ.Abstractions.Settings;
 
 namespace MoodDJ.Plugins.AeadCrypto;
 
@@ -29,9 +30,15 @@ public sealed class AeadOptions
     /// Reads the options from the plugin's settings, falling back to <c>station:key</c> of the host's
     /// configuration. Throws <see cref="InvalidOperationException"/> with an actionable message.
     /// </summary>
-    public static AeadOptions FromConfiguration(IConfiguration settings, IConfiguration? hostConfiguration)
+    public static AeadOptions FromConfiguration(IConfiguration settings, IConfiguration? hostConfiguration) =>
+        From(Validated(SettingsBinder.Bind<AeadSettings>(settings, "plugins:settings:aead")), hostConfiguration);
+
+    private static AeadSettings Validated(AeadSettings settings) { settings.Validate("plugins:settings:aead"); return settings; }
+
+    /// <summary>The options from bound settings, the key falling back to the host's <c>station:key</c>.</summary>
+    public static AeadOptions From(AeadSettings settings, IConfiguration? hostConfiguration)
     {
-        var (text, source) = settings["key"] is { Length: > 0 } own
+        var (text, source) = settings.Key is { Length: > 0 } own
             ? (own, "plugins:settings:aead:key")
             : (hostConfiguration?["station:key"], "station:key");
         if (string.IsNullOrWhiteSpace(text))
@@ -40,15 +47,19 @@ public sealed class AeadOptions
                 "to the output of `mooddj keygen`, and give clients the same key. To run without encryption, name \"crypto\": \"none\" explicitly.");
         var key = StationKeyText.Parse(text, source);
 
-        var timeout = TimeSpan.FromSeconds(10);
-        if (settings["handshakeTimeoutSeconds"] is { Length: > 0 } seconds)
-        {
-            if (!double.TryParse(seconds, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var s) || s <= 0 || s > 3600)
-                throw new InvalidOperationException($"plugins:settings:aead:handshakeTimeoutSeconds must be a number of seconds between 0 and 3600, not '{seconds}'.");
-            timeout = TimeSpan.FromSeconds(s);
-        }
-        return new AeadOptions(key, timeout);
+        return new AeadOptions(key, TimeSpan.FromSeconds(settings.HandshakeTimeoutSeconds));
     }
+}
+
+/// <summary>The keys of plugins:settings:aead as written in mooddj.json.</summary>
+public sealed class AeadSettings
+{
+    /// <summary>The station key (base64 of 32 bytes); when absent the host's station:key is used.</summary>
+    public string? Key { get; set; }
+
+    public double HandshakeTimeoutSeconds { get; set; } = 10;
+
+    public void Validate(string path) => SettingsRules.Range(path, "handshakeTimeoutSeconds", HandshakeTimeoutSeconds, 0.001, 3600);
 }
 
 /// <summary>Parses a station key written as base64 (standard or URL-safe, as `mooddj keygen` prints it).</summary>

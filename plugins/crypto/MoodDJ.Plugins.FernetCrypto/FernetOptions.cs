@@ -1,5 +1,5 @@
-using System.Globalization;
 using Microsoft.Extensions.Configuration;
+using MoodDJ.Abstractions.Settings;
 
 namespace MoodDJ.Plugins.FernetCrypto;
 
@@ -33,9 +33,15 @@ public sealed class FernetOptions
     /// <summary>The clock for token timestamps and TTL checks.</summary>
     public TimeProvider Clock { get; }
 
-    public static FernetOptions FromConfiguration(IConfiguration settings, IConfiguration? hostConfiguration)
+    public static FernetOptions FromConfiguration(IConfiguration settings, IConfiguration? hostConfiguration) =>
+        From(Validated(SettingsBinder.Bind<FernetSettings>(settings, "plugins:settings:fernet")), hostConfiguration);
+
+    private static FernetSettings Validated(FernetSettings settings) { settings.Validate("plugins:settings:fernet"); return settings; }
+
+    /// <summary>The options from bound settings, the key falling back to the host's <c>station:key</c>.</summary>
+    public static FernetOptions From(FernetSettings settings, IConfiguration? hostConfiguration)
     {
-        var (text, source) = settings["key"] is { Length: > 0 } own
+        var (text, source) = settings.Key is { Length: > 0 } own
             ? (own, "plugins:settings:fernet:key")
             : (hostConfiguration?["station:key"], "station:key");
         if (string.IsNullOrWhiteSpace(text))
@@ -51,15 +57,25 @@ public sealed class FernetOptions
         {
             throw new InvalidOperationException($"{source}: {ex.Message}");
         }
-        var ttl = Seconds(settings, "ttlSeconds", 0);
-        return new FernetOptions(key, ttl == 0 ? null : TimeSpan.FromSeconds(ttl), TimeSpan.FromSeconds(Seconds(settings, "handshakeTimeoutSeconds", 10) is var h && h > 0 ? h : 10));
+        var ttl = settings.TtlSeconds;
+        return new FernetOptions(key, ttl == 0 ? null : TimeSpan.FromSeconds(ttl), TimeSpan.FromSeconds(settings.HandshakeTimeoutSeconds));
     }
+}
 
-    private static double Seconds(IConfiguration settings, string name, double fallback)
+/// <summary>The keys of plugins:settings:fernet as written in mooddj.json.</summary>
+public sealed class FernetSettings
+{
+    /// <summary>A Fernet key (URL-safe base64 of 32 bytes); when absent the host's station:key is used.</summary>
+    public string? Key { get; set; }
+
+    /// <summary>Reject tokens older than this; 0 = no check.</summary>
+    public double TtlSeconds { get; set; }
+
+    public double HandshakeTimeoutSeconds { get; set; } = 10;
+
+    public void Validate(string path)
     {
-        if (settings[name] is not { Length: > 0 } text) return fallback;
-        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || value < 0 || value > 31_536_000)
-            throw new InvalidOperationException($"plugins:settings:fernet:{name} must be a number of seconds from 0 to 31536000, not '{text}'.");
-        return value;
+        SettingsRules.Range(path, "ttlSeconds", TtlSeconds, 0, 31_536_000);
+        SettingsRules.Range(path, "handshakeTimeoutSeconds", HandshakeTimeoutSeconds, 0.001, 3600);
     }
 }

@@ -1,39 +1,48 @@
-using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using MoodDJ.Abstractions.Plugins;
+using MoodDJ.Abstractions.Settings;
 
 namespace MoodDJ.Plugins.Lexicon;
 
-/// <summary>
-/// The plugin entry: registers the "lexicon" mood analyzer. Settings (plugins:settings:lexicon):
-/// <c>dataFolder</c> (default: the lexicon/ folder beside this DLL), <c>extraLexicons</c> (term files
-/// or folders of *.tsv, later ones override), <c>maxChars</c> (default 4000).
-/// </summary>
+/// <summary>The plugin entry: registers the "lexicon" mood analyzer. Settings (plugins:settings:lexicon): <see cref="LexiconSettings"/>.</summary>
 public sealed class LexiconPlugin : IMoodDJPlugin
 {
-    public void Register(Microsoft.Extensions.DependencyInjection.IServiceCollection services, PluginContext context)
+    public void Register(IServiceCollection services, PluginContext context)
     {
-        var settings = context.Settings;
-        var dataFolder = settings["dataFolder"] is { Length: > 0 } folder
-            ? Path.GetFullPath(folder, context.Folder)
-            : Path.Combine(context.Folder, "lexicon");
-        var extra = settings.GetSection("extraLexicons").GetChildren()
-            .Select(c => c.Value)
-            .Where(v => !string.IsNullOrWhiteSpace(v))
-            .Select(v => Path.GetFullPath(v!))
-            .ToList();
-        var options = new LexiconAnalyzerOptions { MaxChars = ReadInt(settings, "maxChars", 4000) };
-        // Load eagerly so a broken lexicon file is reported when the plugin loads, naming file and line.
-        var analyzer = LexiconAnalyzer.Load(dataFolder, extra, options);
-        services.AddMoodAnalyzer("lexicon", _ => analyzer);
+        var path = PluginOptionsExtensions.SettingsPath(context);
+        services.AddPluginOptions<LexiconSettings>(context).ValidateSettings(s => s.Validate(path, context.Folder));
+        // The dictionaries are built when the analyzer is first asked for; a broken term file is
+        // then reported with its file and line.
+        services.AddMoodAnalyzer("lexicon", sp =>
+        {
+            var settings = sp.GetRequiredService<IOptions<LexiconSettings>>().Value;
+            return LexiconAnalyzer.Load(settings.DataFolderPath(context.Folder), settings.ExtraLexicons.Select(p => Path.GetFullPath(p)).ToList(),
+                new LexiconAnalyzerOptions { MaxChars = settings.MaxChars });
+        });
     }
+}
 
-    private static int ReadInt(IConfiguration settings, string key, int fallback)
+/// <summary>Settings of the lexicon plugin.</summary>
+public sealed class LexiconSettings
+{
+    /// <summary>The folder of term files (default: the lexicon/ folder beside the plugin's DLL).</summary>
+    public string? DataFolder { get; set; }
+
+    /// <summary>More term files or folders of *.tsv; later ones override earlier terms.</summary>
+    public List<string> ExtraLexicons { get; set; } = [];
+
+    /// <summary>Characters analysed at most (longer text is cut).</summary>
+    public int MaxChars { get; set; } = 4000;
+
+    public string DataFolderPath(string pluginFolder) =>
+        string.IsNullOrWhiteSpace(DataFolder) ? Path.Combine(pluginFolder, "lexicon") : Path.GetFullPath(DataFolder, pluginFolder);
+
+    public void Validate(string path, string pluginFolder)
     {
-        var raw = settings[key];
-        if (string.IsNullOrWhiteSpace(raw))
-            return fallback;
-        if (!int.TryParse(raw, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var value) || value < 1)
-            throw new ArgumentException($"plugins:settings:lexicon:{key} must be a positive whole number, got '{raw}'.");
-        return value;
+        SettingsRules.Range(path, "maxChars", MaxChars, 1, 1_000_000);
+        if (!Directory.Exists(DataFolderPath(pluginFolder)))
+            throw SettingsRules.Invalid(path, "dataFolder", $"names '{DataFolderPath(pluginFolder)}', which does not exist");
+        ExtraLexicons.RemoveAll(string.IsNullOrWhiteSpace);
     }
 }

@@ -1,5 +1,4 @@
-using System.Globalization;
-using Microsoft.Extensions.Configuration;
+using MoodDJ.Abstractions.Settings;
 
 namespace MoodDJ.Plugins.Llm;
 
@@ -41,35 +40,37 @@ public sealed class LlmOptions
     }
 
     /// <summary>Reads and checks the settings; every error names the key.</summary>
-    public static LlmOptions Read(IConfiguration settings)
+    public static LlmOptions From(LlmSettings settings, string path)
     {
-        var defaults = new LlmOptions();
-        var endpointText = settings["endpoint"] is { Length: > 0 } e ? e : DefaultEndpoint;
+        var endpointText = string.IsNullOrWhiteSpace(settings.Endpoint) ? DefaultEndpoint : settings.Endpoint;
         if (!Uri.TryCreate(endpointText, UriKind.Absolute, out var endpoint) || endpoint.Scheme is not ("http" or "https"))
-            throw new ArgumentException($"plugins:settings:llm:endpoint must be an http(s) URL such as {DefaultEndpoint}, got '{endpointText}'.");
-        var timeoutMs = Int(settings, "timeoutMs", (int)defaults.Timeout.TotalMilliseconds, 1, 600_000);
-        var fallback = settings["fallback"] ?? defaults.Fallback;
-        if (string.Equals(fallback, "llm", StringComparison.OrdinalIgnoreCase))
-            throw new ArgumentException("plugins:settings:llm:fallback cannot be 'llm' itself; name another mood analyzer such as 'lexicon', or \"\" for none.");
+            throw SettingsRules.Invalid(path, "endpoint", $"must be an http(s) URL such as {DefaultEndpoint}, not '{endpointText}'");
+        SettingsRules.Range(path, "timeoutMs", settings.TimeoutMs, 1, 600_000);
+        SettingsRules.Range(path, "maxChars", settings.MaxChars, 1, 1_000_000);
+        SettingsRules.Range(path, "maxResponseBytes", settings.MaxResponseBytes, 1024, 64 * 1024 * 1024);
+        if (string.Equals(settings.Fallback, "llm", StringComparison.OrdinalIgnoreCase))
+            throw SettingsRules.Invalid(path, "fallback", "cannot be 'llm' itself; name another mood analyzer such as 'lexicon', or \"\" for none");
         return new LlmOptions
         {
             Endpoint = endpoint,
-            Model = settings["model"] is { Length: > 0 } m ? m : defaults.Model,
-            ApiKeyEnv = settings["apiKeyEnv"] ?? defaults.ApiKeyEnv,
-            Timeout = TimeSpan.FromMilliseconds(timeoutMs),
-            Fallback = fallback,
-            MaxChars = Int(settings, "maxChars", defaults.MaxChars, 1, 1_000_000),
-            MaxResponseBytes = Int(settings, "maxResponseBytes", defaults.MaxResponseBytes, 1024, 64 * 1024 * 1024),
+            Model = string.IsNullOrWhiteSpace(settings.Model) ? "llama3.2" : settings.Model,
+            ApiKeyEnv = settings.ApiKeyEnv,
+            Timeout = TimeSpan.FromMilliseconds(settings.TimeoutMs),
+            Fallback = settings.Fallback,
+            MaxChars = settings.MaxChars,
+            MaxResponseBytes = settings.MaxResponseBytes,
         };
     }
+}
 
-    private static int Int(IConfiguration settings, string key, int fallback, int min, int max)
-    {
-        var raw = settings[key];
-        if (string.IsNullOrWhiteSpace(raw))
-            return fallback;
-        if (!int.TryParse(raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
-            throw new ArgumentException($"plugins:settings:llm:{key} must be a whole number from {min} to {max}, got '{raw}'.");
-        return value;
-    }
+/// <summary>The keys of plugins:settings:llm as written in mooddj.json; <see cref="LlmOptions.From"/> checks and converts them.</summary>
+public sealed class LlmSettings
+{
+    public string? Endpoint { get; set; }
+    public string? Model { get; set; }
+    public string? ApiKeyEnv { get; set; } = "OPENAI_API_KEY";
+    public int TimeoutMs { get; set; } = 10_000;
+    public string Fallback { get; set; } = "lexicon";
+    public int MaxChars { get; set; } = 2000;
+    public int MaxResponseBytes { get; set; } = 256 * 1024;
 }

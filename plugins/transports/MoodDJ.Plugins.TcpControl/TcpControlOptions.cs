@@ -1,6 +1,8 @@
+using MoodDJ.Abstractions.Settings;
+
 namespace MoodDJ.Plugins.TcpControl;
 
-/// <summary>Socket settings of the tcp transport (limits on frames come from ControlLimits).</summary>
+/// <summary>Socket settings of the tcp transport (<c>plugins:settings:tcp</c>; limits on frames come from ControlLimits).</summary>
 public sealed record TcpControlOptions
 {
     /// <summary>Pending connections the OS queues before the accept loop takes them.</summary>
@@ -8,4 +10,10 @@ public sealed record TcpControlOptions
 
     /// <summary>Bytes read from the socket at a time; larger frame bodies are read straight into the caller's buffer.</summary>
     public int ReceiveBufferBytes { get; init; } = 16 * 1024;
+
+    public void Validate(string path)
+    {
+        SettingsRules.Range(path, "backlog", Backlog, 1, 65535);
+        SettingsRules.Range(path, "receiveBufferBytes", ReceiveBufferBytes, 512, 16 << 20);
+    }
 }
