@@ -17,6 +17,9 @@ public sealed class StationOptions
     /// <summary>Address every station socket binds to.</summary>
     public string Bind { get; set; } = "127.0.0.1";
 
+    /// <summary>The station key (base64 of 32 bytes) that the crypto plugins read as station:key; listed here so the section's keys are checked in one place.</summary>
+    public string? Key { get; set; }
+
     public int ControlPort { get; set; } = 5678;
 
     /// <summary>RTP leaves from this port (RTCP sender reports from the next one).</summary>

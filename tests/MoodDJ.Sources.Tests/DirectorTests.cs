@@ -219,7 +219,7 @@ public class DirectorFallbackTests
     {
         var e = Assert.Throws<ArgumentException>(() => new MusicOptions { MoodChange = "sometimes" }.Validate());
         Assert.Contains("music:moodChange", e.Message);
-        e = Assert.Throws<ArgumentException>(() => new MusicOptions { CrossfadeMs = 0 }.Validate());
+        e = Assert.ThrowsAny<ArgumentException>(() => new MusicOptions { CrossfadeMs = 0 }.Validate());
         Assert.Contains("music:crossfadeMs", e.Message);
         var bound = MusicOptions.FromConfiguration(new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { ["music:moodChange"] = "crossfade", ["music:crossfadeMs"] = "1500" }).Build());

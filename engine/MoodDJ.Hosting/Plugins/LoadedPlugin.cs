@@ -1,19 +1,19 @@
 using System.Runtime.Loader;
 using MoodDJ.Abstractions.Plugins;
-using MoodDJ.Hosting;
+using Mcm = McMaster.NETCore.Plugins;
 
 namespace MoodDJ.Hosting.Plugins;
 
 /// <summary>A plugin whose entry type has been created in its own load context, ready to register.</summary>
 public sealed class LoadedPlugin
 {
-    private readonly PluginLoadContext _context;
+    private readonly Mcm.PluginLoader _loader;
 
-    internal LoadedPlugin(PluginManifest manifest, string folder, PluginLoadContext context, IMoodDJPlugin entry)
+    internal LoadedPlugin(PluginManifest manifest, string folder, Mcm.PluginLoader loader, IMoodDJPlugin entry)
     {
         Manifest = manifest;
         Folder = folder;
-        _context = context;
+        _loader = loader;
         Entry = entry;
     }
 
@@ -22,10 +22,10 @@ public sealed class LoadedPlugin
     public IMoodDJPlugin Entry { get; }
     public string EntryAssemblyPath => Path.Combine(Folder, Manifest.EntryAssembly);
 
-    /// <summary>The plugin's load context (for diagnostics and unload checks).</summary>
-    public AssemblyLoadContext LoadContext => _context;
+    /// <summary>The plugin's load context (for diagnostics and unload checks); McMaster names it after the entry DLL.</summary>
+    public AssemblyLoadContext LoadContext => _loader.LoadContext;
 
-    public bool IsUnloadable => _context.IsCollectible;
+    public bool IsUnloadable => _loader.IsUnloadable;
 
     /// <summary>
     /// Starts unloading a collectible context. It completes once nothing references the plugin's
@@ -33,7 +33,7 @@ public sealed class LoadedPlugin
     /// </summary>
     public void Unload()
     {
-        if (_context.IsCollectible)
-            _context.Unload();
+        if (_loader.IsUnloadable)
+            _loader.Dispose();
     }
 }

@@ -1,6 +1,6 @@
 using System.Reflection;
 using MoodDJ.Abstractions.Plugins;
-using MoodDJ.Hosting;
+using Mcm = McMaster.NETCore.Plugins;
 
 namespace MoodDJ.Hosting.Plugins;
 
@@ -8,6 +8,10 @@ namespace MoodDJ.Hosting.Plugins;
 /// Loads one plugin folder: reads its manifest, checks the contract version, creates its load
 /// context, loads the entry assembly and creates the one type implementing <see cref="IMoodDJPlugin"/>.
 /// Every failure is a <see cref="PluginLoadException"/> naming the plugin, the file and the fix.
+/// The load context is McMaster.NETCore.Plugins': shared assemblies from the host, the rest from the
+/// plugin's deps.json, satellites, and unloading. Assemblies are always read into memory so a plugin's
+/// files can be replaced while it runs; <see cref="NativeLibraryProbe"/> covers native libraries
+/// that McMaster does not find; <see cref="PluginFolderWatcher"/> drives hot reload.
 /// </summary>
 public sealed class PluginLoader(bool hotReload = false)
 {
@@ -36,16 +40,25 @@ public sealed class PluginLoader(bool hotReload = false)
             throw new PluginLoadException(manifest.Id, entryPath, "the entry assembly named in plugin.json is missing",
                 "Copy the plugin's whole build output into its folder, or fix \"entryAssembly\" in plugin.json");
 
-        PluginLoadContext? context = null;
+        Mcm.PluginLoader? loader = null;
         try
         {
-            context = new PluginLoadContext(manifest.Id, entryPath, SharedAssemblies.Default, HotReload);
-            var entry = CreateEntry(manifest, entryPath, context);
-            return new LoadedPlugin(manifest, folder, context, entry);
+            loader = Mcm.PluginLoader.CreateFromAssemblyFile(entryPath, config =>
+            {
+                foreach (var name in SharedAssemblies.Default.Names)
+                    config.SharedAssemblies.Add(new AssemblyName(name));
+                config.IsUnloadable = HotReload;
+                config.LoadInMemory = true;
+                // PreferSharedTypes stays off: a plugin's private copy of a library the host also has wins.
+                // EnableHotReload stays off: it only watches *.dll writes; PluginFolderWatcher does more.
+            });
+            NativeLibraryProbe.Attach(loader.LoadContext, folder, HotReload ? new NativeShadowCopies(manifest.Id) : null);
+            var entry = CreateEntry(manifest, entryPath, loader);
+            return new LoadedPlugin(manifest, folder, loader, entry);
         }
         catch (Exception ex)
         {
-            if (context is { IsCollectible: true }) context.Unload();
+            loader?.Dispose();
             if (ex is PluginLoadException) throw;
             // A malformed deps.json, an unreadable file, a clash inside the context: still one clear line.
             throw new PluginLoadException(manifest.Id, entryPath, $"loading failed with {ex.GetType().Name}: {ex.Message}",
@@ -53,12 +66,12 @@ public sealed class PluginLoader(bool hotReload = false)
         }
     }
 
-    private static IMoodDJPlugin CreateEntry(PluginManifest manifest, string entryPath, PluginLoadContext context)
+    private static IMoodDJPlugin CreateEntry(PluginManifest manifest, string entryPath, Mcm.PluginLoader loader)
     {
         Assembly assembly;
         try
         {
-            assembly = context.LoadPluginAssembly(entryPath);
+            assembly = loader.LoadDefaultAssembly();
         }
         catch (BadImageFormatException ex)
         {
