@@ -82,3 +82,57 @@ public class AlsaOutputTests
         return PluginProbe.Compose(new AlsaPlugin(), new PluginContext("alsa", AppContext.BaseDirectory, configuration));
     }
 }
+
+/// <summary>
+/// alsa-lib keeps one error handler for the whole process. The alsa plugin installs one of its own
+/// (to keep alsa's noise off stderr); when hot reload unloads the plugin, that handler would point
+/// into freed code. The plugin must hand alsa-lib its default handler back on unload.
+/// </summary>
+public class AlsaErrorHandlerTests
+{
+    [Fact(Timeout = 60_000)]
+    public async Task Unloading_the_alsa_plugin_restores_alsa_libs_own_error_handler()
+    {
+        var before = CurrentHandler();
+        var unloaded = await LoadOpenAndUnload();
+        for (var i = 0; i < 100 && unloaded.IsAlive; i++)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            await Task.Delay(20);
+        }
+        Assert.False(unloaded.IsAlive, "the plugin never unloaded");
+        var after = CurrentHandler();
+        Assert.NotEqual(before, _installed);   // the plugin did install its own handler
+        Assert.NotEqual(IntPtr.Zero, after);
+        Assert.NotEqual(_installed, after);    // and alsa-lib no longer points into the unloaded plugin
+    }
+
+    private static IntPtr _installed;
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static async Task<WeakReference> LoadOpenAndUnload()
+    {
+        var folder = Path.Combine(MoodDJ.Testing.RepoPaths.Root, "artifacts", "plugins", "alsa");
+        var plugin = new MoodDJ.Hosting.Plugins.PluginLoader(hotReload: true).Load(folder);
+        var services = new ServiceCollection();
+        plugin.Entry.Register(services, new PluginContext("alsa", folder, new ConfigurationBuilder().Build()));
+        await using (var provider = services.BuildServiceProvider())
+        {
+            var output = provider.GetRequiredKeyedService<IAudioOutput>("alsa");
+            // "default" does not exist here: opening it makes the plugin silence alsa-lib's complaint.
+            await Assert.ThrowsAnyAsync<Exception>(() => output.OpenAsync(AudioFormat.SeedMono).AsTask());
+            _installed = CurrentHandler();
+        }
+        var weak = new WeakReference(plugin.Entry.GetType().Assembly);
+        plugin.Unload();
+        return weak;
+    }
+
+    /// <summary>alsa-lib's exported global <c>snd_lib_error</c>: the handler it calls now.</summary>
+    private static IntPtr CurrentHandler()
+    {
+        var library = System.Runtime.InteropServices.NativeLibrary.Load("libasound.so.2");
+        return System.Runtime.InteropServices.Marshal.ReadIntPtr(System.Runtime.InteropServices.NativeLibrary.GetExport(library, "snd_lib_error"));
+    }
+}

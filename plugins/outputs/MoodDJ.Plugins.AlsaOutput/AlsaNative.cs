@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using System.Runtime.Loader;
 using Microsoft.Win32.SafeHandles;
 
 namespace MoodDJ.Plugins.AlsaOutput;
@@ -59,7 +60,12 @@ internal static unsafe partial class AlsaNative
     /// </summary>
     public static void SilenceErrorOutput()
     {
-        if (Interlocked.Exchange(ref _quiet, 1) == 0) snd_lib_error_set_handler(&IgnoreError);
+        if (Interlocked.Exchange(ref _quiet, 1) != 0) return;
+        snd_lib_error_set_handler(&IgnoreError);
+        // The handler is process-wide in alsa-lib but lives in this plugin's code: when hot reload
+        // unloads the plugin, put alsa-lib's own handler back so it never calls into freed code.
+        if (AssemblyLoadContext.GetLoadContext(typeof(AlsaNative).Assembly) is { IsCollectible: true } context)
+            context.Unloading += _ => snd_lib_error_set_handler(null);
     }
 
     [UnmanagedCallersOnly]
