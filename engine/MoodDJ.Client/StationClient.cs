@@ -254,7 +254,7 @@ public sealed class StationClient : IAsyncDisposable
     {
         if (_options.HelloMethod is null) return false;
         var hello = await CallOnAsync(connection, _options.HelloMethod,
-            new HelloParams(_options.ClientName, _resumeToken), _options.CallTimeout, Linked(cancellationToken, _options.CallTimeout), cancellationToken).ConfigureAwait(false);
+            new HelloParams(_options.ClientName, _resumeToken, _options.Station), _options.CallTimeout, Linked(cancellationToken, _options.CallTimeout), cancellationToken).ConfigureAwait(false);
         LastHello = hello;
         if (hello.ValueKind == JsonValueKind.Object)
         {
@@ -361,7 +361,7 @@ public sealed class StationClient : IAsyncDisposable
                 {
                     using var deadline = CancellationTokenSource.CreateLinkedTokenSource(connection.Lost.Token);
                     deadline.CancelAfter(_options.HeartbeatTimeout);
-                    await CallOnAsync(connection, "ping", null, _options.HeartbeatTimeout, deadline.Token, connection.Lost.Token).ConfigureAwait(false);
+                    await CallOnAsync(connection, StationMethods.Ping, null, _options.HeartbeatTimeout, deadline.Token, connection.Lost.Token).ConfigureAwait(false);
                 }
                 catch (TimeoutException)
                 {
@@ -452,8 +452,6 @@ public sealed class StationClient : IAsyncDisposable
     }
 
     private static TaskCompletionSource<Connection> NewConnectedSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-    private sealed record HelloParams(string Client, string? ResumeToken);
 
     private sealed class Connection(SecureMessageChannel channel)
     {
