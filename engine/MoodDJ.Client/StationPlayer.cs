@@ -34,7 +34,9 @@ public sealed record StationPlayerOptions
 /// A listener of a station: subscribes over control (through <see cref="SubscribeAsync"/>, so any
 /// client can carry it), receives on its own UDP port through a <see cref="PlayerPipeline"/> into
 /// an output, keeps the subscription alive with heartbeats, and subscribes again by itself when the
-/// station forgets it or goes silent (a restart), keeping the same port and output.
+/// station forgets it or goes silent (a restart), keeping the same port and output. When the output
+/// fails it leaves the station (no ghost listener) and <see cref="RunAsync"/> throws
+/// <see cref="AudioOutputFailedException"/>.
 /// </summary>
 public sealed class StationPlayer
 {
@@ -65,6 +67,12 @@ public sealed class StationPlayer
         _options = options ?? new StationPlayerOptions();
         _log = log ?? NullLogger.Instance;
     }
+
+    /// <summary>
+    /// Tells the station to drop a listener by its token (e.g. <see cref="StationControlClient.UnsubscribeAsync"/>);
+    /// called when the output fails, besides the leave datagram. Optional.
+    /// </summary>
+    public Func<string, CancellationToken, Task>? Unsubscribe { get; init; }
 
     /// <summary>The UDP port the player listens on, once bound.</summary>
     public Task<int> Port => _bound.Task;
@@ -166,9 +174,27 @@ public sealed class StationPlayer
         Volatile.Write(ref _pipeline, pipeline);
         _ = pipeline.FirstSamplePlayed.ContinueWith(_ => _firstSample.TrySetResult(), TaskScheduler.Default);
         var playing = pipeline.RunAsync(stop.Token);
-        var loss = await heartbeats.RunAsync(stop.Token).ConfigureAwait(false);
-        if (loss == SubscriptionLoss.Stopped && !cancellationToken.IsCancellationRequested)
-            loss = SubscriptionLoss.Silent;   // the pipeline ended on its own (the output failed)
+        var heartbeating = heartbeats.RunAsync(stop.Token);
+        if (await Task.WhenAny(playing, heartbeating).ConfigureAwait(false) == playing && !cancellationToken.IsCancellationRequested)
+        {
+            // The pipeline ended by itself: the output failed. Leave at once (and unsubscribe, when
+            // the owner can) so the station does not keep sending to a ghost until expiry.
+            stop.Cancel();
+            await heartbeating.ConfigureAwait(false);
+            await LeaveAsync(heartbeats, subscription.Token).ConfigureAwait(false);
+            _finished = Add(_finished, pipeline.Stats);
+            Volatile.Write(ref _pipeline, null);
+            try
+            {
+                await playing.ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                throw new AudioOutputFailedException($"The audio output failed, so the player left the station: {e.Message}", e);
+            }
+            throw new AudioOutputFailedException("The audio output stopped, so the player left the station.");
+        }
+        var loss = await heartbeating.ConfigureAwait(false);
         if (cancellationToken.IsCancellationRequested)
             await heartbeats.LeaveAsync(CancellationToken.None).ConfigureAwait(false);
         stop.Cancel();
@@ -179,6 +205,23 @@ public sealed class StationPlayer
         return cancellationToken.IsCancellationRequested ? SubscriptionLoss.Stopped : loss;
     }
 
+    private async Task LeaveAsync(HeartbeatClient heartbeats, string token)
+    {
+        try { await heartbeats.LeaveAsync(CancellationToken.None).ConfigureAwait(false); }
+        catch (Exception e) { _log.LogDebug("Sending leave failed: {Error}", e.Message); }
+        if (Unsubscribe is null) return;
+        try
+        {
+            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await Unsubscribe(token, limit.Token).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            // The leave datagram (or, failing that, expiry) still removes the listener.
+            _log.LogDebug("Unsubscribing failed: {Error}", e.Message);
+        }
+    }
+
     private static PlayerStats Add(PlayerStats a, PlayerStats b) => new(
         Datagrams: a.Datagrams + b.Datagrams, Received: a.Received + b.Received, Lost: a.Lost + b.Lost, Late: a.Late + b.Late,
         Duplicates: a.Duplicates + b.Duplicates, Played: a.Played + b.Played, Concealed: a.Concealed + b.Concealed,
@@ -186,3 +229,6 @@ public sealed class StationPlayer
         Unauthenticated: a.Unauthenticated + b.Unauthenticated, DecodeErrors: a.DecodeErrors + b.DecodeErrors,
         SenderReports: a.SenderReports + b.SenderReports, Buffered: b.Buffered, Target: b.Target, Replayed: a.Replayed + b.Replayed);
 }
+
+/// <summary>The player's audio output failed; the player left the station and stopped.</summary>
+public sealed class AudioOutputFailedException(string message, Exception? inner = null) : IOException(message, inner);

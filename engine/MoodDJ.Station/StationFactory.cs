@@ -20,7 +20,10 @@ public static class StationFactory
         ArgumentNullException.ThrowIfNull(engine);
         if (stationIds.Length == 0) throw new ArgumentException("Name at least one station.", nameof(stationIds));
         options ??= StationOptions.From(engine.Configuration);
-        var server = new StationServer(options, engine.ControlTransport, engine.Crypto, engine.StreamTransport, loggerFactory);
+        var server = new StationServer(options, engine.ControlTransport, engine.Crypto, engine.StreamTransport, loggerFactory)
+        {
+            State = options.ResumeLastMood ? new StationStateStore(options.StateFilePath, loggerFactory?.CreateLogger<StationStateStore>()) : null,
+        };
         foreach (var id in stationIds)
             server.Add(CreateStation(engine, id, loggerFactory, options));
         return server;

@@ -53,6 +53,9 @@ public sealed class StationServer : IAsyncDisposable
 
     public StationRouter Router { get; } = new();
 
+    /// <summary>Where each station's last prompt is kept and resumed from at start (null: nothing is remembered).</summary>
+    public StationStateStore? State { get; init; }
+
     /// <summary>Whether disposing the server disposes its stations too (true by default).</summary>
     public bool OwnsStations { get; init; } = true;
 
@@ -108,8 +111,30 @@ public sealed class StationServer : IAsyncDisposable
             ControlEndPoint, StreamEndPoint, HeartbeatEndPoint, _crypto.GetType().Name, string.Join(", ", Router.Ids));
     }
 
-    private void StartStation(LiveStation station) =>
+    private void StartStation(LiveStation station)
+    {
         station.Start(_ports!, new StationNotifier(_control!, station, () => Router.Default));
+        if (State is not { } state) return;
+        station.MoodChanged += (text, mood) => state.Save(station.Id, text, mood.Label.ToString().ToLowerInvariant());
+        if (state.Load().TryGetValue(station.Id, out var saved))
+            _loops.Add(Task.Run(() => ResumeAsync(station, saved, _stopping.Token), CancellationToken.None));
+    }
+
+    /// <summary>Plays the station's last mood again, as if its last prompt had just come in (no client needed).</summary>
+    private async Task ResumeAsync(LiveStation station, SavedStation saved, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var result = await station.PromptAsync(saved.Prompt, cancellationToken).ConfigureAwait(false);
+            _log.LogInformation("Station '{Id}' resumed its last mood, {Mood} (\"{Prompt}\", from {Saved:u}).",
+                station.Id, result.Mood.Label, saved.Prompt, saved.SavedAt);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested) { }
+        catch (Exception e)
+        {
+            _log.LogWarning("Station '{Id}' could not resume its last mood (\"{Prompt}\"): {Error}", station.Id, saved.Prompt, e.Message);
+        }
+    }
 
     public EndPoint ControlEndPoint => Control.LocalEndPoint;
 
@@ -150,11 +175,11 @@ public sealed class StationServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
+        _stopping.Cancel();
         if (_control is not null) await _control.DisposeAsync().ConfigureAwait(false);
         if (OwnsStations)
             foreach (var station in Router.Stations)
                 await station.DisposeAsync().ConfigureAwait(false);
-        _stopping.Cancel();
         _ports?.Dispose();
         try { await Task.WhenAll(_loops).ConfigureAwait(false); }
         catch (Exception e) { _log.LogDebug(e, "A server loop ended with an error while stopping."); }

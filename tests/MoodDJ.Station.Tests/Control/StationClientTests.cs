@@ -33,7 +33,7 @@ public sealed class StationClientTests
         Assert.Equal(StationClientState.Connected, client.State);
         Assert.StartsWith("token-", client.LastHello.GetProperty("resumeToken").GetString());
 
-        var echo = await client.CallAsync("echo", new { text = "I feel calm" });
+        var echo = await client.CallAsync("echo", new PromptParams("I feel calm"));
         Assert.Equal("I feel calm", echo.GetProperty("text").GetString());
 
         var sent = await client.CallAsync("notify", new { count = 3 });
@@ -94,8 +94,8 @@ public sealed class StationClientTests
         var states = new List<StationClientState>();
         client.StateChanged += (state, _) => { lock (states) states.Add(state); };
         await client.ConnectAsync();
-        await client.CallAsync("prompt", new { text = "I feel calm" });
-        client.SetResumeCall("prompt", "prompt", new { text = "I feel calm" });
+        await client.CallAsync(StationMethods.Prompt, new PromptParams("I feel calm"));
+        client.SetResumeCall("prompt", StationMethods.Prompt, new PromptParams("I feel calm"));
 
         await first.DisposeAsync();
         await EventuallyAsync(() => client.State == StationClientState.Reconnecting, "the client notices the loss");
@@ -119,7 +119,7 @@ public sealed class StationClientTests
         await using var server = await StartServerAsync(Aead(), handler);
         await using var client = Client(server.LocalEndPoint);
         await client.ConnectAsync();
-        client.SetResumeCall("prompt", "prompt", new { text = "I feel calm" });
+        client.SetResumeCall("prompt", StationMethods.Prompt, new PromptParams("I feel calm"));
         var token = client.LastHello.GetProperty("resumeToken").GetString();
 
         await Assert.ThrowsAsync<StationConnectionLostException>(() => client.CallAsync("kick"));

@@ -45,6 +45,7 @@ internal sealed class StationHarness : IAsyncDisposable
         ["station:controlPort"] = "0",
         ["station:streamPort"] = "0",
         ["station:heartbeatPort"] = "0",
+        ["station:resumeLastMood"] = "false",   // a test that wants it names its own state file
     };
 
     public static async Task<StationHarness> StartAsync(string crypto = "aead", Action<Dictionary<string, string?>>? configure = null, string[]? stationIds = null)
