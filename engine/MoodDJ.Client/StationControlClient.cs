@@ -50,6 +50,9 @@ public sealed class StationControlClient : IAsyncDisposable
 
     public event Action<ErrorEvent>? ErrorReceived;
 
+    /// <summary>The station asks this client's player (matched by <see cref="VolumeEvent.Token"/>) to change its volume; see <see cref="StationPlayer.Apply"/>.</summary>
+    public event Action<VolumeEvent>? VolumeChanged;
+
     /// <summary>Connects, says hello (to <see cref="StationClientOptions.Station"/>) and returns its reply.</summary>
     public async Task<HelloResult> ConnectAsync(CancellationToken cancellationToken = default)
     {
@@ -104,6 +107,10 @@ public sealed class StationControlClient : IAsyncDisposable
     public Task<UnsubscribeResult> UnsubscribeAsync(string token, CancellationToken cancellationToken = default) =>
         CallAsync<UnsubscribeResult>(StationMethods.Unsubscribe, new UnsubscribeParams(token), cancellationToken);
 
+    /// <summary>Sets the volume (0–100) and mute of the listeners called <paramref name="listener"/>; their players apply it.</summary>
+    public Task<SetVolumeResult> SetVolumeAsync(string listener, int volume, bool? muted = null, CancellationToken cancellationToken = default) =>
+        CallAsync<SetVolumeResult>(StationMethods.SetVolume, new SetVolumeParams(listener, volume, muted), cancellationToken);
+
     /// <summary>Any method, typed by the caller (throws <see cref="JsonRpcException"/> for an error reply).</summary>
     public async Task<T> CallAsync<T>(string method, object? parameters, CancellationToken cancellationToken = default)
     {
@@ -134,6 +141,7 @@ public sealed class StationControlClient : IAsyncDisposable
                 case StationMethods.ListenerCount: ListenerCountChanged?.Invoke(Read<ListenerCountEvent>(notification.Params, notification.Method)); break;
                 case StationMethods.ListenerJoined: ListenerJoined?.Invoke(Read<ListenerEvent>(notification.Params, notification.Method)); break;
                 case StationMethods.ListenerLeft: ListenerLeft?.Invoke(Read<ListenerEvent>(notification.Params, notification.Method)); break;
+                case StationMethods.Volume: VolumeChanged?.Invoke(Read<VolumeEvent>(notification.Params, notification.Method)); break;
                 case StationMethods.Error: ErrorReceived?.Invoke(Read<ErrorEvent>(notification.Params, notification.Method)); break;
             }
         }

@@ -46,7 +46,8 @@ public sealed class StationPlayer
     private readonly IStreamTransport _transport;
     private readonly IAudioCodec _codec;
     private readonly IAudioOutput _output;
-    private IAudioPlayback? _playback;
+    private VolumePlayback? _playback;
+    private (int Volume, bool Muted) _volume = (100, false);
     private readonly IPAddress _stationHost;
     private readonly SubscribeAsync _subscribe;
     private readonly StationPlayerOptions _options;
@@ -73,6 +74,29 @@ public sealed class StationPlayer
     /// called when the output fails, besides the leave datagram. Optional.
     /// </summary>
     public Func<string, CancellationToken, Task>? Unsubscribe { get; init; }
+
+    /// <summary>Volume 0–100 this player plays at (set by the station's <c>volume</c> notification through <see cref="Apply"/>).</summary>
+    public int Volume => _volume.Volume;
+
+    public bool Muted => _volume.Muted;
+
+    /// <summary>Plays at <paramref name="volume"/> % (silent when <paramref name="muted"/>) from the next frame on.</summary>
+    public void SetVolume(int volume, bool muted = false)
+    {
+        _volume = (Math.Clamp(volume, 0, 100), muted);
+        _playback?.Set(_volume.Volume, _volume.Muted);
+    }
+
+    /// <summary>
+    /// Applies a <c>volume</c> notification when it is for this player's listener (its token); returns
+    /// whether it was. Wire it as <c>client.VolumeChanged += e => player.Apply(e)</c>.
+    /// </summary>
+    public bool Apply(VolumeEvent volume)
+    {
+        if (Subscription?.Token != volume.Token) return false;
+        SetVolume(volume.Volume, volume.Muted);
+        return true;
+    }
 
     /// <summary>The UDP port the player listens on, once bound.</summary>
     public Task<int> Port => _bound.Task;
@@ -148,7 +172,8 @@ public sealed class StationPlayer
         {
             // The output opens once and stays open across re-subscriptions (same format).
             if (_playback is not null) await _playback.DisposeAsync().ConfigureAwait(false);
-            _playback = await _output.OpenAsync(format, cancellationToken).ConfigureAwait(false);
+            _playback = new VolumePlayback(await _output.OpenAsync(format, cancellationToken).ConfigureAwait(false));
+            _playback.Set(_volume.Volume, _volume.Muted);
         }
         var frameSamples = subscription.SampleRate * subscription.FrameMilliseconds / 1000;
         using var decoder = _codec.CreateDecoder(format, frameSamples);

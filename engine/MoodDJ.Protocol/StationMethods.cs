@@ -22,6 +22,7 @@ public static class StationMethods
     public const string List = "list";
     public const string Subscribe = "subscribe";
     public const string Unsubscribe = "unsubscribe";
+    public const string SetVolume = "setVolume";
 
     // Notifications (station → client).
     public const string NowPlaying = "nowPlaying";
@@ -29,4 +30,6 @@ public static class StationMethods
     public const string ListenerJoined = "listenerJoined";
     public const string ListenerLeft = "listenerLeft";
     public const string Error = "error";
+    /// <summary>Sent only to the client that holds the listener: its player applies the volume.</summary>
+    public const string Volume = "volume";
 }

@@ -175,6 +175,9 @@ public sealed class LiveStation : IAsyncDisposable
     /// <summary>Sends a notification to the sessions routed to this station.</summary>
     internal void Broadcast(string method, object? parameters) => _notifier?.Broadcast(method, parameters);
 
+    /// <summary>Sends a notification to the client that holds a listener (its resume token is the listener's session id).</summary>
+    internal int NotifyOwner(Listener listener, string method, object? parameters) => _notifier?.NotifyClient(listener.SessionId, method, parameters) ?? 0;
+
     internal void OnMoodChanged(string text, MoodReading mood) => MoodChanged?.Invoke(text, mood);
 
     private void OnTrackChanged(object? sender, TrackChangedEventArgs e) => Broadcast(StationMethods.NowPlaying, NowPlaying());

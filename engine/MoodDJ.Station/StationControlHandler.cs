@@ -34,6 +34,7 @@ internal sealed class StationControlHandler(StationRouter router, ILogger log) :
             StationMethods.List => station.Playback.List(),
             StationMethods.Subscribe => station.Subscriptions.Subscribe(session, state, parameters),
             StationMethods.Unsubscribe => station.Subscriptions.Unsubscribe(state, parameters),
+            StationMethods.SetVolume => station.Subscriptions.SetVolume(parameters),
             _ => throw JsonRpcException.MethodNotFound(method),
         };
         return Serialize(result);

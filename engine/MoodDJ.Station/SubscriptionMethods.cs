@@ -85,5 +85,27 @@ internal sealed class SubscriptionMethods(LiveStation station, ILogger log)
         return new UnsubscribeResult(true);
     }
 
+    /// <summary>
+    /// Sets the volume of every listener with that name: the station keeps sending each listener
+    /// its own untouched stream and tells the client holding it, whose player applies the gain.
+    /// </summary>
+    public SetVolumeResult SetVolume(JsonElement parameters)
+    {
+        var name = ParamReader.RequiredString(parameters, "listener", 100);
+        var volume = ParamReader.RequiredInt(parameters, "volume", 0, 100);
+        var muted = ParamReader.OptionalBool(parameters, "muted");
+        var named = Array.FindAll(station.Listeners.Snapshot, l => string.Equals(l.Name, name, StringComparison.OrdinalIgnoreCase));
+        if (named.Length == 0)
+        {
+            var names = string.Join(", ", station.Listeners.Snapshot.Select(l => l.Name).Distinct());
+            throw new JsonRpcException(JsonRpcErrorCodes.NotFound,
+                $"No listener is called '{name}'; listening now: {(names.Length > 0 ? names : "nobody")}.");
+        }
+        foreach (var listener in named)
+            station.NotifyOwner(listener, StationMethods.Volume, new VolumeEvent(listener.Name, HeartbeatDatagram.FormatToken(listener.Token), volume, muted));
+        log.LogInformation("Volume of '{Listener}' on '{Station}' set to {Volume} %{Muted}.", name, station.Id, volume, muted ? " (muted)" : "");
+        return new SetVolumeResult(named.Length);
+    }
+
     private static IPAddress Normalize(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
 }

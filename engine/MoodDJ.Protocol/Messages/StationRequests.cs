@@ -30,3 +30,16 @@ public sealed record UnsubscribeResult(bool Removed);
 
 /// <summary><c>listenerJoined</c> and <c>listenerLeft</c>: one listener of the station (<see cref="Reason"/> says why it left).</summary>
 public sealed record ListenerEvent(string Name, string Address, int Count, string? Reason = null);
+
+/// <summary>
+/// <c>setVolume</c>: the volume (0–100) and mute of every listener named <see cref="Listener"/>.
+/// The station tells the client holding each one (the <c>volume</c> notification) and that
+/// client's player applies it, so the station still sends one stream per listener untouched.
+/// </summary>
+public sealed record SetVolumeParams(string Listener, int Volume, bool? Muted = null);
+
+/// <summary>How many listeners had that name (and were told).</summary>
+public sealed record SetVolumeResult(int Listeners);
+
+/// <summary><c>volume</c>: the player holding the listener with <see cref="Token"/> plays at <see cref="Volume"/> % (silent when muted).</summary>
+public sealed record VolumeEvent(string Listener, string Token, int Volume, bool Muted);
