@@ -106,7 +106,7 @@ public sealed class StationClientTests
         await EventuallyAsync(() => client.State == StationClientState.Connected, "the client is back");
         Assert.Equal(1, client.Reconnects);
         // The new station did not know the client: hello, then the remembered prompt.
-        Assert.Equal(["hello", "prompt"], handler.MethodsSoFar());
+        Assert.Equal([StationMethods.Hello, StationMethods.Prompt], handler.MethodsSoFar());
         Assert.False(client.LastHello.GetProperty("resumed").GetBoolean());
         Assert.Equal("ok", (await client.CallAsync("echo", new { v = "ok" })).GetProperty("v").GetString());
         lock (states) Assert.Equal([StationClientState.Connecting, StationClientState.Connected, StationClientState.Reconnecting, StationClientState.Connected], states);
@@ -126,7 +126,7 @@ public sealed class StationClientTests
         await EventuallyAsync(() => client.Reconnects == 1 && client.State == StationClientState.Connected, "the client is back");
         Assert.True(client.LastHello.GetProperty("resumed").GetBoolean());
         Assert.Equal(token, client.LastHello.GetProperty("resumeToken").GetString());
-        Assert.DoesNotContain("prompt", handler.MethodsSoFar());
+        Assert.DoesNotContain(StationMethods.Prompt, handler.MethodsSoFar());
     }
 
     [Fact]
