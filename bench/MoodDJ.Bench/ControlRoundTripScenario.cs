@@ -51,14 +51,14 @@ public sealed class ControlRoundTripScenario : IBenchScenario
         await using (var client = NewClient())
         {
             await client.ConnectAsync();
-            for (var i = 0; i < 500; i++) await client.CallAsync("ping");
+            for (var i = 0; i < 500; i++) await client.CallAsync(StationMethods.Ping);
 
             var samples = new double[pings];
             var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
             for (var i = 0; i < pings; i++)
             {
                 var start = Stopwatch.GetTimestamp();
-                await client.CallAsync("ping");
+                await client.CallAsync(StationMethods.Ping);
                 samples[i] = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
             }
             var allocated = (GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / (double)pings;
@@ -100,7 +100,7 @@ public sealed class ControlRoundTripScenario : IBenchScenario
         watch.Restart();
         await Task.WhenAll(many.Select(async c =>
         {
-            for (var i = 0; i < each; i++) await c.CallAsync("ping");
+            for (var i = 0; i < each; i++) await c.CallAsync(StationMethods.Ping);
         }));
         var rate = clients * each / watch.Elapsed.TotalSeconds;
         Console.WriteLine($"{name,-5} {clients} clients × {each} pings: {rate,8:0} round trips/s");

@@ -29,7 +29,7 @@ internal static class StationBenchSupport
         return MoodDJEngine.Start(MoodDJConfiguration.Build(null, [.. settings]));
     }
 
-    public static StationClient Client(MoodDJEngine engine, EndPoint station, string name) => new(engine.ControlTransport, engine.Crypto, new StationClientOptions
+    public static StationControlClient Client(MoodDJEngine engine, EndPoint station, string name) => new(engine.ControlTransport, engine.Crypto, new StationClientOptions
     {
         EndPoint = station,
         ClientName = name,
@@ -38,8 +38,8 @@ internal static class StationBenchSupport
         CallTimeout = TimeSpan.FromSeconds(30),
     });
 
-    public static async Task<SubscribeResult> SubscribeAsync(StationClient client, int port, CancellationToken ct = default) =>
-        (await client.CallAsync("subscribe", new { port }, cancellationToken: ct)).Deserialize<SubscribeResult>(JsonRpcWriter.SerializerOptions)!;
+    public static Task<SubscribeResult> SubscribeAsync(StationControlClient client, int port, CancellationToken ct = default) =>
+        client.SubscribeAsync(port, ct);
 
     public static double Median(List<double> values)
     {

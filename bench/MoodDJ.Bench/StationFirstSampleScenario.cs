@@ -41,7 +41,7 @@ public sealed class StationFirstSampleScenario : IBenchScenario
             await Task.Delay(200);
 
             var start = Stopwatch.GetTimestamp();
-            await client.CallAsync("prompt", new { text = run % 2 == 0 ? "I feel happy and full of energy" : "so calm and relaxed tonight" });
+            await client.PromptAsync(run % 2 == 0 ? "I feel happy and full of energy" : "so calm and relaxed tonight");
             var replied = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
             var deadline = Stopwatch.GetTimestamp() + Stopwatch.Frequency * 10;
             while (output.FirstSound < 0 && Stopwatch.GetTimestamp() < deadline)

@@ -11,6 +11,10 @@ using MoodDJ.Protocol.Messages;
 
 namespace MoodDJ.Client;
 
+// Over 300 lines on purpose: connect, receive, ping and reconnect share one connection's lifetime
+// (its Lost token, pending calls and the connected signal) and read best together; the protocol
+// itself lives in StationControlClient and the resume list in ResumeCalls.
+
 /// <summary>
 /// A control client of a station: connects and runs the crypto handshake, says hello, makes
 /// JSON-RPC calls with timeouts, receives notifications, pings to stay alive, and — when the
@@ -28,8 +32,7 @@ public sealed class StationClient : IAsyncDisposable
     private readonly CancellationTokenSource _disposing = new();
     private readonly ConcurrentDictionary<long, TaskCompletionSource<JsonElement>> _pending = new();
     private readonly Channel<StationNotification> _notifications;
-    private readonly object _resumeLock = new();
-    private readonly List<(string Key, string Method, object? Params)> _resumeCalls = new();
+    private readonly ResumeCalls _resumeCalls = new();
     private TaskCompletionSource<Connection> _connected = NewConnectedSignal();
     private Connection? _current;
     private Task? _supervisor;
@@ -125,20 +128,9 @@ public sealed class StationClient : IAsyncDisposable
     /// Remembers a call to replay after a reconnection when the station has forgotten this client
     /// (its hello says resumed: false). A later call with the same key replaces it; order is kept.
     /// </summary>
-    public void SetResumeCall(string key, string method, object? parameters = null)
-    {
-        lock (_resumeLock)
-        {
-            var index = _resumeCalls.FindIndex(c => c.Key == key);
-            if (index >= 0) _resumeCalls[index] = (key, method, parameters);
-            else _resumeCalls.Add((key, method, parameters));
-        }
-    }
+    public void SetResumeCall(string key, string method, object? parameters = null) => _resumeCalls.Set(key, method, parameters);
 
-    public void RemoveResumeCall(string key)
-    {
-        lock (_resumeLock) _resumeCalls.RemoveAll(c => c.Key == key);
-    }
+    public void RemoveResumeCall(string key) => _resumeCalls.Remove(key);
 
     /// <summary>The station's notifications as they arrive (the oldest are dropped for a reader that falls far behind).</summary>
     public async IAsyncEnumerable<StationNotification> ReadNotificationsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -254,7 +246,7 @@ public sealed class StationClient : IAsyncDisposable
     {
         if (_options.HelloMethod is null) return false;
         var hello = await CallOnAsync(connection, _options.HelloMethod,
-            new HelloParams(_options.ClientName, _resumeToken), _options.CallTimeout, Linked(cancellationToken, _options.CallTimeout), cancellationToken).ConfigureAwait(false);
+            new HelloParams(_options.ClientName, _resumeToken, _options.Station), _options.CallTimeout, Linked(cancellationToken, _options.CallTimeout), cancellationToken).ConfigureAwait(false);
         LastHello = hello;
         if (hello.ValueKind == JsonValueKind.Object)
         {
@@ -267,9 +259,7 @@ public sealed class StationClient : IAsyncDisposable
 
     private async Task ReplayResumeCallsAsync(Connection connection, CancellationToken cancellationToken)
     {
-        (string Key, string Method, object? Params)[] calls;
-        lock (_resumeLock) calls = _resumeCalls.ToArray();
-        foreach (var call in calls)
+        foreach (var call in _resumeCalls.Snapshot())
         {
             try
             {
@@ -361,7 +351,7 @@ public sealed class StationClient : IAsyncDisposable
                 {
                     using var deadline = CancellationTokenSource.CreateLinkedTokenSource(connection.Lost.Token);
                     deadline.CancelAfter(_options.HeartbeatTimeout);
-                    await CallOnAsync(connection, "ping", null, _options.HeartbeatTimeout, deadline.Token, connection.Lost.Token).ConfigureAwait(false);
+                    await CallOnAsync(connection, StationMethods.Ping, null, _options.HeartbeatTimeout, deadline.Token, connection.Lost.Token).ConfigureAwait(false);
                 }
                 catch (TimeoutException)
                 {
@@ -452,8 +442,6 @@ public sealed class StationClient : IAsyncDisposable
     }
 
     private static TaskCompletionSource<Connection> NewConnectedSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-    private sealed record HelloParams(string Client, string? ResumeToken);
 
     private sealed class Connection(SecureMessageChannel channel)
     {

@@ -14,8 +14,11 @@ public sealed record StationClientOptions
     /// <summary>The name sent in hello (shown in the station's log).</summary>
     public string ClientName { get; init; } = "mooddj";
 
+    /// <summary>The station to talk to, by id (hello's <c>station</c> parameter); null: the server's default station.</summary>
+    public string? Station { get; init; }
+
     /// <summary>The method sent first on every connection (null: none). Its result's resumeToken is sent back on reconnect.</summary>
-    public string? HelloMethod { get; init; } = "hello";
+    public string? HelloMethod { get; init; } = StationMethods.Hello;
 
     /// <summary>How long a call waits for its reply (and, while reconnecting, for a connection).</summary>
     public TimeSpan CallTimeout { get; init; } = TimeSpan.FromSeconds(10);

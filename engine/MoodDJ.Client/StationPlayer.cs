@@ -34,7 +34,9 @@ public sealed record StationPlayerOptions
 /// A listener of a station: subscribes over control (through <see cref="SubscribeAsync"/>, so any
 /// client can carry it), receives on its own UDP port through a <see cref="PlayerPipeline"/> into
 /// an output, keeps the subscription alive with heartbeats, and subscribes again by itself when the
-/// station forgets it or goes silent (a restart), keeping the same port and output.
+/// station forgets it or goes silent (a restart), keeping the same port and output. When the output
+/// fails it leaves the station (no ghost listener) and <see cref="RunAsync"/> throws
+/// <see cref="AudioOutputFailedException"/>.
 /// </summary>
 public sealed class StationPlayer
 {
@@ -44,7 +46,8 @@ public sealed class StationPlayer
     private readonly IStreamTransport _transport;
     private readonly IAudioCodec _codec;
     private readonly IAudioOutput _output;
-    private IAudioPlayback? _playback;
+    private VolumePlayback? _playback;
+    private (int Volume, bool Muted) _volume = (100, false);
     private readonly IPAddress _stationHost;
     private readonly SubscribeAsync _subscribe;
     private readonly StationPlayerOptions _options;
@@ -64,6 +67,35 @@ public sealed class StationPlayer
         _subscribe = subscribe;
         _options = options ?? new StationPlayerOptions();
         _log = log ?? NullLogger.Instance;
+    }
+
+    /// <summary>
+    /// Tells the station to drop a listener by its token (e.g. <see cref="StationControlClient.UnsubscribeAsync"/>);
+    /// called when the output fails, besides the leave datagram. Optional.
+    /// </summary>
+    public Func<string, CancellationToken, Task>? Unsubscribe { get; init; }
+
+    /// <summary>Volume 0–100 this player plays at (set by the station's <c>volume</c> notification through <see cref="Apply"/>).</summary>
+    public int Volume => _volume.Volume;
+
+    public bool Muted => _volume.Muted;
+
+    /// <summary>Plays at <paramref name="volume"/> % (silent when <paramref name="muted"/>) from the next frame on.</summary>
+    public void SetVolume(int volume, bool muted = false)
+    {
+        _volume = (Math.Clamp(volume, 0, 100), muted);
+        _playback?.Set(_volume.Volume, _volume.Muted);
+    }
+
+    /// <summary>
+    /// Applies a <c>volume</c> notification when it is for this player's listener (its token); returns
+    /// whether it was. Wire it as <c>client.VolumeChanged += e => player.Apply(e)</c>.
+    /// </summary>
+    public bool Apply(VolumeEvent volume)
+    {
+        if (Subscription?.Token != volume.Token) return false;
+        SetVolume(volume.Volume, volume.Muted);
+        return true;
     }
 
     /// <summary>The UDP port the player listens on, once bound.</summary>
@@ -140,7 +172,8 @@ public sealed class StationPlayer
         {
             // The output opens once and stays open across re-subscriptions (same format).
             if (_playback is not null) await _playback.DisposeAsync().ConfigureAwait(false);
-            _playback = await _output.OpenAsync(format, cancellationToken).ConfigureAwait(false);
+            _playback = new VolumePlayback(await _output.OpenAsync(format, cancellationToken).ConfigureAwait(false));
+            _playback.Set(_volume.Volume, _volume.Muted);
         }
         var frameSamples = subscription.SampleRate * subscription.FrameMilliseconds / 1000;
         using var decoder = _codec.CreateDecoder(format, frameSamples);
@@ -166,9 +199,27 @@ public sealed class StationPlayer
         Volatile.Write(ref _pipeline, pipeline);
         _ = pipeline.FirstSamplePlayed.ContinueWith(_ => _firstSample.TrySetResult(), TaskScheduler.Default);
         var playing = pipeline.RunAsync(stop.Token);
-        var loss = await heartbeats.RunAsync(stop.Token).ConfigureAwait(false);
-        if (loss == SubscriptionLoss.Stopped && !cancellationToken.IsCancellationRequested)
-            loss = SubscriptionLoss.Silent;   // the pipeline ended on its own (the output failed)
+        var heartbeating = heartbeats.RunAsync(stop.Token);
+        if (await Task.WhenAny(playing, heartbeating).ConfigureAwait(false) == playing && !cancellationToken.IsCancellationRequested)
+        {
+            // The pipeline ended by itself: the output failed. Leave at once (and unsubscribe, when
+            // the owner can) so the station does not keep sending to a ghost until expiry.
+            stop.Cancel();
+            await heartbeating.ConfigureAwait(false);
+            await LeaveAsync(heartbeats, subscription.Token).ConfigureAwait(false);
+            _finished = Add(_finished, pipeline.Stats);
+            Volatile.Write(ref _pipeline, null);
+            try
+            {
+                await playing.ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                throw new AudioOutputFailedException($"The audio output failed, so the player left the station: {e.Message}", e);
+            }
+            throw new AudioOutputFailedException("The audio output stopped, so the player left the station.");
+        }
+        var loss = await heartbeating.ConfigureAwait(false);
         if (cancellationToken.IsCancellationRequested)
             await heartbeats.LeaveAsync(CancellationToken.None).ConfigureAwait(false);
         stop.Cancel();
@@ -179,6 +230,23 @@ public sealed class StationPlayer
         return cancellationToken.IsCancellationRequested ? SubscriptionLoss.Stopped : loss;
     }
 
+    private async Task LeaveAsync(HeartbeatClient heartbeats, string token)
+    {
+        try { await heartbeats.LeaveAsync(CancellationToken.None).ConfigureAwait(false); }
+        catch (Exception e) { _log.LogDebug("Sending leave failed: {Error}", e.Message); }
+        if (Unsubscribe is null) return;
+        try
+        {
+            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await Unsubscribe(token, limit.Token).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            // The leave datagram (or, failing that, expiry) still removes the listener.
+            _log.LogDebug("Unsubscribing failed: {Error}", e.Message);
+        }
+    }
+
     private static PlayerStats Add(PlayerStats a, PlayerStats b) => new(
         Datagrams: a.Datagrams + b.Datagrams, Received: a.Received + b.Received, Lost: a.Lost + b.Lost, Late: a.Late + b.Late,
         Duplicates: a.Duplicates + b.Duplicates, Played: a.Played + b.Played, Concealed: a.Concealed + b.Concealed,
@@ -186,3 +254,6 @@ public sealed class StationPlayer
         Unauthenticated: a.Unauthenticated + b.Unauthenticated, DecodeErrors: a.DecodeErrors + b.DecodeErrors,
         SenderReports: a.SenderReports + b.SenderReports, Buffered: b.Buffered, Target: b.Target, Replayed: a.Replayed + b.Replayed);
 }
+
+/// <summary>The player's audio output failed; the player left the station and stopped.</summary>
+public sealed class AudioOutputFailedException(string message, Exception? inner = null) : IOException(message, inner);

@@ -4,8 +4,6 @@ using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using MoodDJ.Abstractions.Transport;
 using MoodDJ.Protocol;
-using MoodDJ.Protocol.Messages;
-using MoodDJ.Hosting;
 
 namespace MoodDJ.Station;
 
@@ -13,16 +11,17 @@ namespace MoodDJ.Station;
 /// Serves the heartbeat port: stamps listeners alive, answers each valid heartbeat with a same-size
 /// reply (Alive, or Unknown so the listener re-subscribes), honours Leave, and counts and drops
 /// everything else without answering. A global rate cap keeps a flood from eating the CPU.
+/// One heartbeat port serves every station of a server: the directory finds the token's station.
 /// </summary>
 internal sealed class HeartbeatServer
 {
     private readonly IDatagramSocket _socket;
-    private readonly ListenerRegistry _listeners;
+    private readonly IListenerDirectory _listeners;
     private readonly StationCounters _counters;
     private readonly int _maxPerSecond;
     private readonly ILogger _log;
 
-    public HeartbeatServer(IDatagramSocket socket, ListenerRegistry listeners, StationCounters counters, int maxPerSecond, ILogger log)
+    public HeartbeatServer(IDatagramSocket socket, IListenerDirectory listeners, StationCounters counters, int maxPerSecond, ILogger log)
     {
         _socket = socket;
         _listeners = listeners;

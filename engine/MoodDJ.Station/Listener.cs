@@ -1,7 +1,4 @@
 using System.Net;
-using MoodDJ.Protocol;
-using MoodDJ.Protocol.Messages;
-using MoodDJ.Hosting;
 
 namespace MoodDJ.Station;
 
@@ -19,9 +16,12 @@ public sealed class Listener
     private long _sendErrors;
     private long _framesSkipped;
     private int _sending;
+    private int _retired;
+    private int _protectorDisposed;
 
-    internal Listener(long id, UInt128 token, string sessionId, IPEndPoint endPoint, IRtpProtector protector, long now)
+    internal Listener(long id, UInt128 token, string sessionId, IPEndPoint endPoint, IRtpProtector protector, long now, string? name = null)
     {
+        Name = string.IsNullOrEmpty(name) ? endPoint.ToString() : name;
         Id = id;
         Token = token;
         SessionId = sessionId;
@@ -41,6 +41,9 @@ public sealed class Listener
     public string SessionId { get; }
 
     public IPEndPoint EndPoint { get; }
+
+    /// <summary>How the station shows this listener (the name its client gave, or its address).</summary>
+    public string Name { get; }
 
     /// <summary>The endpoint serialized once, so each send skips that work and allocates nothing.</summary>
     internal SocketAddress Address { get; }
@@ -63,9 +66,13 @@ public sealed class Listener
 
     internal void Touch(long now) => Volatile.Write(ref _lastHeard, now);
 
-    /// <summary>Claims the buffer for one send; false while an earlier send is still in flight.</summary>
+    /// <summary>True once the listener left the registry; its protector is (or is about to be) disposed.</summary>
+    public bool Retired => Volatile.Read(ref _retired) == 1;
+
+    /// <summary>Claims the buffer for one send; false while an earlier send is still in flight, or after it left.</summary>
     internal bool TryBeginSend()
     {
+        if (Retired) return false;
         if (Interlocked.CompareExchange(ref _sending, 1, 0) == 0)
             return true;
         Interlocked.Increment(ref _framesSkipped);
@@ -77,6 +84,26 @@ public sealed class Listener
         if (ok) Interlocked.Increment(ref _packetsSent);
         else Interlocked.Increment(ref _sendErrors);
         Volatile.Write(ref _sending, 0);
+        if (Retired && Interlocked.CompareExchange(ref _sending, 1, 0) == 0)
+            DisposeProtector();
+    }
+
+    /// <summary>
+    /// Called when the listener leaves the registry. The pump may still hold it in its snapshot and
+    /// be protecting a packet with its key, so the protector is disposed by whichever comes last:
+    /// this call (no send in flight) or the end of that send.
+    /// </summary>
+    internal void Retire()
+    {
+        Volatile.Write(ref _retired, 1);
+        if (Interlocked.CompareExchange(ref _sending, 1, 0) == 0)
+            DisposeProtector();
+    }
+
+    private void DisposeProtector()
+    {
+        if (Interlocked.Exchange(ref _protectorDisposed, 1) == 0 && Protector is IDisposable disposable)
+            disposable.Dispose();
     }
 
     public override string ToString() => $"listener {Id} at {EndPoint}";

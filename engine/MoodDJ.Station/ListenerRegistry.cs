@@ -1,9 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Security.Cryptography;
-using MoodDJ.Protocol;
-using MoodDJ.Protocol.Messages;
-using MoodDJ.Hosting;
 
 namespace MoodDJ.Station;
 
@@ -12,7 +9,7 @@ namespace MoodDJ.Station;
 /// and rebuild an immutable array that the pump iterates without locks; heartbeats only look up and
 /// stamp a time. Limits (total and per session) are enforced here.
 /// </summary>
-public sealed class ListenerRegistry
+public sealed class ListenerRegistry : IListenerDirectory
 {
     private readonly ConcurrentDictionary<UInt128, Listener> _byToken = new();
     private readonly Lock _gate = new();
@@ -37,6 +34,12 @@ public sealed class ListenerRegistry
     /// <summary>Raised (outside the lock) with the new count whenever a listener joins or leaves.</summary>
     public event Action<int>? CountChanged;
 
+    /// <summary>Raised (outside the lock) with a listener that joined and the new count.</summary>
+    public event Action<Listener, int>? Joined;
+
+    /// <summary>Raised (outside the lock) with a listener that left, the new count and why (left, expired, replaced, session).</summary>
+    public event Action<Listener, int, string>? Left;
+
     /// <summary>Every listener now; the array is never mutated, so callers may iterate it freely.</summary>
     public Listener[] Snapshot => Volatile.Read(ref _snapshot);
 
@@ -50,14 +53,15 @@ public sealed class ListenerRegistry
     /// subscribes the same endpoint again replaces its old listener (a player that restarted).
     /// Returns null and a reason when a limit is reached.
     /// </summary>
-    public Listener? TryAdd(string sessionId, IPEndPoint endPoint, IRtpProtector protector, out string? error)
+    public Listener? TryAdd(string sessionId, IPEndPoint endPoint, IRtpProtector protector, out string? error, string? name = null)
     {
         Listener listener;
+        Listener? replaced;
         int count;
         lock (_gate)
         {
             var current = _snapshot;
-            var replaced = Array.Find(current, l => l.SessionId == sessionId && l.EndPoint.Equals(endPoint));
+            replaced = Array.Find(current, l => l.SessionId == sessionId && l.EndPoint.Equals(endPoint));
             var others = replaced is null ? current : Array.FindAll(current, l => !ReferenceEquals(l, replaced));
             if (others.Length >= _maxListeners)
             {
@@ -71,12 +75,18 @@ public sealed class ListenerRegistry
             }
             if (replaced is not null)
                 _byToken.TryRemove(replaced.Token, out _);
-            listener = new Listener(++_nextId, NewToken(), sessionId, endPoint, protector, _time.GetTimestamp());
+            listener = new Listener(++_nextId, NewToken(), sessionId, endPoint, protector, _time.GetTimestamp(), name);
             _byToken[listener.Token] = listener;
             Volatile.Write(ref _snapshot, [.. others, listener]);
             count = others.Length + 1;
         }
         error = null;
+        if (replaced is not null)
+        {
+            replaced.Retire();
+            Left?.Invoke(replaced, count, "replaced");
+        }
+        Joined?.Invoke(listener, count);
         CountChanged?.Invoke(count);
         return listener;
     }
@@ -92,40 +102,47 @@ public sealed class ListenerRegistry
 
     public bool TryGet(UInt128 token, out Listener? listener) => _byToken.TryGetValue(token, out listener);
 
-    public bool Remove(UInt128 token) => RemoveWhere(l => l.Token == token) > 0;
+    public bool Remove(UInt128 token) => RemoveWhere(l => l.Token == token, "left") > 0;
 
     /// <summary>Drops every listener a session holds (the session said stop, or was closed for abuse).</summary>
-    public int RemoveSession(string sessionId) => RemoveWhere(l => l.SessionId == sessionId);
+    public int RemoveSession(string sessionId) => RemoveWhere(l => l.SessionId == sessionId, "session closed");
 
     /// <summary>Drops listeners not heard from within the expiry; returns how many.</summary>
     public int ExpireSilent()
     {
         var now = _time.GetTimestamp();
-        var removed = RemoveWhere(l => _time.GetElapsedTime(l.LastHeard, now) > _expiry);
+        var removed = RemoveWhere(l => _time.GetElapsedTime(l.LastHeard, now) > _expiry, "expired");
         if (removed > 0)
             Interlocked.Add(ref _expired, removed);
         return removed;
     }
 
-    public void Clear() => RemoveWhere(_ => true);
+    public void Clear() => RemoveWhere(_ => true, "station stopped");
 
-    private int RemoveWhere(Predicate<Listener> match)
+    /// <summary>Removes the listeners that match; each is retired (its SRTP context disposed once no send uses it).</summary>
+    private int RemoveWhere(Predicate<Listener> match, string reason)
     {
-        int removed, count;
+        Listener[] gone;
+        int count;
         lock (_gate)
         {
             var current = _snapshot;
             if (!Array.Exists(current, match))
                 return 0;
+            gone = Array.FindAll(current, match);
             var kept = Array.FindAll(current, l => !match(l));
-            foreach (var l in current)
-                if (match(l)) _byToken.TryRemove(l.Token, out _);
+            foreach (var l in gone)
+                _byToken.TryRemove(l.Token, out _);
             Volatile.Write(ref _snapshot, kept);
-            removed = current.Length - kept.Length;
             count = kept.Length;
         }
+        foreach (var l in gone)
+        {
+            l.Retire();
+            Left?.Invoke(l, count, reason);
+        }
         CountChanged?.Invoke(count);
-        return removed;
+        return gone.Length;
     }
 
     private static UInt128 NewToken()

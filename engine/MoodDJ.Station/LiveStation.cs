@@ -5,12 +5,14 @@ using Microsoft.Extensions.Logging.Abstractions;
 using MoodDJ.Abstractions.Codecs;
 using MoodDJ.Abstractions.Crypto;
 using MoodDJ.Abstractions.Mood;
+using MoodDJ.Abstractions.Music;
 using MoodDJ.Abstractions.Transport;
-using MoodDJ.Protocol;
-using MoodDJ.Music;
-using MoodDJ.Media;
-using MoodDJ.Protocol.Messages;
 using MoodDJ.Hosting;
+using MoodDJ.Media;
+using MoodDJ.Media.Srtp;
+using MoodDJ.Music;
+using MoodDJ.Protocol;
+using MoodDJ.Protocol.Messages;
 
 namespace MoodDJ.Station;
 
@@ -24,48 +26,60 @@ public sealed record StationParts(
     IStreamTransport StreamTransport);
 
 /// <summary>
-/// One live station, self-contained so a server can run several: the control endpoint (JSON-RPC
-/// over the sealed control channel, handled by this class), the heartbeat port, and the audio pump
-/// that paces the music director's program in real time and fans each RTP packet out to every
-/// listener with that listener's SRTP key.
+/// One live station: its music director, its listeners, and the audio pump that paces the
+/// director's program in real time and sends each RTP packet to every listener with that
+/// listener's key. The ports are the server's (<see cref="StationServer"/>), shared by every
+/// station it hosts; the control methods are served by <see cref="PlaybackMethods"/> and
+/// <see cref="SubscriptionMethods"/>.
 /// </summary>
-public sealed partial class LiveStation : IControlHandler, IAsyncDisposable
+public sealed class LiveStation : IAsyncDisposable
 {
-    private readonly StationOptions _options;
+    /// <summary>The protocol version hello reports; bump only for a change old clients cannot ignore.</summary>
+    public const int ProtocolVersion = 1;
+
     private readonly StationParts _parts;
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _log;
     private readonly CancellationTokenSource _stopping = new();
-    private readonly List<Task> _loops = [];
     private readonly long _started = Stopwatch.GetTimestamp();
-    private ControlServer? _control;
-    private IDatagramSocket? _streamSocket;
-    private IDatagramSocket? _heartbeatSocket;
+    private readonly SdpWriter _sdp;
+    private Task? _maintain;
+    private StationPorts? _ports;
+    private StationNotifier? _notifier;
     private RtpPacketizer? _packetizer;
-    private long _nextSenderReport;
-    private readonly byte[] _rtcp = new byte[256];
     private AudioPump? _pump;
-    private RtpFanout? _fanout;
-    private Listener? _multicast;
+    private MulticastFeed? _multicast;
     private int _disposed;
 
-    public LiveStation(StationOptions options, StationParts parts, ILoggerFactory? loggerFactory = null)
+    public LiveStation(StationOptions options, StationParts parts, ILoggerFactory? loggerFactory = null, string id = StationRouter.DefaultId)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(parts);
+        ArgumentException.ThrowIfNullOrWhiteSpace(id);
         options.Validate();
         if (!parts.Codec.Supports(options.Format, out var reason))
             throw new ArgumentException($"The codec '{parts.Codec.EncodingName}' cannot carry {options.Format}: {reason} (set station:sampleRate/channels or use:codec).");
-        _options = options;
+        Id = id;
+        Options = options;
         _parts = parts;
         _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
         _log = _loggerFactory.CreateLogger<LiveStation>();
         Listeners = new ListenerRegistry(options.MaxListeners, options.MaxListenersPerSession, options.ListenerExpiry);
-        Listeners.CountChanged += OnListenerCountChanged;
+        Listeners.CountChanged += count => Broadcast(StationMethods.ListenerCount, new ListenerCountEvent(count, Options.MaxListeners));
+        Listeners.Joined += OnListenerJoined;
+        Listeners.Left += OnListenerLeft;
         Ssrc = (uint)Random.Shared.NextInt64(1, 1L << 32);
+        _sdp = new SdpWriter(options, parts.Codec.EncodingName, Ssrc);
+        Playback = new PlaybackMethods(this, _loggerFactory.CreateLogger<PlaybackMethods>());
+        Subscriptions = new SubscriptionMethods(this, _loggerFactory.CreateLogger<SubscriptionMethods>());
     }
 
-    public StationOptions Options => _options;
+    /// <summary>The id clients name in hello's <c>station</c> parameter.</summary>
+    public string Id { get; }
+
+    public StationOptions Options { get; }
+
+    public StationParts Parts => _parts;
 
     /// <summary>Whether disposing the station disposes its music director too (true when a factory made it).</summary>
     public bool OwnsDirector { get; init; }
@@ -77,167 +91,122 @@ public sealed partial class LiveStation : IControlHandler, IAsyncDisposable
     /// <summary>The RTP synchronization source of this station's stream.</summary>
     public uint Ssrc { get; }
 
-    public EndPoint ControlEndPoint => _control?.LocalEndPoint ?? throw NotStarted();
-
-    public IPEndPoint StreamEndPoint => _streamSocket?.LocalEndPoint ?? throw NotStarted();
-
-    public IPEndPoint HeartbeatEndPoint => _heartbeatSocket?.LocalEndPoint ?? throw NotStarted();
-
-    /// <summary>The control server (its stats and sessions), once started.</summary>
-    public ControlServer Control => _control ?? throw NotStarted();
+    public bool IsStarted => _pump is not null;
 
     public bool Paused => _pump?.Paused ?? false;
 
+    /// <summary>Stopped by the stop method: silence until the next prompt or resume.</summary>
+    public bool Stopped { get; internal set; }
+
     /// <summary>The mood of the last prompt, if any.</summary>
-    public MoodReading? Mood { get; private set; }
+    public MoodReading? Mood { get; internal set; }
+
+    /// <summary>Raised after a prompt set a new mood (with the prompt's text), e.g. to remember it across restarts.</summary>
+    public event Action<string, MoodReading>? MoodChanged;
 
     public TimeSpan Uptime => Stopwatch.GetElapsedTime(_started);
 
-    /// <summary>Binds every port and starts the pump. Throws with the port's name when one is taken.</summary>
-    public async Task StartAsync(CancellationToken cancellationToken = default)
+    public IPEndPoint StreamEndPoint => Ports.Stream.LocalEndPoint;
+
+    public IPEndPoint HeartbeatEndPoint => Ports.Heartbeat.LocalEndPoint;
+
+    internal PlaybackMethods Playback { get; }
+
+    internal SubscriptionMethods Subscriptions { get; }
+
+    internal StationPorts Ports => _ports ?? throw NotStarted();
+
+    internal AudioPump Pump => _pump ?? throw NotStarted();
+
+    internal RtpPacketizer Packetizer => _packetizer ?? throw NotStarted();
+
+    internal MulticastFeed? Multicast => _multicast;
+
+    internal StationCounters PortCounters => Ports.Counters;
+
+    /// <summary>Starts the pump on the server's shared ports; notifications go out through <paramref name="notifier"/>.</summary>
+    internal void Start(StationPorts ports, StationNotifier notifier)
     {
-        if (_pump is not null) throw new InvalidOperationException("The station is already started.");
-        var bind = _options.BindAddress;
-        _streamSocket = Open("streamPort", new DatagramSocketOptions
-        {
-            LocalEndPoint = new IPEndPoint(bind, _options.StreamPort),
-            SendBufferBytes = _options.SendBufferBytes,
-            ReceiveBufferBytes = 256 * 1024,
-        });
-        _heartbeatSocket = Open("heartbeatPort", new DatagramSocketOptions
-        {
-            LocalEndPoint = new IPEndPoint(bind, _options.HeartbeatPort),
-            ReceiveBufferBytes = 1 << 20,
-        });
-
-        _control = new ControlServer(_parts.ControlTransport, _parts.Crypto, this, new ControlServerOptions
-        {
-            EndPoint = new IPEndPoint(bind, _options.ControlPort),
-            MaxConnections = _options.MaxConnections,
-            IdleTimeout = TimeSpan.FromSeconds(_options.IdleTimeoutSeconds),
-            HandshakeTimeout = TimeSpan.FromSeconds(_options.HandshakeTimeoutSeconds),
-        }, _loggerFactory.CreateLogger<ControlServer>());
-        try
-        {
-            await _control.StartAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (System.Net.Sockets.SocketException e)
-        {
-            throw new InvalidOperationException($"Cannot listen for control on {bind}:{_options.ControlPort} ({e.SocketErrorCode}); set station:controlPort to a free port.", e);
-        }
-
+        if (_pump is not null) throw new InvalidOperationException($"The station '{Id}' is already started.");
+        _ports = ports;
+        _notifier = notifier;
         var stopping = _stopping.Token;
-        _fanout = new RtpFanout(_streamSocket, Counters, stopping);
-        if (!string.IsNullOrWhiteSpace(_options.MulticastGroup))
-            _multicast = CreateMulticastListener();
-
-        _packetizer = RtpPacketizer.Create(_parts.Codec, _options.Format, _options.FrameSamplesPerChannel, Ssrc);
+        if (!string.IsNullOrWhiteSpace(Options.MulticastGroup))
+            _multicast = MulticastFeed.Open(Options, _parts.StreamTransport, _parts.Crypto.IsEncrypted, Counters, stopping);
+        _packetizer = RtpPacketizer.Create(_parts.Codec, Options.Format, Options.FrameSamplesPerChannel, Ssrc);
+        var sender = new StreamSender(Listeners, new RtpFanout(ports.Stream, Counters, stopping), _multicast, Options, Counters);
         _pump = new AudioPump(
             _parts.Director.ReadAsync,
             _packetizer,
-            new PacingClock(_options.FrameDuration, TimeSpan.FromMilliseconds(_options.MaxCatchUpMilliseconds), _options.MaxFramesPerWake),
-            OnFrame,
+            new PacingClock(Options.FrameDuration, TimeSpan.FromMilliseconds(Options.MaxCatchUpMilliseconds), Options.MaxFramesPerWake),
+            sender.OnFrame,
             Counters,
             _loggerFactory.CreateLogger<AudioPump>());
-
-        var heartbeats = new HeartbeatServer(_heartbeatSocket, Listeners, Counters, _options.MaxHeartbeatsPerSecond, _log);
-        _loops.Add(Task.Run(() => heartbeats.RunAsync(stopping), CancellationToken.None));
-        _loops.Add(Task.Run(() => DrainStreamPortAsync(stopping), CancellationToken.None));
-        _loops.Add(Task.Run(() => MaintainAsync(stopping), CancellationToken.None));
+        _maintain = Task.Run(() => ExpireSilentListenersAsync(stopping), CancellationToken.None);
         _parts.Director.TrackChanged += OnTrackChanged;
         _pump.Start();
-        _log.LogInformation("Station on control {Control}, stream {Stream}, heartbeat {Heartbeat}: {Codec} {Format}, {Frame} ms frames, crypto {Crypto}.",
-            ControlEndPoint, StreamEndPoint, HeartbeatEndPoint, _parts.Codec.EncodingName, _options.Format, _options.FrameMilliseconds,
-            _parts.Crypto.GetType().Name);
-    }
-
-    private IDatagramSocket Open(string key, DatagramSocketOptions options)
-    {
-        try
-        {
-            return _parts.StreamTransport.Open(options);
-        }
-        catch (System.Net.Sockets.SocketException e)
-        {
-            throw new InvalidOperationException($"Cannot bind UDP {options.LocalEndPoint} ({e.SocketErrorCode}); set station:{key} to a free port.", e);
-        }
-    }
-
-    /// <summary>One frame from the pump: to every unicast listener, then to the multicast group.</summary>
-    private void OnFrame(ReadOnlySpan<byte> rtp, RtpPacketizer packetizer)
-    {
-        var listeners = Listeners.Snapshot;
-        _fanout!.Send(rtp, listeners);
-        if (_multicast is not null)
-            _multicastFanout!.SendOne(rtp, _multicast);
-        if (Stopwatch.GetTimestamp() >= _nextSenderReport)
-        {
-            _nextSenderReport = Stopwatch.GetTimestamp() + (long)(_options.RtcpIntervalSeconds * Stopwatch.Frequency);
-            SendSenderReports(packetizer, listeners);
-        }
+        _log.LogInformation("Station '{Id}' streaming {Codec} {Format}, {Frame} ms frames, SSRC {Ssrc:x8}.",
+            Id, _parts.Codec.EncodingName, Options.Format, Options.FrameMilliseconds, Ssrc);
     }
 
     /// <summary>
-    /// RTCP sender reports (muxed on the RTP port, RFC 5761) tie the media clock to the wall clock for
-    /// synchronized play-out. Only clear-RTP listeners get them: SRTCP is not implemented yet, and a
-    /// plain RTCP packet inside an SRTP session would be rejected by a strict receiver.
+    /// The SDP an RTP player needs to receive this station's stream at <paramref name="receiver"/>, with the
+    /// <c>a=crypto</c> line when <paramref name="keys"/> is given (only ever sent over the sealed channel).
     /// </summary>
-    private void SendSenderReports(RtpPacketizer packetizer, Listener[] listeners)
+    public string DescribeStream(IPEndPoint receiver, SrtpKeys? keys, int? multicastTtl = null) =>
+        _sdp.Describe(Packetizer, StreamEndPoint, receiver, keys, multicastTtl);
+
+    /// <summary>The multicast group's SDP (with its shared key, when crypto is on), or null when multicast is off.</summary>
+    public string? DescribeMulticast() => _multicast is null ? null
+        : _sdp.Describe(Packetizer, StreamEndPoint, _multicast.Group.EndPoint, _multicast.Keys, Options.MulticastTimeToLive);
+
+    /// <summary>Now playing, as the nowPlaying event and status carry it.</summary>
+    public NowPlayingEvent NowPlaying()
     {
-        // The packet just sent plays now; the next one (whose timestamp the report carries) one frame later.
-        var report = packetizer.CreateSenderReport(DateTimeOffset.UtcNow + _options.FrameDuration);
-        var length = report.WriteCompound(_rtcp, "mooddj@station");
-        foreach (var listener in listeners)
-        {
-            if (listener.Protector is not ClearRtp) continue;
-            if (_fanout!.SendOne(_rtcp.AsSpan(0, length), listener))
-                Interlocked.Increment(ref Counters.rtcpReports);
-        }
+        var director = _parts.Director;
+        var track = director.NowPlaying;
+        return new NowPlayingEvent(TrackDto.From(track), MoodDto.From(Mood), track is null ? null : director.Position.TotalSeconds, Paused);
     }
 
-    /// <summary>Counts and drops whatever arrives on the stream port (RTCP receiver reports, junk).</summary>
-    private async Task DrainStreamPortAsync(CancellationToken cancellationToken)
+    /// <summary>Sets the mood as a prompt would (no client needed): used to resume the last mood after a restart.</summary>
+    public Task<PromptResult> PromptAsync(string text, CancellationToken cancellationToken = default) =>
+        Playback.PromptAsync("station", text, cancellationToken);
+
+    /// <summary>Sends a notification to the sessions routed to this station.</summary>
+    internal void Broadcast(string method, object? parameters) => _notifier?.Broadcast(method, parameters);
+
+    /// <summary>Sends a notification to the client that holds a listener (its resume token is the listener's session id).</summary>
+    internal int NotifyOwner(Listener listener, string method, object? parameters) => _notifier?.NotifyClient(listener.SessionId, method, parameters) ?? 0;
+
+    internal void OnMoodChanged(string text, MoodReading mood) => MoodChanged?.Invoke(text, mood);
+
+    private void OnTrackChanged(object? sender, TrackChangedEventArgs e) => Broadcast(StationMethods.NowPlaying, NowPlaying());
+
+    private void OnListenerJoined(Listener listener, int count)
     {
-        var buffer = new byte[2048];
-        var from = _streamSocket!.CreateAddressBuffer();
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            int length;
-            try
-            {
-                length = await _streamSocket.ReceiveFromAsync(buffer, from, cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) { return; }
-            catch (ObjectDisposedException) { return; }
-            catch (System.Net.Sockets.SocketException) { continue; }
-            Interlocked.Increment(ref Counters.streamPortDatagrams);
-            if (!RtcpPacket.IsRtcp(buffer.AsSpan(0, length)))
-                Interlocked.Increment(ref Counters.streamPortJunk);
-        }
+        _log.LogInformation("Station '{Id}': {Name} joined from {Address} ({Count}/{Max}).", Id, listener.Name, listener.EndPoint, count, Options.MaxListeners);
+        Broadcast(StationMethods.ListenerJoined, new ListenerEvent(listener.Name, listener.EndPoint.ToString(), count));
     }
 
-    /// <summary>Once a second: expire silent listeners.</summary>
-    private async Task MaintainAsync(CancellationToken cancellationToken)
+    private void OnListenerLeft(Listener listener, int count, string reason)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(Math.Clamp(_options.ListenerExpirySeconds * 100, 50, 1000)));
+        _log.LogInformation("Station '{Id}': {Name} at {Address} left ({Reason}; {Count} now).", Id, listener.Name, listener.EndPoint, reason, count);
+        Broadcast(StationMethods.ListenerLeft, new ListenerEvent(listener.Name, listener.EndPoint.ToString(), count, reason));
+    }
+
+    /// <summary>Expires listeners not heard from within station:listenerExpirySeconds.</summary>
+    private async Task ExpireSilentListenersAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(Math.Clamp(Options.ListenerExpirySeconds * 100, 50, 1000)));
         try
         {
             while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
-            {
-                var expired = Listeners.ExpireSilent();
-                if (expired > 0)
-                    _log.LogInformation("{Count} listener(s) expired after {Seconds} s without a heartbeat.", expired, _options.ListenerExpirySeconds);
-            }
+                Listeners.ExpireSilent();
         }
         catch (OperationCanceledException) { }
     }
 
-    private void OnListenerCountChanged(int count)
-    {
-        _control?.Broadcast("listenerCount", new ListenerCountEvent(count, _options.MaxListeners));
-    }
-
-    private static InvalidOperationException NotStarted() => new("The station is not started.");
+    private InvalidOperationException NotStarted() => new($"The station '{Id}' is not started.");
 
     public async ValueTask DisposeAsync()
     {
@@ -245,12 +214,10 @@ public sealed partial class LiveStation : IControlHandler, IAsyncDisposable
         _parts.Director.TrackChanged -= OnTrackChanged;
         _pump?.Dispose();
         _stopping.Cancel();
-        if (_control is not null) await _control.DisposeAsync().ConfigureAwait(false);
-        _streamSocket?.Dispose();
-        _heartbeatSocket?.Dispose();
-        _multicastSocket?.Dispose();
-        try { await Task.WhenAll(_loops).ConfigureAwait(false); }
-        catch (Exception e) { _log.LogDebug(e, "A station loop ended with an error while stopping."); }
+        if (_maintain is not null) await _maintain.ConfigureAwait(false);
+        _multicast?.Dispose();
+        _notifier = null;
+        Listeners.Clear();
         _packetizer?.Dispose();
         if (OwnsDirector && _parts.Director is IAsyncDisposable director)
             await director.DisposeAsync().ConfigureAwait(false);

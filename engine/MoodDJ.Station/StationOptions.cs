@@ -82,6 +82,18 @@ public sealed class StationOptions
     /// <summary>Where `mooddj server` writes the station's SDP (without keys); empty for the temp folder.</summary>
     public string? SdpPath { get; set; }
 
+    /// <summary>
+    /// Where the station keeps its last prompt so it resumes that mood after a restart; empty for
+    /// the default, $XDG_STATE_HOME/mooddj/station-state.json (~/.local/state/mooddj/… without it).
+    /// </summary>
+    public string? StateFile { get; set; }
+
+    /// <summary>Whether the station remembers its last prompt and plays that mood again after a restart.</summary>
+    public bool ResumeLastMood { get; set; } = true;
+
+    /// <summary>The state file's path: <see cref="StateFile"/>, or the default in the user's XDG state folder.</summary>
+    public string StateFilePath => string.IsNullOrWhiteSpace(StateFile) ? StationStateStore.DefaultPath() : StateFile;
+
     /// <summary>OS send buffer for the stream socket (a thousand listeners need room for a frame's burst).</summary>
     public int SendBufferBytes { get; set; } = 4 << 20;
 

@@ -1,12 +1,9 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
-using MoodDJ.Protocol;
-using MoodDJ.Protocol.Messages;
-using MoodDJ.Hosting;
 
 namespace MoodDJ.Station;
 
-/// <summary>What the station knows about one control session after hello.</summary>
+/// <summary>What the server knows about one control session after hello: who it is and which station it was routed to.</summary>
 internal sealed class StationSession
 {
     public const string ItemKey = "station.session";
@@ -15,6 +12,12 @@ internal sealed class StationSession
 
     /// <summary>The client's identity across reconnects; listeners belong to it, not to one connection.</summary>
     public required string ResumeToken { get; init; }
+
+    /// <summary>The station this session talks to (chosen by hello's <c>station</c> parameter).</summary>
+    public required LiveStation Station { get; init; }
+
+    public static StationSession? Of(ControlSession session) =>
+        session.Items.TryGetValue(ItemKey, out var value) ? value as StationSession : null;
 }
 
 /// <summary>

@@ -22,7 +22,8 @@ public sealed record TrackDto(string Source, string Id, string Title, string Art
         track.Source, track.Id, track.Title, track.Artist, track.Duration?.TotalSeconds, track.Valence, track.Arousal, track.Tags);
 }
 
-public sealed record HelloResult(string SessionId, string ResumeToken, bool Resumed, string Station, int ProtocolVersion, bool Encrypted, string Codec, int SampleRate, int Channels, int Listeners, NowPlayingEvent NowPlaying);
+/// <summary>The hello reply; <see cref="StationId"/> is the station the session was routed to (<see cref="Station"/> is the product name).</summary>
+public sealed record HelloResult(string SessionId, string ResumeToken, bool Resumed, string Station, int ProtocolVersion, bool Encrypted, string Codec, int SampleRate, int Channels, int Listeners, NowPlayingEvent NowPlaying, string StationId = "", IReadOnlyList<string>? Stations = null);
 
 public sealed record PromptResult(MoodDto Mood, TrackDto? Track);
 

@@ -10,7 +10,7 @@ using MoodDJ.Hosting;
 namespace MoodDJ.Station;
 
 /// <summary>
-/// The control endpoint of a station: accepts connections from an <see cref="IControlTransport"/>,
+/// The control endpoint of a server (shared by all its stations): accepts connections from an <see cref="IControlTransport"/>,
 /// runs the crypto handshake (with a timeout), then serves each client as a
 /// <see cref="ControlSession"/> whose requests go to an <see cref="IControlHandler"/>. Connections
 /// beyond <see cref="ControlServerOptions.MaxConnections"/> are refused with a JSON-RPC error.

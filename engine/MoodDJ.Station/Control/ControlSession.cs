@@ -258,7 +258,7 @@ public sealed class ControlSession
             var isRequest = rpc.Kind == JsonRpcMessageKind.Request;
             try
             {
-                JsonElement? result = rpc.Method == "ping"
+                JsonElement? result = rpc.Method == StationMethods.Ping
                     ? EmptyObject
                     : await handler.HandleAsync(this, rpc.Method!, rpc.Params, Closed).ConfigureAwait(false);
                 if (isRequest) EnqueueReply(rpc.Id, result);

@@ -25,12 +25,17 @@ public sealed class UdpStreamTransport(UdpTransportSettings? settings = null) : 
                 socket.Bind(options.LocalEndPoint);
             return new UdpDatagramSocket(socket);
         }
+        catch (SocketException e) when (e.SocketErrorCode == SocketError.AddressAlreadyInUse)
+        {
+            // The one type every transport uses for a taken port, so the station can name the setting to change.
+            socket.Dispose();
+            throw new AddressInUseException($"UDP {options.LocalEndPoint} is already in use: stop the program holding it or choose another port.", e);
+        }
         catch (SocketException e)
         {
             socket.Dispose();
             var what = options.MulticastGroup is null ? $"{options.LocalEndPoint}" : $"{options.LocalEndPoint} in group {options.MulticastGroup}";
-            throw new IOException($"Cannot open UDP socket on {what}: {e.Message} ({e.SocketErrorCode}). " +
-                (e.SocketErrorCode == SocketError.AddressAlreadyInUse ? "Another program uses that port; pick another one." : "Check the address and port."), e);
+            throw new IOException($"Cannot open UDP socket on {what}: {e.Message} ({e.SocketErrorCode}). Check the address and port.", e);
         }
         catch
         {

@@ -44,6 +44,8 @@ public static class MooddjProcess
         info.Environment["NO_COLOR"] = "1";
         foreach (var key in info.Environment.Keys.Where(k => k.StartsWith("MOODDJ__", StringComparison.OrdinalIgnoreCase)).ToList())
             info.Environment.Remove(key);
+        // The station remembers its last mood under XDG_STATE_HOME: keep that in the test's folder, not the user's.
+        info.Environment["XDG_STATE_HOME"] = Path.Combine(Path.GetFullPath(workingDirectory), ".mooddj-test-state");
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
             info.Environment[key] = value;
 

@@ -172,10 +172,10 @@ public sealed class ConsoleCommandTests
         {
             object result = method switch
             {
-                "hello" => new { resumeToken = "tok", resumed = false, station = "MoodDJ", protocolVersion = 1, encrypted = true, listeners = 0 },
-                "prompt" => Prompt(parameters),
-                "seek" => Seek(parameters),
-                "status" => new { state = "playing", listeners = 1, codec = "L16", encrypted = true, nowPlaying = new { track = Track, mood = Mood, positionSeconds = 3.0, paused = false } },
+                StationMethods.Hello => new { resumeToken = "tok", resumed = false, station = "MoodDJ", protocolVersion = 1, encrypted = true, listeners = 0 },
+                StationMethods.Prompt => Prompt(parameters),
+                StationMethods.Seek => Seek(parameters),
+                StationMethods.Status => new { state = "playing", listeners = 1, codec = "L16", encrypted = true, nowPlaying = new { track = Track, mood = Mood, positionSeconds = 3.0, paused = false } },
                 _ => throw JsonRpcException.MethodNotFound(method),
             };
             return ValueTask.FromResult<JsonElement?>(JsonSerializer.SerializeToElement(result));

@@ -66,7 +66,7 @@ public sealed class ControlServerTests
         var id = 0;
         while (stopwatch.Elapsed < TimeSpan.FromSeconds(4))
         {
-            var pong = await CallAsync(pinging, ++id, "ping");
+            var pong = await CallAsync(pinging, ++id, StationMethods.Ping);
             Assert.Equal(JsonValueKind.Object, pong.GetProperty("result").ValueKind);
             await Task.Delay(300);
         }

@@ -1,3 +1,4 @@
+using MoodDJ.Protocol.Messages;
 using System.Net;
 using System.Text.Json;
 using MoodDJ.Abstractions.Crypto;
@@ -114,7 +115,7 @@ internal sealed class EchoHandler : IControlHandler
         lock (Methods) Methods.Add(method);
         switch (method)
         {
-            case "hello":
+            case StationMethods.Hello:
             {
                 // Like the station: a token per client; a known token resumes.
                 var given = parameters.TryGetProperty("resumeToken", out var t) ? t.GetString() : null;
@@ -135,7 +136,7 @@ internal sealed class EchoHandler : IControlHandler
                 session.Close("kicked by the test");
                 return null;
             case "echo":
-            case "prompt":
+            case StationMethods.Prompt:
                 return parameters.ValueKind == JsonValueKind.Undefined ? null : parameters.Clone();
             case "blob":
             {

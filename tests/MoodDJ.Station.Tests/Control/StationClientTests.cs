@@ -33,7 +33,7 @@ public sealed class StationClientTests
         Assert.Equal(StationClientState.Connected, client.State);
         Assert.StartsWith("token-", client.LastHello.GetProperty("resumeToken").GetString());
 
-        var echo = await client.CallAsync("echo", new { text = "I feel calm" });
+        var echo = await client.CallAsync("echo", new PromptParams("I feel calm"));
         Assert.Equal("I feel calm", echo.GetProperty("text").GetString());
 
         var sent = await client.CallAsync("notify", new { count = 3 });
@@ -94,8 +94,8 @@ public sealed class StationClientTests
         var states = new List<StationClientState>();
         client.StateChanged += (state, _) => { lock (states) states.Add(state); };
         await client.ConnectAsync();
-        await client.CallAsync("prompt", new { text = "I feel calm" });
-        client.SetResumeCall("prompt", "prompt", new { text = "I feel calm" });
+        await client.CallAsync(StationMethods.Prompt, new PromptParams("I feel calm"));
+        client.SetResumeCall("prompt", StationMethods.Prompt, new PromptParams("I feel calm"));
 
         await first.DisposeAsync();
         await EventuallyAsync(() => client.State == StationClientState.Reconnecting, "the client notices the loss");
@@ -106,7 +106,7 @@ public sealed class StationClientTests
         await EventuallyAsync(() => client.State == StationClientState.Connected, "the client is back");
         Assert.Equal(1, client.Reconnects);
         // The new station did not know the client: hello, then the remembered prompt.
-        Assert.Equal(["hello", "prompt"], handler.MethodsSoFar());
+        Assert.Equal([StationMethods.Hello, StationMethods.Prompt], handler.MethodsSoFar());
         Assert.False(client.LastHello.GetProperty("resumed").GetBoolean());
         Assert.Equal("ok", (await client.CallAsync("echo", new { v = "ok" })).GetProperty("v").GetString());
         lock (states) Assert.Equal([StationClientState.Connecting, StationClientState.Connected, StationClientState.Reconnecting, StationClientState.Connected], states);
@@ -119,14 +119,14 @@ public sealed class StationClientTests
         await using var server = await StartServerAsync(Aead(), handler);
         await using var client = Client(server.LocalEndPoint);
         await client.ConnectAsync();
-        client.SetResumeCall("prompt", "prompt", new { text = "I feel calm" });
+        client.SetResumeCall("prompt", StationMethods.Prompt, new PromptParams("I feel calm"));
         var token = client.LastHello.GetProperty("resumeToken").GetString();
 
         await Assert.ThrowsAsync<StationConnectionLostException>(() => client.CallAsync("kick"));
         await EventuallyAsync(() => client.Reconnects == 1 && client.State == StationClientState.Connected, "the client is back");
         Assert.True(client.LastHello.GetProperty("resumed").GetBoolean());
         Assert.Equal(token, client.LastHello.GetProperty("resumeToken").GetString());
-        Assert.DoesNotContain("prompt", handler.MethodsSoFar());
+        Assert.DoesNotContain(StationMethods.Prompt, handler.MethodsSoFar());
     }
 
     [Fact]

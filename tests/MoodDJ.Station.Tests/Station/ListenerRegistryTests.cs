@@ -86,6 +86,57 @@ public class ListenerRegistryTests
     }
 
     /// <summary>A clock the test moves by hand: expiry is about elapsed time, not about waiting.</summary>
+    [Fact]
+    public void An_expired_listener_disposes_its_srtp_protector_and_says_it_left()
+    {
+        var time = new ManualTime();
+        var registry = new ListenerRegistry(100, 10, TimeSpan.FromSeconds(10), time);
+        var left = new List<(string Name, string Reason)>();
+        registry.Left += (l, _, reason) => left.Add((l.Name, reason));
+        var quiet = new CountingProtector();
+        var kept = new CountingProtector();
+        registry.TryAdd("a", At(1000), quiet, out _, name: "kitchen");
+        var stays = registry.TryAdd("b", At(1001), kept, out _)!;
+
+        time.Advance(TimeSpan.FromSeconds(11));
+        registry.TryTouch(stays.Token);
+        Assert.Equal(1, registry.ExpireSilent());
+        Assert.Equal(1, quiet.Disposed);
+        Assert.Equal(0, kept.Disposed);
+        Assert.Equal([("kitchen", "expired")], left);
+
+        registry.Clear();
+        Assert.Equal(1, kept.Disposed);
+        Assert.Equal(1, quiet.Disposed);   // once only
+    }
+
+    [Fact]
+    public void A_real_srtp_protector_is_disposed_when_its_listener_expires_and_a_send_in_flight_finishes_first()
+    {
+        var time = new ManualTime();
+        var registry = new ListenerRegistry(100, 10, TimeSpan.FromSeconds(10), time);
+        var protector = new SrtpProtector(MoodDJ.Media.Srtp.SrtpKeys.Generate());
+        var listener = registry.TryAdd("a", At(1000), protector, out _)!;
+        Assert.True(listener.TryBeginSend());   // the pump is protecting a packet for it right now
+        time.Advance(TimeSpan.FromSeconds(11));
+        Assert.Equal(1, registry.ExpireSilent());
+        Assert.True(listener.Retired);
+        var packet = new byte[1500];
+        packet[0] = 0x80;
+        Assert.True(protector.Protect(packet, 100) > 100, "the key still works while the send is in flight");
+        listener.EndSend(ok: true);
+        Assert.Throws<ObjectDisposedException>(() => protector.Protect(packet, 100));
+        Assert.False(listener.TryBeginSend());
+    }
+
+    private sealed class CountingProtector : IRtpProtector, IDisposable
+    {
+        public int Disposed;
+        public int Overhead => 0;
+        public int Protect(Span<byte> packet, int rtpLength) => rtpLength;
+        public void Dispose() => Disposed++;
+    }
+
     internal sealed class ManualTime : TimeProvider
     {
         private long _now = 1_000_000;

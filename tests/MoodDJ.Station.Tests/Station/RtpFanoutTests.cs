@@ -119,6 +119,8 @@ public sealed class ReleaseOnlyFactAttribute : FactAttribute
     }
 }
 
+/// <summary>Allocation counts; test.sh runs this category again in Release (<c>--filter Category=Allocation</c>), where they are not skipped.</summary>
+[Trait("Category", "Allocation")]
 public class RtpFanoutAllocationTests
 {
     [ReleaseOnlyFact]

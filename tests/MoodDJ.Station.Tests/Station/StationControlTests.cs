@@ -24,12 +24,25 @@ public sealed class StationControlTests
     private static int PortOf(Socket socket) => ((IPEndPoint)socket.LocalEndPoint!).Port;
 
     [Fact]
+    public async Task A_taken_stream_port_names_the_setting_to_change()
+    {
+        using var holder = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Udp);
+        holder.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var taken = ((IPEndPoint)holder.LocalEndPoint!).Port;
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            StationHarness.StartAsync("none", s => s["station:streamPort"] = taken.ToString()));
+        Assert.Contains("station:streamPort", error.Message);
+        Assert.Contains("free port", error.Message);
+        Assert.IsType<MoodDJ.Abstractions.Transport.AddressInUseException>(error.InnerException);
+    }
+
+    [Fact]
     public async Task Subscribe_before_hello_is_refused_as_unauthorized()
     {
         await using var harness = await StationHarness.StartAsync();
         await using var client = await StationTestClient.ConnectAsync(harness);
         using var receiver = Receiver();
-        var error = await Assert.ThrowsAsync<JsonRpcException>(() => client.CallAsync("subscribe", new { port = PortOf(receiver) }));
+        var error = await Assert.ThrowsAsync<JsonRpcException>(() => client.CallAsync(StationMethods.Subscribe, new SubscribeParams(PortOf(receiver))));
         Assert.Equal(JsonRpcErrorCodes.Unauthorized, error.Code);
         Assert.Contains("hello", error.Message);
         Assert.Equal(0, harness.Station.Listeners.Count);
@@ -41,12 +54,12 @@ public sealed class StationControlTests
         await using var harness = await StationHarness.StartAsync();
         await using var client = await StationTestClient.ConnectAsync(harness);
         await using var stranger = await StationTestClient.ConnectAsync(harness);
-        var hello = await client.CallAsync("hello", new { client = "test" });
+        var hello = await client.CallAsync(StationMethods.Hello, new HelloParams("test"));
         Assert.True(hello.GetProperty("encrypted").GetBoolean());
-        await stranger.CallAsync("hello", new { client = "stranger" });
+        await stranger.CallAsync(StationMethods.Hello, new HelloParams("stranger"));
 
         using var receiver = Receiver();
-        var reply = await client.CallAsync("subscribe", new { port = PortOf(receiver) });
+        var reply = await client.CallAsync(StationMethods.Subscribe, new SubscribeParams(PortOf(receiver)));
         var sdp = SdpDescription.Parse(reply.GetProperty("sdp").GetString()!);
         Assert.Equal(PortOf(receiver), sdp.Port);
         Assert.Equal("L16", sdp.EncodingName);
@@ -77,10 +90,10 @@ public sealed class StationControlTests
     {
         await using var harness = await StationHarness.StartAsync();
         await using var client = await StationTestClient.ConnectAsync(harness);
-        await client.CallAsync("hello", new { client = "test" });
-        var error = await Assert.ThrowsAsync<JsonRpcException>(() => client.CallAsync("subscribe", new { port = 40000, host = "192.0.2.7" }));
+        await client.CallAsync(StationMethods.Hello, new HelloParams("test"));
+        var error = await Assert.ThrowsAsync<JsonRpcException>(() => client.CallAsync(StationMethods.Subscribe, new SubscribeParams(40000, "192.0.2.7")));
         Assert.Equal(JsonRpcErrorCodes.Unauthorized, error.Code);
-        var bad = await Assert.ThrowsAsync<JsonRpcException>(() => client.CallAsync("subscribe", new { port = 70000 }));
+        var bad = await Assert.ThrowsAsync<JsonRpcException>(() => client.CallAsync(StationMethods.Subscribe, new SubscribeParams(70000)));
         Assert.Equal(JsonRpcErrorCodes.InvalidParams, bad.Code);
     }
 
@@ -89,13 +102,13 @@ public sealed class StationControlTests
     {
         await using var harness = await StationHarness.StartAsync("none", s => s["station:maxListeners"] = "2");
         await using var client = await StationTestClient.ConnectAsync(harness);
-        await client.CallAsync("hello", new { client = "test" });
+        await client.CallAsync(StationMethods.Hello, new HelloParams("test"));
         using var a = Receiver();
         using var b = Receiver();
         using var c = Receiver();
-        await client.CallAsync("subscribe", new { port = PortOf(a) });
-        await client.CallAsync("subscribe", new { port = PortOf(b) });
-        var error = await Assert.ThrowsAsync<JsonRpcException>(() => client.CallAsync("subscribe", new { port = PortOf(c) }));
+        await client.CallAsync(StationMethods.Subscribe, new SubscribeParams(PortOf(a)));
+        await client.CallAsync(StationMethods.Subscribe, new SubscribeParams(PortOf(b)));
+        var error = await Assert.ThrowsAsync<JsonRpcException>(() => client.CallAsync(StationMethods.Subscribe, new SubscribeParams(PortOf(c))));
         Assert.Equal(JsonRpcErrorCodes.ServerFull, error.Code);
         Assert.Contains("maxListeners", error.Message);
         Assert.Equal(2, harness.Station.Listeners.Count);
@@ -110,12 +123,12 @@ public sealed class StationControlTests
             s["station:listenerExpirySeconds"] = "1";
         });
         await using var client = await StationTestClient.ConnectAsync(harness);
-        await client.CallAsync("hello", new { client = "test" });
+        await client.CallAsync(StationMethods.Hello, new HelloParams("test"));
         using var kept = Receiver();
         using var silent = Receiver();
-        var keptReply = await client.CallAsync("subscribe", new { port = PortOf(kept) });
-        await client.CallAsync("subscribe", new { port = PortOf(silent) });
-        await client.NextEventAsync("listenerCount", e => e.GetProperty("count").GetInt32() == 2);
+        var keptReply = await client.CallAsync(StationMethods.Subscribe, new SubscribeParams(PortOf(kept)));
+        await client.CallAsync(StationMethods.Subscribe, new SubscribeParams(PortOf(silent)));
+        await client.NextEventAsync(StationMethods.ListenerCount, e => e.GetProperty("count").GetInt32() == 2);
 
         HeartbeatDatagram.TryParseToken(keptReply.GetProperty("token").GetString(), out var token);
         using var heartbeats = new HeartbeatClient(harness.Engine.StreamTransport, harness.Station.HeartbeatEndPoint, token,
@@ -123,7 +136,7 @@ public sealed class StationControlTests
         using var stop = new CancellationTokenSource();
         var beating = heartbeats.RunAsync(stop.Token);
 
-        var count = await client.NextEventAsync("listenerCount", e => e.GetProperty("count").GetInt32() == 1);
+        var count = await client.NextEventAsync(StationMethods.ListenerCount, e => e.GetProperty("count").GetInt32() == 1);
         Assert.Equal(1, harness.Station.Listeners.Count);
         Assert.Equal(PortOf(kept), harness.Station.Listeners.Snapshot[0].EndPoint.Port);
         Assert.True(harness.Station.Listeners.ExpiredCount >= 1);
@@ -140,9 +153,9 @@ public sealed class StationControlTests
     {
         await using var harness = await StationHarness.StartAsync("none");
         await using var client = await StationTestClient.ConnectAsync(harness);
-        await client.CallAsync("hello", new { client = "test" });
+        await client.CallAsync(StationMethods.Hello, new HelloParams("test"));
         using var receiver = Receiver();
-        await client.CallAsync("subscribe", new { port = PortOf(receiver) });
+        await client.CallAsync(StationMethods.Subscribe, new SubscribeParams(PortOf(receiver)));
 
         using var attacker = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         var random = new Random(3);
@@ -164,7 +177,7 @@ public sealed class StationControlTests
         var buffer = new byte[2048];
         for (var i = 0; i < 10; i++)
             Assert.True(receiver.Receive(buffer) > RtpHeader.FixedLength);
-        var status = await client.CallAsync("status");
+        var status = await client.CallAsync(StationMethods.Status);
         Assert.Equal(200, status.GetProperty("counters").GetProperty("heartbeatJunk").GetInt64());
     }
 
@@ -173,20 +186,20 @@ public sealed class StationControlTests
     {
         await using var harness = await StationHarness.StartAsync("none");
         await using var client = await StationTestClient.ConnectAsync(harness);
-        await client.CallAsync("hello", new { client = "test" });
-        var missing = await Assert.ThrowsAsync<JsonRpcException>(() => client.CallAsync("prompt", new { }));
+        await client.CallAsync(StationMethods.Hello, new HelloParams("test"));
+        var missing = await Assert.ThrowsAsync<JsonRpcException>(() => client.CallAsync(StationMethods.Prompt, new { }));
         Assert.Equal(JsonRpcErrorCodes.InvalidParams, missing.Code);
         Assert.Contains("text", missing.Message);
-        var huge = await Assert.ThrowsAsync<JsonRpcException>(() => client.CallAsync("prompt", new { text = new string('a', 5000) }));
+        var huge = await Assert.ThrowsAsync<JsonRpcException>(() => client.CallAsync(StationMethods.Prompt, new PromptParams(new string('a', 5000))));
         Assert.Contains("limit", huge.Message);
-        var seek = await Assert.ThrowsAsync<JsonRpcException>(() => client.CallAsync("seek", new { position = -3 }));
+        var seek = await Assert.ThrowsAsync<JsonRpcException>(() => client.CallAsync(StationMethods.Seek, new SeekParams(-3)));
         Assert.Equal(JsonRpcErrorCodes.InvalidParams, seek.Code);
         var unknown = await Assert.ThrowsAsync<JsonRpcException>(() => client.CallAsync("dance"));
         Assert.Equal(JsonRpcErrorCodes.MethodNotFound, unknown.Code);
-        var resume = await Assert.ThrowsAsync<JsonRpcException>(() => client.CallAsync("resume"));
+        var resume = await Assert.ThrowsAsync<JsonRpcException>(() => client.CallAsync(StationMethods.Resume));
         Assert.Equal(JsonRpcErrorCodes.InvalidState, resume.Code);
         // The session survives every error.
-        Assert.Equal("idle", (await client.CallAsync("status")).GetProperty("state").GetString());
+        Assert.Equal("idle", (await client.CallAsync(StationMethods.Status)).GetProperty("state").GetString());
     }
 
     [Fact]
@@ -196,12 +209,12 @@ public sealed class StationControlTests
         string token;
         await using (var first = await StationTestClient.ConnectAsync(harness))
         {
-            var hello = await first.CallAsync("hello", new { client = "kitchen" });
+            var hello = await first.CallAsync(StationMethods.Hello, new HelloParams("kitchen"));
             Assert.False(hello.GetProperty("resumed").GetBoolean());
             token = hello.GetProperty("resumeToken").GetString()!;
         }
         await using var second = await StationTestClient.ConnectAsync(harness);
-        var again = await second.CallAsync("hello", new { client = "other", resumeToken = token });
+        var again = await second.CallAsync(StationMethods.Hello, new HelloParams("other", token));
         Assert.True(again.GetProperty("resumed").GetBoolean());
         Assert.Equal(token, again.GetProperty("resumeToken").GetString());
     }

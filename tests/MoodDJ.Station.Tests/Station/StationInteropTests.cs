@@ -19,8 +19,8 @@ public sealed class StationInteropTests
     {
         await using var harness = await StationHarness.StartAsync("aead");
         await using var client = await StationTestClient.ConnectAsync(harness);
-        await client.CallAsync("hello", new { client = "ffmpeg minder" });
-        await client.CallAsync("prompt", new { text = "I feel happy and excited" });
+        await client.CallAsync(StationMethods.Hello, new HelloParams("ffmpeg minder"));
+        await client.CallAsync(StationMethods.Prompt, new PromptParams("I feel happy and excited"));
 
         // A reference listener in the same session gets the same packets under the same key.
         using var reference = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp) { ReceiveBufferSize = 4 << 20, ReceiveTimeout = 10_000 };
@@ -31,8 +31,8 @@ public sealed class StationInteropTests
             probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
             ffmpegPort = ((IPEndPoint)probe.LocalEndPoint!).Port;
         }
-        var forFfmpeg = await client.CallAsync("subscribe", new { port = ffmpegPort });
-        await client.CallAsync("subscribe", new { port = ((IPEndPoint)reference.LocalEndPoint!).Port });
+        var forFfmpeg = await client.CallAsync(StationMethods.Subscribe, new SubscribeParams(ffmpegPort));
+        await client.CallAsync(StationMethods.Subscribe, new SubscribeParams(((IPEndPoint)reference.LocalEndPoint!).Port));
         var sdpPath = Path.Combine(Path.GetTempPath(), $"mooddj-station-test-{Guid.NewGuid():N}.sdp");
         await File.WriteAllTextAsync(sdpPath, forFfmpeg.GetProperty("sdp").GetString());
         HeartbeatDatagram.TryParseToken(forFfmpeg.GetProperty("token").GetString(), out var token);

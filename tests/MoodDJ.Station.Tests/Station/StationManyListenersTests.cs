@@ -23,13 +23,13 @@ public sealed class StationManyListenersTests
             {
                 var client = await StationTestClient.ConnectAsync(harness);
                 clients.Add(client);
-                await client.CallAsync("hello", new { client = $"c{c}" });
+                await client.CallAsync(StationMethods.Hello, new HelloParams($"c{c}"));
                 for (var l = 0; l < perSession; l++)
                 {
                     var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp) { ReceiveBufferSize = 1 << 20, ReceiveTimeout = 10_000 };
                     socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
                     sockets.Add(socket);
-                    await client.CallAsync("subscribe", new { port = ((IPEndPoint)socket.LocalEndPoint!).Port });
+                    await client.CallAsync(StationMethods.Subscribe, new SubscribeParams(((IPEndPoint)socket.LocalEndPoint!).Port));
                 }
             }
             Assert.Equal(sessions * perSession, harness.Station.Listeners.Count);

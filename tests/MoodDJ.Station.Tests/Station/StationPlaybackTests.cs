@@ -19,7 +19,7 @@ public sealed class StationPlaybackTests
     private static StationPlayer.SubscribeAsync Via(StationTestClient client, Func<int, int>? portFor = null) =>
         async (port, ct) =>
         {
-            var reply = await client.CallAsync("subscribe", new { port = portFor?.Invoke(port) ?? port });
+            var reply = await client.CallAsync(StationMethods.Subscribe, new SubscribeParams(portFor?.Invoke(port) ?? port));
             return reply.Deserialize<SubscribeResult>(JsonRpcWriter.SerializerOptions)!;
         };
 
@@ -37,36 +37,40 @@ public sealed class StationPlaybackTests
     public async Task A_prompt_sends_now_playing_to_every_client_and_music_to_the_player()
     {
         await using var harness = await StationHarness.StartAsync("none");
-        await using var client = await StationTestClient.ConnectAsync(harness);
+        // The prompter speaks through the typed client; the watcher sees the raw wire.
+        await using var client = await harness.ConnectControlClientAsync("prompter");
         await using var watcher = await StationTestClient.ConnectAsync(harness);
-        await client.CallAsync("hello", new { client = "prompter" });
-        await watcher.CallAsync("hello", new { client = "watcher" });
+        await watcher.CallAsync(StationMethods.Hello, new HelloParams("watcher"));
 
         var capture = new CapturePlayback(AudioFormat.SeedMono, 44100 * 60);
-        var player = new StationPlayer(harness.Engine.StreamTransport, harness.Engine.Codec, capture, IPAddress.Loopback, Via(client));
+        var player = new StationPlayer(harness.Engine.StreamTransport, harness.Engine.Codec, capture, IPAddress.Loopback,
+            (port, ct) => client.SubscribeAsync(port, ct));
         using var stop = new CancellationTokenSource();
         var playing = player.RunAsync(stop.Token);
         await player.FirstSamplePlayed.WaitAsync(Patience);
         Assert.True(capture.FirstNonSilentTimestamp < 0, "before any prompt the station plays silence");
 
-        var reply = await client.CallAsync("prompt", new { text = "I feel so happy today!" });
-        Assert.Equal("happy", reply.GetProperty("mood").GetProperty("label").GetString());
-        var now = await watcher.NextEventAsync("nowPlaying", e => e.TryGetProperty("track", out var t) && t.ValueKind == JsonValueKind.Object);
+        var reply = await client.PromptAsync("I feel so happy today!");
+        Assert.Equal("happy", reply.Mood.Label);
+        var now = await watcher.NextEventAsync(StationMethods.NowPlaying, e => e.TryGetProperty("track", out var t) && t.ValueKind == JsonValueKind.Object);
         Assert.Equal("generator", now.GetProperty("track").GetProperty("source").GetString());
 
         await WaitUntilAsync(() => capture.FirstNonSilentTimestamp > 0, "the player plays music");
-        var status = await watcher.CallAsync("status");
-        Assert.Equal("playing", status.GetProperty("state").GetString());
-        Assert.Equal(1, status.GetProperty("listeners").GetInt32());
+        var status = await client.StatusAsync();
+        Assert.Equal("playing", status.State);
+        Assert.Equal(1, status.Listeners);
         await WaitUntilAsync(() => player.Stats.SenderReports > 0, "an RTCP sender report arrived");
 
-        var list = await watcher.CallAsync("list");
-        Assert.Equal(now.GetProperty("track").GetProperty("id").GetString(), list.GetProperty("nowPlaying").GetProperty("id").GetString());
+        var list = await client.ListAsync();
+        Assert.Equal(now.GetProperty("track").GetProperty("id").GetString(), list.NowPlaying?.Id);
 
-        await client.CallAsync("pause");
-        var paused = await watcher.NextEventAsync("nowPlaying", e => e.GetProperty("paused").GetBoolean());
+        var pausedEvent = new TaskCompletionSource<NowPlayingEvent>(TaskCreationOptions.RunContinuationsAsynchronously);
+        client.NowPlayingChanged += e => { if (e.Paused) pausedEvent.TrySetResult(e); };
+        Assert.True((await client.PauseAsync()).Paused);
+        var paused = await watcher.NextEventAsync(StationMethods.NowPlaying, e => e.GetProperty("paused").GetBoolean());
         Assert.True(paused.GetProperty("paused").GetBoolean());
-        await client.CallAsync("resume");
+        Assert.True((await pausedEvent.Task.WaitAsync(Patience)).Paused, "the typed nowPlaying event");
+        Assert.False((await client.ResumeAsync()).Paused);
         stop.Cancel();
         await playing;
         Assert.Equal(0, player.Stats.Unauthenticated);
@@ -77,7 +81,7 @@ public sealed class StationPlaybackTests
     {
         await using var harness = await StationHarness.StartAsync("aead", s => s["plugins:settings:generator:durationSeconds"] = "4");
         await using var client = await StationTestClient.ConnectAsync(harness);
-        await client.CallAsync("hello", new { client = "listener" });
+        await client.CallAsync(StationMethods.Hello, new HelloParams("listener"));
 
         var capture = new CapturePlayback(AudioFormat.SeedMono, 44100 * 120);
         ImpairmentProxy? proxy = null;
@@ -100,11 +104,11 @@ public sealed class StationPlaybackTests
         var playing = player.RunAsync(stop.Token);
         await player.FirstSamplePlayed.WaitAsync(Patience);
 
-        await client.CallAsync("prompt", new { text = "I feel calm and relaxed" });
-        var started = await client.NextEventAsync("nowPlaying", e => e.TryGetProperty("track", out var t) && t.ValueKind == JsonValueKind.Object);
+        await client.CallAsync(StationMethods.Prompt, new PromptParams("I feel calm and relaxed"));
+        var started = await client.NextEventAsync(StationMethods.NowPlaying, e => e.TryGetProperty("track", out var t) && t.ValueKind == JsonValueKind.Object);
         var trackId = started.GetProperty("track").GetProperty("id").GetString()!;
         // The track is over when the station moves on to the next one (or plays silence).
-        await client.NextEventAsync("nowPlaying", e => !e.TryGetProperty("track", out var t) || t.GetProperty("id").GetString() != trackId);
+        await client.NextEventAsync(StationMethods.NowPlaying, e => !e.TryGetProperty("track", out var t) || t.GetProperty("id").GetString() != trackId);
         await Task.Delay(1000);   // the jitter buffer and the proxy still hold the end
         stop.Cancel();
         await playing;
@@ -159,7 +163,7 @@ public sealed class StationRestartTests
             ["station:streamPort"] = first.Station.StreamEndPoint.Port.ToString(),
             ["station:heartbeatPort"] = first.Station.HeartbeatEndPoint.Port.ToString(),
         };
-        await using var client = new MoodDJ.Client.StationClient(first.Engine.ControlTransport, first.Engine.Crypto,
+        await using var client = new MoodDJ.Client.StationControlClient(first.Engine.ControlTransport, first.Engine.Crypto,
             new MoodDJ.Client.StationClientOptions
             {
                 EndPoint = first.Station.ControlEndPoint,
@@ -170,13 +174,12 @@ public sealed class StationRestartTests
         await client.ConnectAsync();
         var capture = new CapturePlayback(AudioFormat.SeedMono, 44100 * 120);
         var player = new StationPlayer(first.Engine.StreamTransport, first.Engine.Codec, capture, IPAddress.Loopback,
-            async (port, ct) => (await client.CallAsync("subscribe", new { port }, cancellationToken: ct)).Deserialize<SubscribeResult>(JsonRpcWriter.SerializerOptions)!,
+            (port, ct) => client.SubscribeAsync(port, ct),
             new StationPlayerOptions { RetryDelay = TimeSpan.FromMilliseconds(100) });
         using var stop = new CancellationTokenSource();
         var playing = player.RunAsync(stop.Token);
 
-        client.SetResumeCall("prompt", "prompt", new { text = "I feel energetic" });
-        await client.CallAsync("prompt", new { text = "I feel energetic" });
+        await client.PromptAsync("I feel energetic");   // remembered, so it is replayed after the restart
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (capture.FirstNonSilentTimestamp < 0 && DateTime.UtcNow < deadline) await Task.Delay(20);
         Assert.True(capture.FirstNonSilentTimestamp > 0, "music before the restart");
@@ -193,7 +196,7 @@ public sealed class StationRestartTests
         while ((player.Subscriptions < 2 || second.Station.Counters.PacketsSent == 0 || !LoudAfter(capture, before)) && DateTime.UtcNow < deadline)
             await Task.Delay(50);
         Assert.True(player.Subscriptions >= 2, $"the player subscribed {player.Subscriptions} time(s)");
-        Assert.True(client.Reconnects >= 1);
+        Assert.True(client.Connection.Reconnects >= 1);
         Assert.Equal(1, second.Station.Listeners.Count);
         Assert.True(LoudAfter(capture, before), "music after the restart");
         stop.Cancel();

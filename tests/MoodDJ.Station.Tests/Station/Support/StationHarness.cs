@@ -18,7 +18,7 @@ internal sealed class StationHarness : IAsyncDisposable
     /// <summary>The station key the tests share (32 bytes, base64).</summary>
     public static readonly string StationKey = Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray());
 
-    private StationHarness(MoodDJEngine engine, MoodDJ.Station.LiveStation station, IReadOnlyDictionary<string, string?> settings)
+    private StationHarness(MoodDJEngine engine, StationServer station, IReadOnlyDictionary<string, string?> settings)
     {
         Engine = engine;
         Station = station;
@@ -26,7 +26,8 @@ internal sealed class StationHarness : IAsyncDisposable
     }
 
     public MoodDJEngine Engine { get; }
-    public MoodDJ.Station.LiveStation Station { get; }
+    /// <summary>The server (one default station unless the test added more).</summary>
+    public StationServer Station { get; }
     public IReadOnlyDictionary<string, string?> Settings { get; }
 
     public static Dictionary<string, string?> DefaultSettings(string crypto = "aead") => new()
@@ -44,24 +45,41 @@ internal sealed class StationHarness : IAsyncDisposable
         ["station:controlPort"] = "0",
         ["station:streamPort"] = "0",
         ["station:heartbeatPort"] = "0",
+        ["station:resumeLastMood"] = "false",   // a test that wants it names its own state file
     };
 
-    public static async Task<StationHarness> StartAsync(string crypto = "aead", Action<Dictionary<string, string?>>? configure = null)
+    public static async Task<StationHarness> StartAsync(string crypto = "aead", Action<Dictionary<string, string?>>? configure = null, string[]? stationIds = null)
     {
         var settings = DefaultSettings(crypto);
         configure?.Invoke(settings);
         var engine = MoodDJEngine.Start(MoodDJConfiguration.Build(null, settings.Select(kv => $"--{kv.Key}={kv.Value}").ToArray()), Logging);
+        StationServer? station = null;
         try
         {
-            var station = StationFactory.Create(engine, Logging);
+            station = stationIds is null ? StationFactory.Create(engine, Logging) : StationFactory.CreateServer(engine, Logging, null, stationIds);
             await station.StartAsync();
             return new StationHarness(engine, station, settings);
         }
         catch
         {
+            if (station is not null) await station.DisposeAsync();
             await engine.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>A typed control client of this server, connected and past hello (to <paramref name="station"/>, or the default one).</summary>
+    public async Task<StationControlClient> ConnectControlClientAsync(string name, string? station = null)
+    {
+        var client = new StationControlClient(Engine.ControlTransport, Engine.Crypto, new StationClientOptions
+        {
+            EndPoint = Station.ControlEndPoint,
+            ClientName = name,
+            Station = station,
+            CallTimeout = TimeSpan.FromSeconds(20),
+        });
+        await client.ConnectAsync();
+        return client;
     }
 
     public static ILoggerFactory Logging { get; } = Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance;

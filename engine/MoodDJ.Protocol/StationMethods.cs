@@ -1,0 +1,35 @@
+namespace MoodDJ.Protocol;
+
+/// <summary>
+/// Every JSON-RPC method and notification name of the station protocol (docs/protocol.md,
+/// "Methods" and "Notifications"), so the server, the clients, the tests and the benchmarks
+/// spell them once.
+/// </summary>
+public static class StationMethods
+{
+    // Methods (client → station).
+    public const string Ping = "ping";
+    public const string Hello = "hello";
+    /// <summary>The old name of <see cref="Hello"/>, still answered.</summary>
+    public const string Auth = "auth";
+    public const string Prompt = "prompt";
+    public const string Skip = "skip";
+    public const string Pause = "pause";
+    public const string Resume = "resume";
+    public const string Seek = "seek";
+    public const string Stop = "stop";
+    public const string Status = "status";
+    public const string List = "list";
+    public const string Subscribe = "subscribe";
+    public const string Unsubscribe = "unsubscribe";
+    public const string SetVolume = "setVolume";
+
+    // Notifications (station → client).
+    public const string NowPlaying = "nowPlaying";
+    public const string ListenerCount = "listenerCount";
+    public const string ListenerJoined = "listenerJoined";
+    public const string ListenerLeft = "listenerLeft";
+    public const string Error = "error";
+    /// <summary>Sent only to the client that holds the listener: its player applies the volume.</summary>
+    public const string Volume = "volume";
+}

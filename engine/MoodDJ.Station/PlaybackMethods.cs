@@ -1,0 +1,143 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using MoodDJ.Abstractions.Music;
+using MoodDJ.Music;
+using MoodDJ.Protocol;
+using MoodDJ.Protocol.Messages;
+
+namespace MoodDJ.Station;
+
+/// <summary>
+/// One station's playback methods (docs/protocol.md, "Methods"): prompt, skip, pause, resume,
+/// seek, stop, status and list. Each answers with a typed result from MoodDJ.Protocol.Messages.
+/// </summary>
+internal sealed class PlaybackMethods(LiveStation station, ILogger log)
+{
+    private MusicDirector Director => station.Parts.Director;
+
+    public Task<PromptResult> PromptAsync(JsonElement parameters, string clientName, CancellationToken cancellationToken) =>
+        PromptAsync(clientName, ParamReader.RequiredString(parameters, "text", station.Options.MaxPromptChars), cancellationToken);
+
+    public async Task<PromptResult> PromptAsync(string clientName, string text, CancellationToken cancellationToken)
+    {
+        var mood = await station.Parts.Analyzer.AnalyzeAsync(text, cancellationToken).ConfigureAwait(false);
+        station.Mood = mood;
+        if (station.IsStarted && station.Stopped)
+        {
+            // A prompt after stop starts the music again.
+            station.Pump.Paused = false;
+            station.Stopped = false;
+        }
+        try
+        {
+            await Director.SetMoodAsync(mood, cancellationToken).ConfigureAwait(false);
+        }
+        catch (MusicSourceException e)
+        {
+            station.Broadcast(StationMethods.Error, new ErrorEvent(e.Message));
+            throw new JsonRpcException(JsonRpcErrorCodes.Unavailable, $"No music for that mood: {e.Message}");
+        }
+        station.OnMoodChanged(text, mood);
+        if (Director.NowPlaying is null)
+            await WaitForFirstTrackAsync(cancellationToken).ConfigureAwait(false);
+        log.LogInformation("'{Client}' prompted a {Mood} mood on '{Station}'; now playing {Track}.", clientName, mood.Label, station.Id, Director.NowPlaying);
+        station.Broadcast(StationMethods.NowPlaying, station.NowPlaying());
+        return new PromptResult(MoodDto.From(mood)!, TrackDto.From(Director.NowPlaying));
+    }
+
+    /// <summary>
+    /// When nothing was playing, the reply is more useful with the track that the prompt started:
+    /// wait (briefly; the director loads in the background) for it to begin.
+    /// </summary>
+    private async Task WaitForFirstTrackAsync(CancellationToken cancellationToken)
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnChanged(object? sender, TrackChangedEventArgs e)
+        {
+            if (e.Current is not null) started.TrySetResult();
+        }
+        Director.TrackChanged += OnChanged;
+        try
+        {
+            if (Director.NowPlaying is null)
+                await started.Task.WaitAsync(station.Options.PromptReplyWait, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException) { /* still loading: the nowPlaying event will tell */ }
+        finally
+        {
+            Director.TrackChanged -= OnChanged;
+        }
+    }
+
+    public async Task<NowPlayingEvent> SkipAsync(CancellationToken cancellationToken)
+    {
+        await Director.SkipAsync(cancellationToken).ConfigureAwait(false);
+        return station.NowPlaying();
+    }
+
+    public NowPlayingEvent SetPaused(bool paused)
+    {
+        var pump = station.IsStarted ? station.Pump : throw new JsonRpcException(JsonRpcErrorCodes.InvalidState, "The station is not started.");
+        if (pump.Paused == paused)
+            throw new JsonRpcException(JsonRpcErrorCodes.InvalidState, paused ? "Already paused." : "Not paused: nothing to resume.");
+        pump.Paused = paused;
+        station.Stopped = false;
+        var now = station.NowPlaying();
+        station.Broadcast(StationMethods.NowPlaying, now);
+        return now;
+    }
+
+    public async Task<NowPlayingEvent> SeekAsync(JsonElement parameters, CancellationToken cancellationToken)
+    {
+        var seconds = ParamReader.RequiredDouble(parameters, "position");
+        if (!double.IsFinite(seconds) || seconds < 0 || seconds > TimeSpan.FromDays(1).TotalSeconds)
+            throw JsonRpcException.InvalidParams("'position' must be seconds from the start of the track, 0 or more.");
+        if (Director.NowPlaying is null)
+            throw new JsonRpcException(JsonRpcErrorCodes.InvalidState, "Nothing is playing, so there is nothing to seek in.");
+        try
+        {
+            await Director.SeekAsync(TimeSpan.FromSeconds(seconds), cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new JsonRpcException(JsonRpcErrorCodes.InvalidState, e.Message);
+        }
+        catch (NotSupportedException e)
+        {
+            throw new JsonRpcException(JsonRpcErrorCodes.InvalidState, $"This track cannot seek: {e.Message}");
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            throw JsonRpcException.InvalidParams(e.Message);
+        }
+        return station.NowPlaying();
+    }
+
+    /// <summary>Stops the music: silence until the next prompt or resume (the stream itself keeps its clock).</summary>
+    public NowPlayingEvent Stop()
+    {
+        var pump = station.IsStarted ? station.Pump : throw new JsonRpcException(JsonRpcErrorCodes.InvalidState, "The station is not started.");
+        pump.Paused = true;
+        station.Stopped = true;
+        var now = station.NowPlaying();
+        station.Broadcast(StationMethods.NowPlaying, now);
+        return now;
+    }
+
+    public StatusResult Status()
+    {
+        var c = station.Counters;
+        var ports = station.PortCounters;
+        var options = station.Options;
+        var state = !station.IsStarted || station.Stopped ? "stopped" : station.Paused ? "paused" : Director.NowPlaying is null ? "idle" : "playing";
+        return new StatusResult(state, station.NowPlaying(), station.Listeners.Count, options.MaxListeners, station.Uptime.TotalSeconds,
+            station.Parts.Codec.EncodingName, options.SampleRate, options.Channels, station.Parts.Crypto.IsEncrypted,
+            new StationCountersDto(c.Frames, c.PacketsSent, c.SendErrors, c.FramesSkippedBusy, ports.Heartbeats,
+                ports.HeartbeatJunk, ports.UnknownTokens, ports.StreamPortJunk, station.Listeners.ExpiredCount, c.LateWakes, c.Resyncs));
+    }
+
+    public ListResult List() => new(
+        Director.Queue.Select(t => TrackDto.From(t)!).ToArray(),
+        Director.History.Select(p => TrackDto.From(p.Track)!).ToArray(),
+        TrackDto.From(Director.NowPlaying));
+}

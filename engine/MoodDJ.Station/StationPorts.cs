@@ -1,0 +1,96 @@
+using System.Net;
+using System.Net.Sockets;
+using MoodDJ.Abstractions.Transport;
+using MoodDJ.Media;
+
+namespace MoodDJ.Station;
+
+/// <summary>
+/// The UDP ports every station of a server shares: the stream port (RTP out, RTCP muxed on it,
+/// RFC 5761) and the heartbeat port. What arrives on them is counted in <see cref="Counters"/>
+/// (the default station's counters).
+/// </summary>
+internal sealed class StationPorts : IDisposable
+{
+    private StationPorts(IDatagramSocket stream, IDatagramSocket heartbeat, StationCounters counters)
+    {
+        Stream = stream;
+        Heartbeat = heartbeat;
+        Counters = counters;
+    }
+
+    public IDatagramSocket Stream { get; }
+
+    public IDatagramSocket Heartbeat { get; }
+
+    public StationCounters Counters { get; }
+
+    public static StationPorts Open(StationOptions options, IStreamTransport transport, StationCounters counters)
+    {
+        var bind = options.BindAddress;
+        var stream = OpenUdp(transport, "streamPort", new DatagramSocketOptions
+        {
+            LocalEndPoint = new IPEndPoint(bind, options.StreamPort),
+            SendBufferBytes = options.SendBufferBytes,
+            ReceiveBufferBytes = 256 * 1024,
+        });
+        try
+        {
+            var heartbeat = OpenUdp(transport, "heartbeatPort", new DatagramSocketOptions
+            {
+                LocalEndPoint = new IPEndPoint(bind, options.HeartbeatPort),
+                ReceiveBufferBytes = 1 << 20,
+            });
+            return new StationPorts(stream, heartbeat, counters);
+        }
+        catch
+        {
+            stream.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Opens a UDP socket; a taken port becomes an error that names the setting to change.</summary>
+    public static IDatagramSocket OpenUdp(IStreamTransport transport, string key, DatagramSocketOptions options)
+    {
+        try
+        {
+            return transport.Open(options);
+        }
+        catch (AddressInUseException e)
+        {
+            throw new InvalidOperationException($"Cannot bind UDP {options.LocalEndPoint}: the address is in use; set station:{key} to a free port.", e);
+        }
+        catch (SocketException e)
+        {
+            throw new InvalidOperationException($"Cannot bind UDP {options.LocalEndPoint} ({e.SocketErrorCode}); set station:{key} to a free port.", e);
+        }
+    }
+
+    /// <summary>Counts and drops whatever arrives on the stream port (RTCP receiver reports, junk).</summary>
+    public async Task DrainStreamPortAsync(CancellationToken cancellationToken)
+    {
+        var buffer = new byte[2048];
+        var from = Stream.CreateAddressBuffer();
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            int length;
+            try
+            {
+                length = await Stream.ReceiveFromAsync(buffer, from, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) { return; }
+            catch (ObjectDisposedException) { return; }
+            catch (SocketException) { continue; }
+            Interlocked.Increment(ref Counters.streamPortDatagrams);
+            if (!RtcpPacket.IsRtcp(buffer.AsSpan(0, length)))
+                Interlocked.Increment(ref Counters.streamPortJunk);
+        }
+    }
+
+    public void Dispose()
+    {
+        Stream.Dispose();
+        Heartbeat.Dispose();
+    }
+}
