@@ -115,6 +115,8 @@ internal sealed class DemoCommand : ICliCommand
             await playing;
         }
         console.MarkupLine($"[green]done[/] [grey]· player: {Markup.Escape(player.Stats.ToString())}[/]");
+        if (string.Equals(context.Configuration["use:audioOutput"], "wav", StringComparison.OrdinalIgnoreCase))
+            console.WriteLine($"wrote {Path.GetFullPath(context.Configuration["plugins:settings:outputs:wavPath"] ?? "mooddj.wav")} ({length.TotalSeconds:0.#} s)");
         return 0;
     }
 

@@ -42,8 +42,7 @@ internal sealed class PlayerCommand : ICliCommand
                 ct, overrides, prepare: configuration =>
                 {
                     var prepared = new Dictionary<string, string?>(target.Prepare(configuration) ?? new Dictionary<string, string?>());
-                    if (outputName is null)
-                        notice = ChooseOutput(configuration, prepared);
+                    notice = ChooseOutput(configuration, prepared, outputName);
                     return prepared;
                 });
         });
@@ -54,22 +53,29 @@ internal sealed class PlayerCommand : ICliCommand
 
     /// <summary>
     /// With no --output and no use:audioOutput of the user's own: the speakers when the machine has
-    /// a sound card, else player.wav (saying so in one line).
+    /// a sound card, else a WAV file. A WAV file is player.wav unless wavPath says otherwise, and
+    /// the player says in one line where it goes.
     /// </summary>
-    private static string? ChooseOutput(IConfigurationRoot configuration, Dictionary<string, string?> prepared)
+    private static string? ChooseOutput(IConfigurationRoot configuration, Dictionary<string, string?> prepared, string? outputName)
     {
-        var chosen = configuration.Providers.Skip(1).Any(p => p.TryGet("use:audioOutput", out _));
-        if (chosen) return null;
-        if (HasSoundCard())
+        var chosen = outputName is not null || configuration.Providers.Skip(1).Any(p => p.TryGet("use:audioOutput", out _));
+        var name = outputName ?? configuration["use:audioOutput"];
+        string? why = null;
+        if (!chosen)
         {
-            prepared["use:audioOutput"] = "alsa";
-            return null;
+            if (HasSoundCard())
+            {
+                prepared["use:audioOutput"] = "alsa";
+                return null;
+            }
+            prepared["use:audioOutput"] = name = "wav";
+            why = "no sound card: ";
         }
+        if (!string.Equals(name, "wav", StringComparison.OrdinalIgnoreCase)) return null;
         var wav = configuration["plugins:settings:outputs:wavPath"];
         if (wav is null)
             prepared["plugins:settings:outputs:wavPath"] = wav = "player.wav";
-        prepared["use:audioOutput"] = "wav";
-        return $"no sound card: writing the music to {Path.GetFullPath(wav)} (choose with --output alsa|wav|stdout|null)";
+        return $"{why}writing the music to {Path.GetFullPath(wav)}" + (why is null ? "" : " (choose with --output alsa|wav|stdout|null)");
     }
 
     /// <summary>ALSA lists its cards in /proc/asound/cards ("--- no soundcards ---" when none).</summary>
@@ -167,7 +173,7 @@ internal sealed class PlayerCommand : ICliCommand
     /// Connects, waiting (with backoff, as Snapcast's client does) while nothing listens at the
     /// station's address; other failures (a wrong key) end the command at once.
     /// </summary>
-    private static async Task ConnectWaitingAsync(StationClient client, EndPoint endPoint, IAnsiConsole console, CancellationToken ct)
+    internal static async Task ConnectWaitingAsync(StationClient client, EndPoint endPoint, IAnsiConsole console, CancellationToken ct)
     {
         var delay = TimeSpan.FromMilliseconds(250);
         var said = false;
