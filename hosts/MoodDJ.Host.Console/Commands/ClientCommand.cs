@@ -142,7 +142,11 @@ internal sealed class InteractiveClient(StationClient client, TextReader input, 
 
     private async Task PromptAsync(string text, CancellationToken cancellationToken)
     {
-        var reply = await client.CallAsync("prompt", new { text }, cancellationToken: cancellationToken);
+        // The station announces the new track before it replies; the reply says it, once.
+        _skipping = true;
+        JsonElement reply;
+        try { reply = await client.CallAsync("prompt", new { text }, cancellationToken: cancellationToken); }
+        finally { _skipping = false; }
         // After a station restart the mood comes back with the connection.
         client.SetResumeCall("prompt", "prompt", new { text });
         lock (_printLock)
@@ -184,7 +188,7 @@ internal sealed class InteractiveClient(StationClient client, TextReader input, 
 
     private volatile string? _shownTrack;
     private volatile string? _lastAnnounced;
-    private volatile bool _skipping;
+    private volatile bool _skipping; // a prompt or /skip is waiting for its reply, which names the track
 
     private void RememberShown(JsonElement now) => _shownTrack = TrackKey(StationText.Member(now, "track"));
 
