@@ -29,4 +29,25 @@ public class ClientSessionTests
         Assert.DoesNotContain("warn:", result.StdOut + result.StdErr);
         Assert.DoesNotContain('\u001b', result.StdOut);
     }
+
+    [Fact]
+    public async Task A_player_shows_its_position_moving_and_a_seek_made_from_a_client()
+    {
+        using var temp = new TempFolder();
+        var home = temp.File("home");
+        await using var server = RunningProcess.StartMooddj(temp.Path, StationJoinTests.Home(home), ["server", .. StationJoinTests.LoopbackFreePorts]);
+        await server.WaitForAsync("mooddj player --join ");
+        Assert.Equal(0, (await MooddjProcess.RunAsAsync(home, temp.Path, "send", "I feel happy")).ExitCode);
+        await using var player = RunningProcess.StartMooddj(temp.Path, StationJoinTests.Home(home), "player", "--output", "null", "--seconds", "40");
+        await player.WaitForAsync(" at 0:0");
+
+        var script = "printf '/seek 1:30\n' | { cat; sleep 1; printf '/quit\n'; } | dotnet \"$0\" client";
+        var client = await MooddjProcess.RunProgramAsync("bash", temp.Path, ["-c", script, Path.Combine(MooddjProcess.HostFolder, "mooddj.dll")],
+            StationJoinTests.Home(home), TimeSpan.FromSeconds(60));
+        Assert.True(client.ExitCode == 0, client.ToString());
+        Assert.Contains("at 1:30", client.StdOut);
+
+        await player.WaitForAsync("seek to 1:3", TimeSpan.FromSeconds(20));
+        await player.WaitForAsync(" at 1:3", TimeSpan.FromSeconds(20));
+    }
 }

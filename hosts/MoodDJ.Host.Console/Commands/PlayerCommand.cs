@@ -146,6 +146,7 @@ internal sealed class PlayerCommand : ICliCommand
             context.Verbose ? context.LoggerFactory.CreateLogger<StationPlayer>() : null);
 
         var playing = player.RunAsync(stop.Token);
+        var polling = PollStatusAsync(client, view, stop.Token);
         if (!args.Quiet)
         {
             if (Terminal.StderrIsTerminal)
@@ -162,11 +163,32 @@ internal sealed class PlayerCommand : ICliCommand
         }
         try { await playing; }
         catch (OperationCanceledException) { }
+        await polling;
         var boundPort = player.Port.IsCompletedSuccessfully ? player.Port.Result : args.Port;
         console.WriteLine($"player on UDP {boundPort}: {player.Stats}; subscribed {player.Subscriptions} time(s).");
         if (player.Stats.Played == 0 && view.StationError is { } error)
             console.WriteLine($"no audio arrived; the station said: {error}");
         return 0;
+    }
+
+    /// <summary>Every 3 s: the station's now playing (keeps the position true and shows seeks).</summary>
+    private static async Task PollStatusAsync(StationClient client, PlayerView view, CancellationToken ct)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(3));
+        try
+        {
+            while (await timer.WaitForNextTickAsync(ct))
+            {
+                if (!client.IsConnected) continue;
+                try
+                {
+                    var status = await client.CallAsync("status", timeout: TimeSpan.FromSeconds(3), cancellationToken: ct);
+                    if (StationText.Member(status, "nowPlaying") is { } now) view.Refresh(now);
+                }
+                catch (Exception e) when (e is TimeoutException or StationConnectionLostException or JsonRpcException) { }
+            }
+        }
+        catch (OperationCanceledException) { }
     }
 
     /// <summary>

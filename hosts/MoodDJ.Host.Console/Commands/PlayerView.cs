@@ -46,6 +46,30 @@ internal sealed class PlayerView
         }
     }
 
+    /// <summary>
+    /// A fresh now-playing from a status poll: the station does not announce seeks, so a position
+    /// that is far from where this view expected it is shown as a seek.
+    /// </summary>
+    public void Refresh(JsonElement now)
+    {
+        double? expected;
+        string? before;
+        lock (_gate) (expected, before) = (Position(), Title());
+        SetNowPlaying(now);
+        double? actual;
+        lock (_gate) actual = Position();
+        if (before is not null && before == Title() && expected is { } e && actual is { } a && Math.Abs(a - e) > 2.5)
+            Event($"seek to {StationText.Clock(a)}");
+    }
+
+    /// <summary>Where the track is now, by the last report plus the time since (null when nothing plays).</summary>
+    private double? Position()
+    {
+        if (_now is not { } now || StationText.Member(now, "positionSeconds") is not { ValueKind: JsonValueKind.Number } p) return null;
+        var paused = StationText.Member(now, "paused") is { ValueKind: JsonValueKind.True };
+        return p.GetDouble() + (paused ? 0 : Stopwatch.GetElapsedTime(_nowAt).TotalSeconds);
+    }
+
     private string? Title()
     {
         lock (_gate)

@@ -20,21 +20,28 @@ internal sealed class StationActivity(LiveStation station, string codec, bool en
         var listeners = new Dictionary<long, Listener>();
         MoodReading? mood = station.Mood;
         string? track = null;
+        var paused = station.Paused;
         var packets = station.Counters.PacketsSent;
         var rateAt = Stopwatch.GetTimestamp();
         using var timer = new PeriodicTimer(Sample);
         while (await timer.WaitForNextTickAsync(cancellationToken))
         {
             var now = station.Listeners.Snapshot;
-            foreach (var l in now)
-                if (listeners.TryAdd(l.Id, l))
-                    Line(output, $"listener {l.Id} joined from {l.EndPoint} ({now.Length} listening)");
             foreach (var gone in listeners.Values.Where(l => Array.IndexOf(now, l) < 0).ToList())
             {
                 listeners.Remove(gone.Id);
                 var loss = gone.PacketsSent + gone.SendErrors == 0 ? 0 : 100.0 * gone.SendErrors / (gone.PacketsSent + gone.SendErrors);
                 Line(output, $"listener {gone.Id} left from {gone.EndPoint} after {Duration(DateTimeOffset.UtcNow - gone.Since)}, " +
-                    $"{gone.PacketsSent} packets sent, {loss:0.#} % send errors ({now.Length} listening)");
+                    $"{gone.PacketsSent} packets sent, {loss:0.#} % send errors ({listeners.Count} listening)");
+            }
+            foreach (var l in now)
+                if (listeners.TryAdd(l.Id, l))
+                    Line(output, $"listener {l.Id} joined from {l.EndPoint} ({listeners.Count} listening)");
+
+            if (station.Paused != paused)
+            {
+                paused = station.Paused;
+                Line(output, paused ? "paused (or stopped): listeners hear silence" : "playing again");
             }
 
             if (!ReferenceEquals(station.Mood, mood) && station.Mood is { } reading)
