@@ -9,8 +9,12 @@ namespace MoodDJ.Host.Console;
 internal sealed class WarningTap(string categoryPrefix) : ILoggerProvider
 {
     private volatile string? _last;
+    private int _count;
 
     public string? Last => _last;
+
+    /// <summary>Warnings seen so far (to notice a new one).</summary>
+    public int Count => Volatile.Read(ref _count);
 
     public ILogger CreateLogger(string categoryName) =>
         categoryName.StartsWith(categoryPrefix, StringComparison.Ordinal) ? new Tap(this) : Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
@@ -26,7 +30,10 @@ internal sealed class WarningTap(string categoryPrefix) : ILoggerProvider
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
             if (logLevel >= LogLevel.Warning)
+            {
                 owner._last = formatter(state, exception).ReplaceLineEndings(" ");
+                Interlocked.Increment(ref owner._count);
+            }
         }
     }
 }

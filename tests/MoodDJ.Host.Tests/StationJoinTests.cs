@@ -93,6 +93,25 @@ public class StationJoinTests
         WavLevel.AssertMusic(temp.File("second.wav"), results[1].ToString());
     }
 
+    [Fact]
+    public async Task A_player_of_a_station_with_no_music_says_the_cause_the_station_reports()
+    {
+        using var temp = new TempFolder();
+        var home = temp.File("home");
+        Directory.CreateDirectory(temp.File("music"));
+        var empty = new[] { "--set", "use:musicSources:0=local", "--set", $"plugins:settings:local:folder={temp.File("music")}" };
+        await using var server = RunningProcess.StartMooddj(temp.Path, Home(home), ["server", .. LoopbackFreePorts, .. empty]);
+        await server.WaitForAsync("mooddj player --join ");
+        await using var player = RunningProcess.StartMooddj(temp.Path, Home(home), "player", "--output", "null", "--seconds", "30");
+        await player.WaitForAsync("nothing yet");
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        await MooddjProcess.RunAsAsync(home, temp.Path, "send", "I feel calm");
+
+        await player.WaitForAsync("the station says: ", TimeSpan.FromSeconds(15));
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(15), started.Elapsed.ToString());
+        await server.WaitForAsync("music: ");
+    }
+
     internal static Dictionary<string, string?> Home(string path) => new() { ["XDG_CONFIG_HOME"] = path };
 
     internal static int FreeTcpPort()

@@ -56,6 +56,8 @@ internal sealed class ServerCommand : ICliCommand
     {
         var console = Terminal.Stdout();
         var log = context.LoggerFactory.CreateLogger("mooddj.server");
+        var musicWarnings = new WarningTap("MoodDJ.Music");
+        context.LoggerFactory.AddProvider(musicWarnings);
         await using var station = StationFactory.Create(context.Engine, context.LoggerFactory);
         var encrypted = context.Engine.Crypto.IsEncrypted;
         if (!encrypted)
@@ -100,7 +102,7 @@ internal sealed class ServerCommand : ICliCommand
 
         try
         {
-            await new StationActivity(station, context.Engine.Codec.EncodingName, encrypted).RunAsync(System.Console.Out, ct);
+            await new StationActivity(station, context.Engine.Codec.EncodingName, encrypted, musicWarnings).RunAsync(System.Console.Out, ct);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {

@@ -9,8 +9,10 @@ namespace MoodDJ.Host.Console.Commands;
 /// The server's running account, one plain line per event (readable in a pipe and under systemd):
 /// listeners joining and leaving, each new mood, each new track, and the egress rate every 10 s.
 /// It samples what the station exposes (listeners, mood, now playing, counters) four times a second.
+/// Why music cannot start (the director's warning) is printed once and sent to every client and
+/// player as an error event, so a player says the cause instead of waiting in silence.
 /// </summary>
-internal sealed class StationActivity(LiveStation station, string codec, bool encrypted)
+internal sealed class StationActivity(LiveStation station, string codec, bool encrypted, WarningTap musicWarnings)
 {
     private static readonly TimeSpan Sample = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan RateEvery = TimeSpan.FromSeconds(10);
@@ -21,6 +23,9 @@ internal sealed class StationActivity(LiveStation station, string codec, bool en
         MoodReading? mood = station.Mood;
         string? track = null;
         var paused = station.Paused;
+        var warnings = musicWarnings.Count;
+        string? lastWarning = null;
+        var warnedAt = 0L;
         var packets = station.Counters.PacketsSent;
         var rateAt = Stopwatch.GetTimestamp();
         using var timer = new PeriodicTimer(Sample);
@@ -56,6 +61,18 @@ internal sealed class StationActivity(LiveStation station, string codec, bool en
             if (title is not null && title != track)
                 Line(output, $"now playing {title}");
             track = title;
+
+            if (musicWarnings.Count != warnings && musicWarnings.Last is { } warning)
+            {
+                warnings = musicWarnings.Count;
+                // The same warning repeats while the cause lasts: say it again at most every 30 s.
+                if (warning != lastWarning || Stopwatch.GetElapsedTime(warnedAt) > TimeSpan.FromSeconds(30))
+                {
+                    (lastWarning, warnedAt) = (warning, Stopwatch.GetTimestamp());
+                    Line(output, $"music: {warning}");
+                    station.Control.Broadcast("error", new MoodDJ.Protocol.Messages.ErrorEvent(warning));
+                }
+            }
 
             if (Stopwatch.GetElapsedTime(rateAt) >= RateEvery)
             {
