@@ -12,7 +12,7 @@ namespace MoodDJ.Host.Console.Commands;
 /// Why music cannot start (the director's warning) is printed once and sent to every client and
 /// player as an error event, so a player says the cause instead of waiting in silence.
 /// </summary>
-internal sealed class StationActivity(LiveStation station, string codec, bool encrypted, WarningTap musicWarnings)
+internal sealed class StationActivity(LiveStation station, string codec, bool encrypted, WarningTap musicWarnings, StationNames names)
 {
     private static readonly TimeSpan Sample = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan RateEvery = TimeSpan.FromSeconds(10);
@@ -23,6 +23,8 @@ internal sealed class StationActivity(LiveStation station, string codec, bool en
         MoodReading? mood = station.Mood;
         string? track = null;
         var paused = station.Paused;
+        var prompts = names.Prompts;
+        long? moodAt = null;
         var warnings = musicWarnings.Count;
         string? lastWarning = null;
         var warnedAt = 0L;
@@ -36,12 +38,12 @@ internal sealed class StationActivity(LiveStation station, string codec, bool en
             {
                 listeners.Remove(gone.Id);
                 var loss = gone.PacketsSent + gone.SendErrors == 0 ? 0 : 100.0 * gone.SendErrors / (gone.PacketsSent + gone.SendErrors);
-                Line(output, $"listener {gone.Id} left from {gone.EndPoint} after {Duration(DateTimeOffset.UtcNow - gone.Since)}, " +
+                Line(output, $"listener {gone.Id}{Named(gone.Id)} left from {gone.EndPoint} after {Duration(DateTimeOffset.UtcNow - gone.Since)}, " +
                     $"{gone.PacketsSent} packets sent, {loss:0.#} % send errors ({listeners.Count} listening)");
             }
             foreach (var l in now)
                 if (listeners.TryAdd(l.Id, l))
-                    Line(output, $"listener {l.Id} joined from {l.EndPoint} ({listeners.Count} listening)");
+                    Line(output, $"listener {l.Id}{Named(l.Id)} joined from {l.EndPoint} ({listeners.Count} listening)");
 
             if (station.Paused != paused)
             {
@@ -49,11 +51,18 @@ internal sealed class StationActivity(LiveStation station, string codec, bool en
                 Line(output, paused ? "paused (or stopped): listeners hear silence" : "playing again");
             }
 
+            // A prompt is told once the station has logged who sent it (or 2 s after its mood, if it failed).
             if (!ReferenceEquals(station.Mood, mood) && station.Mood is { } reading)
             {
-                mood = reading;
-                var because = reading.Evidence.Count == 0 ? "" : " because of " + string.Join(", ", reading.Evidence.Take(4).Select(e => $"\"{e.Text}\""));
-                Line(output, $"prompt: mood {reading.Label.ToString().ToLowerInvariant()} (valence {F(reading.Valence)}, arousal {F(reading.Arousal)}){because}");
+                moodAt ??= Stopwatch.GetTimestamp();
+                var named = names.Prompts != prompts;
+                if (named || Stopwatch.GetElapsedTime(moodAt.Value) > TimeSpan.FromSeconds(2))
+                {
+                    (mood, moodAt, prompts) = (reading, null, names.Prompts);
+                    var from = named && names.LastPrompter is { } who ? $" from '{who}'" : "";
+                    var because = reading.Evidence.Count == 0 ? "" : " because of " + string.Join(", ", reading.Evidence.Take(4).Select(e => $"\"{e.Text}\""));
+                    Line(output, $"prompt{from}: mood {reading.Label.ToString().ToLowerInvariant()} (valence {F(reading.Valence)}, arousal {F(reading.Arousal)}){because}");
+                }
             }
 
             var playing = station.NowPlaying();
@@ -93,6 +102,8 @@ internal sealed class StationActivity(LiveStation station, string codec, bool en
         var bytes = 12 + options.FrameSamplesPerChannel * options.Channels * 2 + (encrypted ? 10 : 0);
         return $" ≈ {packetsPerSecond * bytes * 8 / 1000:0} kbit/s";
     }
+
+    private string Named(long id) => names.ListenerName(id) is { } name ? $" ('{name}')" : "";
 
     private static void Line(TextWriter output, string text)
     {
