@@ -53,6 +53,7 @@ public class StationJoinTests
         await server.WaitForAsync("mood calm (valence");
         await server.WaitForAsync("now playing ");
         Assert.DoesNotContain("dropped", server.StdOut + server.StdErr);
+        Assert.DoesNotContain('\u001b', server.StdOut + server.StdErr + player.StdOut + player.StdErr);
     }
 
     [Fact]
