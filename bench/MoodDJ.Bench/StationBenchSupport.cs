@@ -22,7 +22,7 @@ internal static class StationBenchSupport
             $"--plugins:folder={Path.Combine(AppContext.BaseDirectory, "plugins")}",
             "--use:moodAnalyzer=lexicon", "--use:musicSources:0=generator", "--use:codec=pcm", $"--use:crypto={crypto}",
             "--use:controlTransport=tcp", "--use:streamTransport=udp", "--use:audioOutput=null",
-            $"--station:key={key}", "--station:controlPort=0", "--station:streamPort=0", "--station:heartbeatPort=0",
+            $"--station:key={key}", "--station:bind=127.0.0.1", "--station:controlPort=0", "--station:streamPort=0", "--station:heartbeatPort=0",
             "--plugins:disabled:0=local", "--plugins:disabled:1=youtube", "--plugins:disabled:2=llm",
         };
         settings.AddRange(extra.Select(e => $"--{e.Key}={e.Value}"));

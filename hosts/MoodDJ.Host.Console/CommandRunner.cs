@@ -19,12 +19,13 @@ internal static class CommandRunner
         Func<HostContext, CancellationToken, Task<int>> body,
         CancellationToken cancellationToken,
         IReadOnlyDictionary<string, string?>? overrides = null,
-        bool inspectOnly = false)
+        bool inspectOnly = false,
+        Func<Microsoft.Extensions.Configuration.IConfigurationRoot, IReadOnlyDictionary<string, string?>?>? prepare = null)
     {
         var verbose = parseResult.GetValue(globals.Verbose);
         try
         {
-            await using var context = HostContext.Create(parseResult, globals, overrides, inspectOnly);
+            await using var context = HostContext.Create(parseResult, globals, overrides, inspectOnly, prepare);
             try
             {
                 return await body(context, cancellationToken);
@@ -62,16 +63,19 @@ internal static class CommandRunner
         // Reflection and aggregate wrappers hide the useful message one level down.
         while (ex is System.Reflection.TargetInvocationException or AggregateException && ex.InnerException is not null)
             ex = ex.InnerException;
-        var message = ex.Message.ReplaceLineEndings(" ").Trim();
-        return IsUserFacing(ex) ? message : $"{ex.GetType().Name}: {message}";
+        var message = Tidy(ex.Message.ReplaceLineEndings(" ").Trim());
+        return message;
     }
 
-    private static bool IsUserFacing(Exception ex)
+    /// <summary>
+    /// Without --verbose no error shows a DLL path or an exception type: "Plugin 'aead' (/…/X.dll):
+    /// creating crypto 'aead' threw InvalidOperationException: …" reads "Plugin 'aead': creating crypto 'aead' failed: …".
+    /// </summary>
+    internal static string Tidy(string message)
     {
-        // The engine's and plugins' own exception types carry messages written for users.
-        var ns = ex.GetType().Namespace ?? "";
-        return ns.StartsWith("MoodDJ", StringComparison.Ordinal)
-            || ex is System.Net.Sockets.SocketException or IOException or UnauthorizedAccessException
-                or InvalidOperationException or ArgumentException or NotSupportedException;
+        message = System.Text.RegularExpressions.Regex.Replace(message, @"\s*\((?:[^()]*[/\\])?[^()/\\]+\.dll\)", "");
+        message = System.Text.RegularExpressions.Regex.Replace(message, @"\bthrew (?:[A-Za-z_][\w.]*\.)?[A-Za-z_]\w*Exception\b:?", "failed:");
+        message = System.Text.RegularExpressions.Regex.Replace(message, @"(?<![\w.])(?:System\.)?(?:[A-Z]\w*\.)*[A-Z]\w*Exception: ", "");
+        return message.Replace("failed: :", "failed:");
     }
 }

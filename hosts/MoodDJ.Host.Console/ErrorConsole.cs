@@ -4,10 +4,9 @@ namespace MoodDJ.Host.Console;
 
 /// <summary>
 /// Where progress and status go when stdout may carry audio (the stdout output plugin): a
-/// Spectre console writing to stderr.
+/// console writing to stderr (plain in pipes and under NO_COLOR, see <see cref="Terminal"/>).
 /// </summary>
 internal static class ErrorConsole
 {
-    public static IAnsiConsole Create() =>
-        AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(System.Console.Error) });
+    public static IAnsiConsole Create() => Terminal.Stderr();
 }

@@ -32,17 +32,19 @@ internal sealed class HostContext : IAsyncDisposable
     /// everything except an explicit --set.
     /// </summary>
     /// <param name="inspectOnly">Load every plugin but do not require the <c>use</c> selection to be satisfiable (for diagnostics).</param>
-    public static HostContext Create(ParseResult parseResult, GlobalOptions globals, IReadOnlyDictionary<string, string?>? overrides = null, bool inspectOnly = false)
+    /// <param name="prepare">Sees the configuration before the plugins start and returns more overrides (the station key a join code or the user's config folder supplies); an explicit --set still wins.</param>
+    public static HostContext Create(ParseResult parseResult, GlobalOptions globals, IReadOnlyDictionary<string, string?>? overrides = null, bool inspectOnly = false,
+        Func<IConfigurationRoot, IReadOnlyDictionary<string, string?>?>? prepare = null)
     {
         var verbose = parseResult.GetValue(globals.Verbose);
         var configPath = ResolveConfigPath(parseResult.GetValue(globals.Config));
-        var commandLine = new List<string>();
-        foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
-            commandLine.Add($"--{key}={value}");
-        foreach (var assignment in parseResult.GetValue(globals.Set) ?? [])
-            commandLine.Add("--" + ParseAssignment(assignment));
+        var sets = (parseResult.GetValue(globals.Set) ?? []).Select(a => "--" + ParseAssignment(a)).ToList();
+        IConfigurationRoot Build(IReadOnlyDictionary<string, string?>? more) => MoodDJConfiguration.Build(configPath,
+            [.. (overrides ?? new Dictionary<string, string?>()).Concat(more ?? new Dictionary<string, string?>()).Select(kv => $"--{kv.Key}={kv.Value}"), .. sets]);
 
-        var configuration = MoodDJConfiguration.Build(configPath, [.. commandLine]);
+        var configuration = Build(null);
+        if (prepare?.Invoke(configuration) is { Count: > 0 } prepared)
+            configuration = Build(prepared);
         var loggerFactory = CreateLoggerFactory(verbose);
         try
         {
@@ -83,7 +85,13 @@ internal sealed class HostContext : IAsyncDisposable
         Microsoft.Extensions.Logging.LoggerFactory.Create(builder =>
         {
             builder.SetMinimumLevel(verbose ? LogLevel.Debug : LogLevel.Warning);
-            builder.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; });
+            builder.AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.TimestampFormat = "HH:mm:ss.fff ";
+                o.ColorBehavior = Terminal.Plain ? Microsoft.Extensions.Logging.Console.LoggerColorBehavior.Disabled
+                    : Microsoft.Extensions.Logging.Console.LoggerColorBehavior.Default;
+            });
             builder.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         });
 

@@ -13,7 +13,33 @@ internal static class MooddjCommandLine
     {
         var globals = new GlobalOptions();
         var root = Build(globals);
-        return await root.Parse(args).InvokeAsync();
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            // One line per mistake, in words, not the whole help and a .NET type name.
+            foreach (var error in parsed.Errors.Take(3))
+                System.Console.Error.WriteLine($"mooddj: error: {DescribeParseError(error.Message)}");
+            var command = parsed.CommandResult.Command;
+            var path = command is RootCommand ? "mooddj" : $"mooddj {command.Name}";
+            System.Console.Error.WriteLine($"         ({path} --help lists the options)");
+            return CommandRunner.Failed;
+        }
+        return await parsed.InvokeAsync();
+    }
+
+    /// <summary>"Cannot parse argument 'abc' for option '--port' as expected type 'System.Nullable`1[System.Int32]'." → "--port: 'abc' is not a whole number."</summary>
+    internal static string DescribeParseError(string message)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(message,
+            @"^Cannot parse argument '(?<value>.*)' for (?:option|command|argument) '(?<name>[^']*)' as expected type '(?<type>[^']*)'");
+        if (!match.Success) return message;
+        var type = match.Groups["type"].Value;
+        var kind = type.Contains("Int32") || type.Contains("Int64") ? "a whole number"
+            : type.Contains("Double") || type.Contains("Single") || type.Contains("Decimal") ? "a number"
+            : type.Contains("Boolean") ? "true or false"
+            : type.Contains("FileInfo") ? "a file path"
+            : "valid here";
+        return $"{match.Groups["name"].Value}: '{match.Groups["value"].Value}' is not {kind}.";
     }
 
     public static RootCommand Build(GlobalOptions globals)

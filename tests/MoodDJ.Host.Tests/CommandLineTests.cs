@@ -112,7 +112,7 @@ public class CommandLineTests
 
         var result = await MooddjProcess.RunProgramAsync("dotnet", temp.Path,
             [Path.Combine(MooddjProcess.HostFolder, "mooddj.dll"), "analyze", "I feel happy", "--json"],
-            new Dictionary<string, string> { ["MOODDJ__use__moodAnalyzer"] = "lexicon" });
+            new Dictionary<string, string?> { ["MOODDJ__use__moodAnalyzer"] = "lexicon" });
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("\"happy\"", result.StdOut);
@@ -124,7 +124,7 @@ public class CommandLineTests
         using var temp = new TempFolder();
         var result = await MooddjProcess.RunProgramAsync("dotnet", temp.Path,
             [Path.Combine(MooddjProcess.HostFolder, "mooddj.dll"), "analyze", "hi", "--set", "use:moodAnalyzer=telepathy"],
-            new Dictionary<string, string> { ["MOODDJ__use__moodAnalyzer"] = "lexicon" });
+            new Dictionary<string, string?> { ["MOODDJ__use__moodAnalyzer"] = "lexicon" });
 
         AssertCleanFailure(result, "telepathy");
     }

@@ -67,6 +67,28 @@ public class DemoTests(ITestOutputHelper output)
         Assert.Equal(2 * 44100 * 2, long.Parse(result.StdOut.Trim()));
     }
 
+    [Fact]
+    public async Task Demo_with_an_empty_music_folder_fails_fast_with_the_cause()
+    {
+        using var temp = new TempFolder();
+        Directory.CreateDirectory(temp.File("music"));
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var result = await MooddjProcess.RunAsync(temp.Path, "demo", "I feel calm", "--seconds", "3", "--out", temp.File("x.wav"),
+            "--set", "use:musicSources:0=local", "--set", $"plugins:settings:local:folder={temp.File("music")}");
+
+        CommandLineTests.AssertCleanFailure(result, "No music: ");
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(20), $"took {started.Elapsed.TotalSeconds:0.0} s\n{result}");
+    }
+
+    [Fact]
+    public async Task Demo_says_which_file_it_wrote()
+    {
+        using var temp = new TempFolder();
+        var result = await MooddjProcess.RunAsync(temp.Path, "demo", "I feel happy", "--seconds", "1", "--out", "said.wav");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("wrote " + temp.File("said.wav"), result.StdErr);
+    }
+
     private async Task<WavFile> RunDemoAsync(TempFolder temp, string prompt, int seconds, string name = "demo.wav")
     {
         var path = temp.File(name);

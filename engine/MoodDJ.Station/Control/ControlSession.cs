@@ -138,6 +138,16 @@ public sealed class ControlSession
         }
     }
 
+    private static bool IsPeerClose(Exception e)
+    {
+        for (Exception? x = e; x is not null; x = x.InnerException)
+            if (x is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.ConnectionReset
+                    or System.Net.Sockets.SocketError.ConnectionAborted or System.Net.Sockets.SocketError.Shutdown }
+                || x is EndOfStreamException)
+                return true;
+        return false;
+    }
+
     private void OnIdle() => Drop(ControlDropReason.IdleTimeout,
         $"nothing received for {_options.IdleTimeout.TotalSeconds:0.###} s (send a ping to stay connected)");
 
@@ -186,6 +196,10 @@ public sealed class ControlSession
         catch (Exception) when (Closed.IsCancellationRequested)
         {
         }
+        catch (Exception e) when (IsPeerClose(e))
+        {
+            CloseWith(null, "the client closed the connection");
+        }
         catch (Exception e)
         {
             Drop(ControlDropReason.ConnectionError, $"send failed: {e.Message}");
@@ -213,6 +227,12 @@ public sealed class ControlSession
             catch (ControlProtocolException e)
             {
                 Drop(e.Reason, e.Message);
+                return;
+            }
+            catch (Exception e) when (IsPeerClose(e))
+            {
+                // A client that exits (mooddj send) resets the connection: a normal end, not an error.
+                CloseWith(null, "the client closed the connection");
                 return;
             }
             catch (Exception e)

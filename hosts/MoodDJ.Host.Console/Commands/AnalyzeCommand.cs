@@ -28,7 +28,7 @@ internal sealed class AnalyzeCommand : ICliCommand
 
     internal static void Print(MoodReading reading, IAnsiConsole? console = null)
     {
-        console ??= AnsiConsole.Console;
+        console ??= Terminal.Stdout();
         console.MarkupLine($"mood [bold]{reading.Label.ToString().ToLowerInvariant()}[/]  " +
             $"valence {F(reading.Valence)}  arousal {F(reading.Arousal)}  confidence {F(reading.Confidence)}");
         if (reading.Evidence.Count == 0)
@@ -49,7 +49,7 @@ internal sealed class AnalyzeCommand : ICliCommand
         arousal = reading.Arousal,
         confidence = reading.Confidence,
         evidence = reading.Evidence.Select(e => new { text = e.Text, valence = e.Valence, arousal = e.Arousal, note = e.Note }),
-    });
+    }, StationText.JsonOutput);
 
     private static string F(double value) => value.ToString("+0.00;-0.00;0.00", CultureInfo.InvariantCulture);
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using MoodDJ.Client;
+using MoodDJ.Host.Console.Stations;
 using MoodDJ.Protocol.Messages;
 using MoodDJ.Protocol;
 using MoodDJ.Station;
@@ -19,22 +20,27 @@ internal sealed class ClientCommand : ICliCommand
 {
     public Command Create(GlobalOptions globals)
     {
-        var host = new Option<string?>("--host") { Description = "The station's address (default: station:bind, or this machine)." };
-        var port = new Option<int?>("--port", "-p") { Description = "The station's control port (default: station:controlPort, 5678)." };
+        var server = StationTarget.ServerOption();
+        var join = StationTarget.JoinOption();
         var name = new Option<string>("--name") { Description = "Your name, shown in the station's log.", DefaultValueFactory = _ => Environment.UserName };
-        var command = new Command("client", "Talk to a running station: type how you feel; /skip, /pause, /resume, /seek 1:30, /stop, /status, /list, /quit.") { host, port, name };
-        command.SetAction((parseResult, ct) => CommandRunner.RunAsync(parseResult, globals, async (context, token) =>
+        var command = new Command("client", "Talk to a running station: type how you feel; /skip, /pause, /resume, /seek 1:30, /stop, /status, /list, /quit.") { server, join, name };
+        command.SetAction((parseResult, ct) =>
         {
-            var options = new StationClientOptions
+            var target = new StationTarget(parseResult, server, join);
+            return CommandRunner.RunAsync(parseResult, globals, async (context, token) =>
             {
-                EndPoint = StationAddress.Resolve(context.Configuration, parseResult.GetValue(host), parseResult.GetValue(port)),
-                ClientName = $"mooddj client ({parseResult.GetValue(name)})",
-            };
-            await using var client = new StationClient(context.Engine.ControlTransport, context.Engine.Crypto, options,
-                context.LoggerFactory.CreateLogger<StationClient>());
-            var session = new InteractiveClient(client, System.Console.In, StationText.Console());
-            return await session.RunAsync(token);
-        }, ct));
+                var options = new StationClientOptions
+                {
+                    EndPoint = target.EndPoint,
+                    ClientName = $"client {parseResult.GetValue(name)}@{Environment.MachineName}",
+                };
+                // The client says itself what happens to the connection; raw log lines only with --verbose.
+                await using var client = new StationClient(context.Engine.ControlTransport, context.Engine.Crypto, options,
+                    context.Verbose ? context.LoggerFactory.CreateLogger<StationClient>() : null);
+                var session = new InteractiveClient(client, System.Console.In, StationText.Console());
+                return await session.RunAsync(token);
+            }, ct, prepare: target.Prepare);
+        });
         return command;
     }
 }
@@ -52,7 +58,11 @@ internal sealed class InteractiveClient(StationClient client, TextReader input, 
         await client.ConnectAsync(cancellationToken);
         Print($"[green]connected[/] to the station at {Markup.Escape(client.LastHello.ValueKind == JsonValueKind.Object ? Describe(client.LastHello) : "?")}");
         if (StationText.Member(client.LastHello, "nowPlaying") is { } now)
+        {
+            _lastAnnounced = TrackKey(StationText.Member(now, "track"));
+            RememberShown(now);
             Print("now playing " + StationText.NowPlaying(now));
+        }
         Print($"[grey]{Markup.Escape(Help)}[/]");
 
         while (!cancellationToken.IsCancellationRequested)
@@ -95,10 +105,17 @@ internal sealed class InteractiveClient(StationClient client, TextReader input, 
                 else await PromptAsync(argument, cancellationToken);
                 break;
             case "/skip":
+                await SkipAsync(cancellationToken);
+                break;
+            case "/stop":
+                await client.CallAsync("stop", cancellationToken: cancellationToken);
+                Print("[yellow]stopped[/] [grey](a prompt or /resume starts the music again)[/]");
+                break;
             case "/pause":
             case "/resume":
-            case "/stop":
-                Print("now playing " + StationText.NowPlaying(await client.CallAsync(verb[1..], cancellationToken: cancellationToken)));
+                var now = await client.CallAsync(verb[1..], cancellationToken: cancellationToken);
+                RememberShown(now);
+                Print((verb == "/pause" ? "paused: " : "playing ") + StationText.NowPlaying(now));
                 break;
             case "/seek":
                 if (!TryParseTime(argument, out var seconds))
@@ -125,11 +142,58 @@ internal sealed class InteractiveClient(StationClient client, TextReader input, 
 
     private async Task PromptAsync(string text, CancellationToken cancellationToken)
     {
-        var reply = await client.CallAsync("prompt", new { text }, cancellationToken: cancellationToken);
+        // The station announces the new track before it replies; the reply says it, once.
+        _skipping = true;
+        JsonElement reply;
+        try { reply = await client.CallAsync("prompt", new { text }, cancellationToken: cancellationToken); }
+        finally { _skipping = false; }
         // After a station restart the mood comes back with the connection.
         client.SetResumeCall("prompt", "prompt", new { text });
-        lock (_printLock) StationText.PrintPrompt(console, reply);
+        lock (_printLock)
+        {
+            _shownTrack = TrackKey(StationText.Member(reply, "track"));
+            StationText.PrintPrompt(console, reply);
+        }
     }
+
+    /// <summary>
+    /// /skip answers with the track that follows: the reply may still name the old one (the next
+    /// loads in the background), so wait briefly for the station's nowPlaying event.
+    /// </summary>
+    private async Task SkipAsync(CancellationToken cancellationToken)
+    {
+        var before = _shownTrack ?? _lastAnnounced;
+        var changed = new TaskCompletionSource<JsonElement>(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnChanged(StationNotification n)
+        {
+            if (n.Method == "nowPlaying" && TrackKey(StationText.Member(n.Params, "track")) is { } key && key != before)
+                changed.TrySetResult(n.Params);
+        }
+        client.NotificationReceived += OnChanged;
+        try
+        {
+            _skipping = true;
+            var reply = await client.CallAsync("skip", cancellationToken: cancellationToken);
+            var next = TrackKey(StationText.Member(reply, "track")) is { } key && key != before ? reply
+                : await changed.Task.WaitAsync(TimeSpan.FromSeconds(5), cancellationToken).ContinueWith(t => t.IsCompletedSuccessfully ? t.Result : reply, TaskScheduler.Default);
+            RememberShown(next);
+            Print("skipped; now playing " + StationText.NowPlaying(next));
+        }
+        finally
+        {
+            _skipping = false;
+            client.NotificationReceived -= OnChanged;
+        }
+    }
+
+    private volatile string? _shownTrack;
+    private volatile string? _lastAnnounced;
+    private volatile bool _skipping; // a prompt or /skip is waiting for its reply, which names the track
+
+    private void RememberShown(JsonElement now) => _shownTrack = TrackKey(StationText.Member(now, "track"));
+
+    private static string? TrackKey(JsonElement? track) =>
+        track is { ValueKind: JsonValueKind.Object } t ? $"{StationText.Text(t, "source")}/{StationText.Text(t, "id")}/{StationText.Text(t, "title")}" : null;
 
     /// <summary>"90", "90.5", "1:30", "1:02:03" → seconds.</summary>
     internal static bool TryParseTime(string text, out double seconds)
@@ -179,6 +243,11 @@ internal sealed class InteractiveClient(StationClient client, TextReader input, 
         switch (notification.Method)
         {
             case "nowPlaying":
+                // Shown once per track: the reply to a prompt or /skip already said it.
+                var key = TrackKey(StationText.Member(notification.Params, "track"));
+                _lastAnnounced = key;
+                if (_skipping || key is null || key == _shownTrack) break;
+                _shownTrack = key;
                 Print("♪ now playing " + StationText.NowPlaying(notification.Params));
                 break;
             case "listenerCount":

@@ -68,6 +68,8 @@ internal sealed class DemoCommand : ICliCommand
         options.Bind = "127.0.0.1";
         options.ControlPort = options.StreamPort = options.HeartbeatPort = 0;
         options.MulticastGroup = null;
+        var musicWarnings = new WarningTap("MoodDJ.Music");
+        context.LoggerFactory.AddProvider(musicWarnings);
         await using var station = StationFactory.Create(engine, context.LoggerFactory, options);
         await station.StartAsync(ct);
 
@@ -78,6 +80,12 @@ internal sealed class DemoCommand : ICliCommand
             HeartbeatInterval = Timeout.InfiniteTimeSpan,
             AutoReconnect = false,
         }, context.LoggerFactory.CreateLogger<StationClient>());
+        // The station reports why music cannot start (an empty folder, no network): say that at once.
+        string? stationError = null;
+        client.NotificationReceived += n =>
+        {
+            if (n.Method == "error") stationError = StationText.Text(n.Params, "message");
+        };
         await client.ConnectAsync(ct);
 
         var format = options.Format;
@@ -99,8 +107,11 @@ internal sealed class DemoCommand : ICliCommand
             {
                 var task = progress.AddTask("playing", maxValue: output.Wanted);
                 var deadline = DateTime.UtcNow + length + TimeSpan.FromSeconds(30);
+                var noMusicBy = DateTime.UtcNow + TimeSpan.FromSeconds(2); // then a music warning is the cause
                 while (!output.Complete.IsCompleted)
                 {
+                    if (output.Written == 0 && (stationError ?? (DateTime.UtcNow > noMusicBy ? musicWarnings.Last : null)) is { } why)
+                        throw new UserFacingException($"No music: {why}");
                     if (DateTime.UtcNow > deadline || playing.IsCompleted)
                         throw new UserFacingException($"The player got {output.Written * 100L / output.Wanted} % of the music in time; see --verbose.");
                     await Task.WhenAny(output.Complete, Task.Delay(200, ct));
@@ -115,6 +126,8 @@ internal sealed class DemoCommand : ICliCommand
             await playing;
         }
         console.MarkupLine($"[green]done[/] [grey]· player: {Markup.Escape(player.Stats.ToString())}[/]");
+        if (string.Equals(context.Configuration["use:audioOutput"], "wav", StringComparison.OrdinalIgnoreCase))
+            console.WriteLine($"wrote {Path.GetFullPath(context.Configuration["plugins:settings:outputs:wavPath"] ?? "mooddj.wav")} ({length.TotalSeconds:0.#} s)");
         return 0;
     }
 

@@ -19,7 +19,8 @@ internal sealed class KeygenCommand : ICliCommand
             var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(KeyBytes));
             System.Console.Out.WriteLine(key);
             System.Console.Error.WriteLine();
-            System.Console.Error.WriteLine("Put this key in mooddj.json on the station and on every client and player (keep it secret):");
+            System.Console.Error.WriteLine("Optional: `mooddj server` makes and keeps its own key, and listeners get it with --join.");
+            System.Console.Error.WriteLine("To choose the key yourself, put it in mooddj.json on the station and on every client and player (keep it secret):");
             System.Console.Error.WriteLine($"  \"station\": {{ \"key\": \"{key}\" }}");
             System.Console.Error.WriteLine("or set the environment variable MOODDJ__station__key. The aead (default) and fernet crypto plugins read it.");
             return 0;

@@ -1,72 +1,134 @@
 using System.CommandLine;
 using System.Net;
 using System.Text.Json;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using MoodDJ.Client;
-using MoodDJ.Protocol.Messages;
+using MoodDJ.Host.Console.Stations;
 using MoodDJ.Protocol;
-using MoodDJ.Station;
+using MoodDJ.Protocol.Messages;
 using Spectre.Console;
 
 namespace MoodDJ.Host.Console.Commands;
 
 /// <summary>
 /// `mooddj player`: subscribes to a running station, plays its stream into an output (ALSA, a WAV
-/// file, stdout or nothing), shows live stats, and comes back by itself after the station restarts.
-/// Several players on one machine use different --port values (seed step 7).
+/// file, stdout or nothing), shows live stats, waits for a station that is not up yet, and comes
+/// back by itself after the station restarts. Several players on one machine each get a free port.
 /// </summary>
 internal sealed class PlayerCommand : ICliCommand
 {
     public Command Create(GlobalOptions globals)
     {
-        var port = new Option<int>("--port", "-p") { Description = "Local UDP port to receive the stream on (0 picks a free one).", DefaultValueFactory = _ => 5685 };
-        var output = new Option<string?>("--output", "-o") { Description = "Audio output plugin: alsa, wav, stdout or null (default: use:audioOutput)." };
-        var server = new Option<string?>("--server", "-s") { Description = "The station's control address host:port (default: station:bind and station:controlPort)." };
+        var port = new Option<int>("--port", "-p") { Description = "Local UDP port to receive the stream on (default 0: a free one).", DefaultValueFactory = _ => 0 };
+        var output = new Option<string?>("--output", "-o") { Description = "Audio output plugin: alsa, wav, stdout or null (default: alsa when a sound card exists, else wav)." };
+        var server = StationTarget.ServerOption();
+        var join = StationTarget.JoinOption();
         var jitter = new Option<int>("--jitter-ms") { Description = "Audio the jitter buffer holds before playing.", DefaultValueFactory = _ => 60 };
         var seconds = new Option<double?>("--seconds") { Description = "Stop after this many seconds (default: until Ctrl+C)." };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "No live stats; one summary line at the end." };
         var command = new Command("player", "Listen to a running station: subscribe, receive RTP/SRTP, play, show loss and buffer stats.")
-            { port, output, server, jitter, seconds, quiet };
+            { port, output, server, join, jitter, seconds, quiet };
         command.SetAction((parseResult, ct) =>
         {
             var overrides = new Dictionary<string, string?>();
-            if (parseResult.GetValue(output) is { } name)
-                overrides["use:audioOutput"] = name;
-            return CommandRunner.RunAsync(parseResult, globals, (context, token) => RunAsync(context, new PlayerArguments(
-                parseResult.GetValue(port), parseResult.GetValue(server), parseResult.GetValue(jitter),
-                parseResult.GetValue(seconds), parseResult.GetValue(quiet)), token), ct, overrides);
+            var outputName = parseResult.GetValue(output);
+            if (outputName is not null)
+                overrides["use:audioOutput"] = outputName;
+            var target = new StationTarget(parseResult, server, join);
+            string? notice = null;
+            return CommandRunner.RunAsync(parseResult, globals, (context, token) => RunAsync(context, target, new PlayerArguments(
+                parseResult.GetValue(port), parseResult.GetValue(jitter), parseResult.GetValue(seconds), parseResult.GetValue(quiet), notice), token),
+                ct, overrides, prepare: configuration =>
+                {
+                    var prepared = new Dictionary<string, string?>(target.Prepare(configuration) ?? new Dictionary<string, string?>());
+                    notice = ChooseOutput(configuration, prepared, outputName);
+                    return prepared;
+                });
         });
         return command;
     }
 
-    private sealed record PlayerArguments(int Port, string? Server, int JitterMs, double? Seconds, bool Quiet);
+    private sealed record PlayerArguments(int Port, int JitterMs, double? Seconds, bool Quiet, string? OutputNotice);
 
-    private static async Task<int> RunAsync(HostContext context, PlayerArguments args, CancellationToken ct)
+    /// <summary>
+    /// With no --output and no use:audioOutput of the user's own: the speakers when the machine has
+    /// a sound card, else a WAV file. A WAV file is player.wav unless wavPath says otherwise, and
+    /// the player says in one line where it goes.
+    /// </summary>
+    private static string? ChooseOutput(IConfigurationRoot configuration, Dictionary<string, string?> prepared, string? outputName)
+    {
+        var chosen = outputName is not null || configuration.Providers.Skip(1).Any(p => p.TryGet("use:audioOutput", out _));
+        var name = outputName ?? configuration["use:audioOutput"];
+        string? why = null;
+        if (!chosen)
+        {
+            if (HasSoundCard())
+            {
+                prepared["use:audioOutput"] = "alsa";
+                return null;
+            }
+            prepared["use:audioOutput"] = name = "wav";
+            why = "no sound card: ";
+        }
+        if (!string.Equals(name, "wav", StringComparison.OrdinalIgnoreCase)) return null;
+        var wav = configuration["plugins:settings:outputs:wavPath"];
+        if (wav is null)
+            prepared["plugins:settings:outputs:wavPath"] = wav = "player.wav";
+        return $"{why}writing the music to {Path.GetFullPath(wav)}" + (why is null ? "" : " (choose with --output alsa|wav|stdout|null)");
+    }
+
+    /// <summary>ALSA lists its cards in /proc/asound/cards ("--- no soundcards ---" when none).</summary>
+    internal static bool HasSoundCard()
+    {
+        try
+        {
+            return File.ReadLines("/proc/asound/cards").Any(l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^\s*\d+\s+\["));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    private static async Task<int> RunAsync(HostContext context, StationTarget target, PlayerArguments args, CancellationToken ct)
     {
         if (args.Port is < 0 or > 65535)
             throw new UserFacingException($"--port must be 0..65535, not {args.Port}.");
         if (args.JitterMs is < 0 or > 5000)
             throw new UserFacingException($"--jitter-ms must be 0..5000, not {args.JitterMs}.");
-        var (host, controlPort) = ParseServer(args.Server);
-        var endPoint = StationAddress.Resolve(context.Configuration, host, controlPort);
-        var stationHost = endPoint is IPEndPoint ip ? ip.Address
-            : (await Dns.GetHostAddressesAsync(((DnsEndPoint)endPoint).Host, ct)).First();
-        var engine = context.Engine;
+        if (args.Seconds is { } limit && (!double.IsFinite(limit) || limit <= 0))
+            throw new UserFacingException($"--seconds must be positive, not {limit}.");
         var console = ErrorConsole.Create();
+        if (args.OutputNotice is { } notice)
+            console.WriteLine(notice);
 
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        if (args.Seconds is { } seconds)
+            stop.CancelAfter(TimeSpan.FromSeconds(seconds));
+
+        var endPoint = target.EndPoint;
+        var engine = context.Engine;
         await using var client = new StationClient(engine.ControlTransport, engine.Crypto, new StationClientOptions
         {
             EndPoint = endPoint,
-            ClientName = $"mooddj player :{args.Port}",
-        }, context.LoggerFactory.CreateLogger<StationClient>());
-        var nowPlaying = "[grey]nothing yet[/]";
-        client.NotificationReceived += n =>
+            ClientName = $"player {Environment.UserName}@{Environment.MachineName}",
+        }, context.Verbose ? context.LoggerFactory.CreateLogger<StationClient>() : null);
+        var view = new PlayerView();
+        client.NotificationReceived += view.OnNotification;
+        try
         {
-            if (n.Method == "nowPlaying") nowPlaying = StationText.NowPlaying(n.Params);
-        };
-        await client.ConnectAsync(ct);
+            await ConnectWaitingAsync(client, endPoint, console, stop.Token);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            console.WriteLine($"the station at {endPoint} never answered.");
+            return ct.IsCancellationRequested ? CommandRunner.Interrupted : CommandRunner.Failed;
+        }
         if (StationText.Member(client.LastHello, "nowPlaying") is { } first)
-            nowPlaying = StationText.NowPlaying(first);
+            view.SetNowPlaying(first);
+        var stationHost = endPoint is IPEndPoint ip ? ip.Address
+            : (await Dns.GetHostAddressesAsync(((DnsEndPoint)endPoint).Host, ct)).First();
 
         var player = new StationPlayer(engine.StreamTransport, engine.Codec, engine.AudioOutput(), stationHost,
             async (port, token) =>
@@ -78,66 +140,87 @@ internal sealed class PlayerCommand : ICliCommand
             new StationPlayerOptions
             {
                 Port = args.Port,
-                Bind = stationHost.Equals(IPAddress.Loopback) ? IPAddress.Loopback : IPAddress.Any,
+                Bind = IPAddress.IsLoopback(stationHost) ? IPAddress.Loopback : IPAddress.Any,
                 JitterDepth = TimeSpan.FromMilliseconds(args.JitterMs),
             },
-            context.LoggerFactory.CreateLogger<StationPlayer>());
+            context.Verbose ? context.LoggerFactory.CreateLogger<StationPlayer>() : null);
 
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        if (args.Seconds is { } limit)
-        {
-            if (!double.IsFinite(limit) || limit <= 0) throw new UserFacingException($"--seconds must be positive, not {limit}.");
-            stop.CancelAfter(TimeSpan.FromSeconds(limit));
-        }
         var playing = player.RunAsync(stop.Token);
-
+        var polling = PollStatusAsync(client, view, stop.Token);
         if (!args.Quiet)
         {
-            await console.Live(Render(player, client, nowPlaying)).AutoClear(false).StartAsync(async live =>
-            {
-                while (!playing.IsCompleted)
+            if (Terminal.StderrIsTerminal)
+                await console.Live(view.Render(player, client)).AutoClear(false).StartAsync(async live =>
                 {
-                    await Task.WhenAny(playing, Task.Delay(500, CancellationToken.None));
-                    live.UpdateTarget(Render(player, client, nowPlaying));
-                }
-            });
+                    while (!playing.IsCompleted)
+                    {
+                        await Task.WhenAny(playing, Task.Delay(500, CancellationToken.None));
+                        live.UpdateTarget(view.Render(player, client));
+                    }
+                });
+            else
+                await view.PrintLinesAsync(console, player, playing);
         }
         try { await playing; }
         catch (OperationCanceledException) { }
-        var port = player.Port.IsCompletedSuccessfully ? player.Port.Result : args.Port;
-        console.MarkupLine($"player on UDP {port}: {Markup.Escape(player.Stats.ToString())}; subscribed {player.Subscriptions} time(s).");
+        await polling;
+        var boundPort = player.Port.IsCompletedSuccessfully ? player.Port.Result : args.Port;
+        console.WriteLine($"player on UDP {boundPort}: {player.Stats}; subscribed {player.Subscriptions} time(s).");
+        if (player.Stats.Played == 0 && view.StationError is { } error)
+            console.WriteLine($"no audio arrived; the station said: {error}");
         return 0;
     }
 
-    private static Table Render(StationPlayer player, StationClient client, string nowPlaying)
+    /// <summary>Every 3 s: the station's now playing (keeps the position true and shows seeks).</summary>
+    private static async Task PollStatusAsync(StationClient client, PlayerView view, CancellationToken ct)
     {
-        var s = player.Stats;
-        var sub = player.Subscription;
-        var total = Math.Max(1, s.Received + s.Lost);
-        var table = new Table().Border(TableBorder.Rounded).HideHeaders().AddColumns("", "");
-        table.AddRow("station", $"{Markup.Escape(client.State.ToString())}{(client.Reconnects > 0 ? $" [grey](reconnected {client.Reconnects}×)[/]" : "")}");
-        table.AddRow("stream", sub is null ? "[grey]subscribing…[/]"
-            : Markup.Escape($"UDP {sub.Port} · {sub.Codec} {sub.SampleRate} Hz {sub.Channels} ch · {(sub.Srtp is null ? "RTP (clear)" : "SRTP")} · subscribed {player.Subscriptions}×"));
-        table.AddRow("now playing", nowPlaying);
-        table.AddRow("received", $"{s.Received:N0} packets");
-        table.AddRow("lost", $"{s.Lost:N0} ({100.0 * s.Lost / total:0.00} %)");
-        table.AddRow("late / duplicate", $"{s.Late:N0} / {s.Duplicates:N0}");
-        table.AddRow("concealed / underruns", $"{s.Concealed:N0} / {s.Underruns:N0}");
-        table.AddRow("buffer", $"{s.Buffered.TotalMilliseconds:0} ms (target {s.Target.TotalMilliseconds:0} ms)");
-        if (s.Junk + s.Unauthenticated > 0)
-            table.AddRow("dropped", $"{s.Junk:N0} junk, {s.Unauthenticated:N0} failed SRTP");
-        return table;
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(3));
+        try
+        {
+            while (await timer.WaitForNextTickAsync(ct))
+            {
+                if (!client.IsConnected) continue;
+                try
+                {
+                    var status = await client.CallAsync("status", timeout: TimeSpan.FromSeconds(3), cancellationToken: ct);
+                    if (StationText.Member(status, "nowPlaying") is { } now) view.Refresh(now);
+                }
+                catch (Exception e) when (e is TimeoutException or StationConnectionLostException or JsonRpcException) { }
+            }
+        }
+        catch (OperationCanceledException) { }
     }
 
-    /// <summary>"host:port", "host" or ":port" (IPv6 in brackets: "[::1]:5678").</summary>
-    internal static (string? Host, int? Port) ParseServer(string? server)
+    /// <summary>
+    /// Connects, waiting (with backoff, as Snapcast's client does) while nothing listens at the
+    /// station's address; other failures (a wrong key) end the command at once.
+    /// </summary>
+    internal static async Task ConnectWaitingAsync(StationClient client, EndPoint endPoint, IAnsiConsole console, CancellationToken ct)
     {
-        if (string.IsNullOrWhiteSpace(server)) return (null, null);
-        var colon = server.LastIndexOf(':');
-        if (colon < 0 || server.EndsWith(']')) return (server.Trim('[', ']'), null);
-        if (!int.TryParse(server[(colon + 1)..], out var port) || port is < 1 or > 65535)
-            throw new UserFacingException($"--server '{server}' must be host:port with a port 1..65535.");
-        var host = server[..colon].Trim('[', ']');
-        return (host.Length == 0 ? null : host, port);
+        var delay = TimeSpan.FromMilliseconds(250);
+        var said = false;
+        while (true)
+        {
+            try
+            {
+                await client.ConnectAsync(ct);
+                if (said) console.WriteLine($"connected to the station at {endPoint}.");
+                return;
+            }
+            catch (Exception e) when (IsUnreachable(e) && !ct.IsCancellationRequested)
+            {
+                if (!said)
+                {
+                    console.WriteLine($"waiting for the station at {endPoint} (nothing answers yet; Ctrl+C stops)…");
+                    said = true;
+                }
+                await Task.Delay(delay, ct);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(3).Ticks));
+            }
+        }
     }
+
+    private static bool IsUnreachable(Exception e) =>
+        e is TimeoutException || (e is IOException && e.InnerException is System.Net.Sockets.SocketException)
+        || e is System.Net.Sockets.SocketException;
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using MoodDJ.Client;
+using MoodDJ.Host.Console.Stations;
 using MoodDJ.Protocol.Messages;
 using Spectre.Console;
 
@@ -14,38 +15,43 @@ internal sealed class SendCommand : ICliCommand
     public Command Create(GlobalOptions globals)
     {
         var text = new Argument<string>("text") { Description = "How you feel, in your own words (English or Chinese)." };
-        var host = new Option<string?>("--host") { Description = "The station's address (default: station:bind, or this machine)." };
-        var port = new Option<int?>("--port", "-p") { Description = "The station's control port (default: station:controlPort, 5678)." };
+        var server = StationTarget.ServerOption();
+        var join = StationTarget.JoinOption();
         var timeout = new Option<double>("--timeout") { Description = "Seconds to wait for the station's answer.", DefaultValueFactory = _ => 15 };
         var json = new Option<bool>("--json") { Description = "Print the station's reply as JSON." };
-        var command = new Command("send", "Send a mood prompt to a running station (mooddj server) and show what it plays.") { text, host, port, timeout, json };
-        command.SetAction((parseResult, ct) => CommandRunner.RunAsync(parseResult, globals, async (context, token) =>
+        var command = new Command("send", "Send a mood prompt to a running station (mooddj server) and show what it plays.") { text, server, join, timeout, json };
+        command.SetAction((parseResult, ct) =>
         {
-            var prompt = parseResult.GetValue(text) ?? "";
-            if (string.IsNullOrWhiteSpace(prompt))
-                throw new UserFacingException("The prompt is empty: say how you feel, e.g. mooddj send \"I feel calm\".");
-            var seconds = parseResult.GetValue(timeout);
-            if (seconds is <= 0 or > 3600)
-                throw new UserFacingException($"--timeout must be between 0 and 3600 seconds, not {seconds}.");
-            var options = new StationClientOptions
-            {
-                EndPoint = StationAddress.Resolve(context.Configuration, parseResult.GetValue(host), parseResult.GetValue(port)),
-                ClientName = "mooddj send",
-                CallTimeout = TimeSpan.FromSeconds(seconds),
-                AutoReconnect = false,
-                HeartbeatInterval = Timeout.InfiniteTimeSpan,
-            };
-            await using var client = new StationClient(context.Engine.ControlTransport, context.Engine.Crypto, options,
-                context.LoggerFactory.CreateLogger<StationClient>());
-            await client.ConnectAsync(token);
-            var reply = await client.CallAsync("prompt", new { text = prompt }, cancellationToken: token);
-            if (parseResult.GetValue(json))
-                System.Console.WriteLine(reply.GetRawText());
-            else
-                StationText.PrintPrompt(StationText.Console(), reply);
-            return 0;
-        }, ct));
+            var target = new StationTarget(parseResult, server, join);
+            return CommandRunner.RunAsync(parseResult, globals, (context, token) => SendAsync(context, target, parseResult.GetValue(text) ?? "",
+                parseResult.GetValue(timeout), parseResult.GetValue(json), token), ct, prepare: target.Prepare);
+        });
         return command;
+    }
+
+    private static async Task<int> SendAsync(HostContext context, StationTarget target, string prompt, double seconds, bool json, CancellationToken token)
+    {
+        if (string.IsNullOrWhiteSpace(prompt))
+            throw new UserFacingException("The prompt is empty: say how you feel, e.g. mooddj send \"I feel calm\".");
+        if (seconds is <= 0 or > 3600)
+            throw new UserFacingException($"--timeout must be between 0 and 3600 seconds, not {seconds}.");
+        var options = new StationClientOptions
+        {
+            EndPoint = target.EndPoint,
+            ClientName = $"send {Environment.UserName}@{Environment.MachineName}",
+            CallTimeout = TimeSpan.FromSeconds(seconds),
+            AutoReconnect = false,
+            HeartbeatInterval = Timeout.InfiniteTimeSpan,
+        };
+        await using var client = new StationClient(context.Engine.ControlTransport, context.Engine.Crypto, options,
+            context.Verbose ? context.LoggerFactory.CreateLogger<StationClient>() : null);
+        await client.ConnectAsync(token);
+        var reply = await client.CallAsync("prompt", new { text = prompt }, cancellationToken: token);
+        if (json)
+            System.Console.WriteLine(StationText.Json(reply));
+        else
+            StationText.PrintPrompt(StationText.Console(), reply);
+        return 0;
     }
 }
 
@@ -53,17 +59,15 @@ internal sealed class SendCommand : ICliCommand
 internal static class StationText
 {
     /// <summary>The console for replies and events; plain text (no ANSI codes) when stdout is piped.</summary>
-    public static IAnsiConsole Console()
+    public static IAnsiConsole Console() => Terminal.Stdout();
+
+    /// <summary>JSON for people and scripts: UTF-8 text as itself (中文, not \\uXXXX), still valid JSON.</summary>
+    public static readonly JsonSerializerOptions JsonOutput = new()
     {
-        var console = AnsiConsole.Console;
-        if (System.Console.IsOutputRedirected)
-        {
-            // Piped output has no terminal width: keep each event on one line for scripts.
-            console.Profile.Width = 400;
-            console.Profile.Capabilities.Ansi = false;
-        }
-        return console;
-    }
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    public static string Json(JsonElement element) => JsonSerializer.Serialize(element, JsonOutput);
 
     public static void PrintPrompt(IAnsiConsole console, JsonElement reply)
     {

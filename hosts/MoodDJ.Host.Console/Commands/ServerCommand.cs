@@ -1,80 +1,129 @@
 using System.CommandLine;
+using System.Net;
 using Microsoft.Extensions.Logging;
+using MoodDJ.Host.Console.Stations;
 using MoodDJ.Station;
-using MoodDJ.Client;
-using MoodDJ.Protocol;
-using MoodDJ.Protocol.Messages;
 using Spectre.Console;
 
 namespace MoodDJ.Host.Console.Commands;
 
 /// <summary>
-/// `mooddj server`: runs one live station from the configuration (control, stream and heartbeat
-/// ports; the configured analyzer, music sources, codec and crypto) until Ctrl+C.
+/// `mooddj server`: runs one live station from the configuration until Ctrl+C. On its first start
+/// it makes the station key (kept in the user's config folder); it prints the line a listener on
+/// another machine pastes, then what happens: listeners, prompts, tracks, the egress rate.
 /// </summary>
 internal sealed class ServerCommand : ICliCommand
 {
     public Command Create(GlobalOptions globals)
     {
-        var sdp = new Option<string?>("--sdp") { Description = "Where to write the station's SDP (without keys; default: station:sdpPath or the temp folder)." };
+        var sdp = new Option<string?>("--sdp") { Description = "With station:multicastGroup set: where to write the group's SDP (it carries the group key; written 0600)." };
         var command = new Command("server", "Run a MoodDJ station: TCP control, UDP RTP/SRTP stream, UDP heartbeats. Ctrl+C stops it.") { sdp };
         command.SetAction((parseResult, ct) =>
         {
             var overrides = new Dictionary<string, string?>();
             if (parseResult.GetValue(sdp) is { } path)
                 overrides["station:sdpPath"] = Path.GetFullPath(path);
-            return CommandRunner.RunAsync(parseResult, globals, RunAsync, ct, overrides);
+            var key = new ServerKey();
+            return CommandRunner.RunAsync(parseResult, globals, (context, token) => RunAsync(context, key, token), ct, overrides, prepare: key.Prepare);
         });
         return command;
     }
 
-    private static async Task<int> RunAsync(HostContext context, CancellationToken ct)
+    /// <summary>The station's key: the configured one, else the one kept in the user's config folder (made on first start).</summary>
+    private sealed class ServerKey
     {
-        var console = ErrorConsole.Create();
+        public string? Key { get; private set; }
+        public bool Created { get; private set; }
+        public string? File { get; private set; }
+
+        public IReadOnlyDictionary<string, string?>? Prepare(Microsoft.Extensions.Configuration.IConfigurationRoot configuration)
+        {
+            if (!StationTarget.NeedsKey(configuration)) return null;
+            if (StationTarget.ConfiguredKey(configuration) is { } configured)
+            {
+                Key = configured;
+                return null;
+            }
+            var book = new StationBook(UserConfigFolder.Default());
+            Key = book.ServerKey(out var created);
+            Created = created;
+            File = book.Folder.File(StationBook.KeyFile);
+            return new Dictionary<string, string?> { ["station:key"] = Key };
+        }
+    }
+
+    private static async Task<int> RunAsync(HostContext context, ServerKey key, CancellationToken ct)
+    {
+        var console = Terminal.Stdout();
         var log = context.LoggerFactory.CreateLogger("mooddj.server");
-        await using var station = StationFactory.Create(context.Engine, context.LoggerFactory);
-        if (!context.Engine.Crypto.IsEncrypted)
+        var musicWarnings = new WarningTap("MoodDJ.Music");
+        context.LoggerFactory.AddProvider(musicWarnings);
+        var names = new StationNames(context.LoggerFactory);
+        await using var station = StationFactory.Create(context.Engine, names);
+        var encrypted = context.Engine.Crypto.IsEncrypted;
+        if (!encrypted)
         {
             log.LogWarning("Crypto is 'none': control messages and audio travel in clear and anyone on the network can read or forge them. Use \"crypto\": \"aead\" outside a test bench.");
             console.MarkupLine("[yellow]warning:[/] crypto is [bold]none[/]: control and audio travel in clear.");
         }
         await station.StartAsync(ct);
 
-        var sdpPath = station.Options.SdpPath is { Length: > 0 } configured
-            ? configured
-            : Path.Combine(Path.GetTempPath(), $"mooddj-station-{station.StreamEndPoint.Port}.sdp");
-        // With multicast the group's SDP is directly playable; unicast streams are per subscriber, so
-        // the file is a template (port 0) and each player gets its own SDP, with its keys, on subscribe.
-        var sdpText = station.Options.MulticastGroup is { Length: > 0 } && !context.Engine.Crypto.IsEncrypted
-            ? station.DescribeMulticast()!
-            : station.DescribeStream(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0), keys: null);
-        await File.WriteAllTextAsync(sdpPath, sdpText, ct);
+        var control = (IPEndPoint)station.ControlEndPoint;
+        var bind = station.Options.BindAddress;
+        var reachable = ReachableAddress.For(bind);
+        var code = new JoinCode(reachable, control.Port, encrypted ? key.Key : null).Encode();
+        // This machine's own commands (send, client, player) find the station with no arguments.
+        var local = bind.Equals(IPAddress.Any) ? IPAddress.Loopback : bind;
+        new StationBook(UserConfigFolder.Default()).Remember(local.ToString(), control.Port, encrypted ? key.Key : null);
 
         var table = new Table().Border(TableBorder.Rounded).AddColumns("what", "where");
-        table.AddRow("control (TCP, JSON-RPC)", Markup.Escape(station.ControlEndPoint.ToString()!));
-        table.AddRow("stream (UDP, RTP" + (context.Engine.Crypto.IsEncrypted ? "/SRTP" : "") + ")", Markup.Escape(station.StreamEndPoint.ToString()));
+        table.AddRow("control (TCP, JSON-RPC)", Markup.Escape(control.ToString()));
+        table.AddRow("stream (UDP, RTP" + (encrypted ? "/SRTP" : "") + ")", Markup.Escape(station.StreamEndPoint.ToString()));
         table.AddRow("heartbeats (UDP)", Markup.Escape(station.HeartbeatEndPoint.ToString()));
-        if (station.DescribeMulticast() is not null)
+        if (await WriteMulticastSdpAsync(station, ct) is { } sdpPath)
+        {
             table.AddRow("multicast group", Markup.Escape($"{station.Options.MulticastGroup}:{station.Options.MulticastPort}"));
-        table.AddRow("SDP template (no keys)", Markup.Escape(sdpPath));
+            table.AddRow("multicast SDP (with its key)", Markup.Escape(sdpPath));
+        }
         table.AddRow("format", Markup.Escape($"{context.Engine.Codec.EncodingName}, {station.Options.Format}, {station.Options.FrameMilliseconds} ms frames"));
+        if (key.File is not null)
+            table.AddRow("station key", Markup.Escape(key.Created ? $"new, kept in {key.File}" : key.File));
         console.Write(table);
-        console.MarkupLine("Players: [bold]mooddj player --port 5685[/]   ·   prompt: [bold]mooddj send \"I feel happy\"[/]   ·   Ctrl+C stops.");
+        if (station.Options.SdpPath is { Length: > 0 } && station.DescribeMulticast() is null)
+            console.WriteLine("--sdp: a unicast station has no shared SDP (each listener has its own key); outside players use `mooddj listen --sdp FILE`.");
+
+        // Plain writes: a wrapped join line could not be pasted.
+        System.Console.Out.WriteLine();
+        System.Console.Out.WriteLine("On another machine, listen with:");
+        System.Console.Out.WriteLine($"  mooddj player --join {code}");
+        System.Console.Out.WriteLine($"Here: mooddj send \"I feel happy\"   ·   mooddj client   ·   mooddj player   ·   Ctrl+C stops.");
+        if (IPAddress.IsLoopback(reachable) && !IPAddress.IsLoopback(bind))
+            System.Console.Out.WriteLine("(no network interface is up, so the code carries 127.0.0.1: only this machine can join)");
+        System.Console.Out.Flush();
 
         try
         {
-            using var timer = new PeriodicTimer(TimeSpan.FromSeconds(10));
-            while (await timer.WaitForNextTickAsync(ct))
-            {
-                var c = station.Counters;
-                log.LogInformation("{Listeners} listener(s), {Sessions} session(s); {Packets} packets sent, {Errors} send errors, {Junk} junk datagrams dropped.",
-                    station.Listeners.Count, station.Control.Sessions.Count, c.PacketsSent, c.SendErrors, c.HeartbeatJunk + c.StreamPortJunk);
-            }
+            await new StationActivity(station, context.Engine.Codec.EncodingName, encrypted, musicWarnings, names).RunAsync(System.Console.Out, ct);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
         }
-        console.MarkupLine("stopping the station…");
+        System.Console.Out.WriteLine("stopping the station…");
         return 0;
+    }
+
+    /// <summary>A multicast group's SDP is the same for every receiver, so it can be a file; unicast streams cannot.</summary>
+    private static async Task<string?> WriteMulticastSdpAsync(StationServer station, CancellationToken ct)
+    {
+        if (station.DescribeMulticast() is not { } sdp) return null;
+        var path = station.Options.SdpPath is { Length: > 0 } configured
+            ? configured
+            : Path.Combine(Path.GetTempPath(), $"mooddj-multicast-{station.Options.MulticastPort}.sdp");
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        await using (var stream = new FileStream(path, options))
+        await using (var writer = new StreamWriter(stream))
+            await writer.WriteAsync(sdp.AsMemory(), ct);
+        return path;
     }
 }

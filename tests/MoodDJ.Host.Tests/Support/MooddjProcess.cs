@@ -24,8 +24,39 @@ public static class MooddjProcess
     public static Task<ProcessResult> RunAsync(string workingDirectory, params string[] args) =>
         RunProgramAsync("dotnet", workingDirectory, [Path.Combine(HostFolder, "mooddj.dll"), .. args]);
 
+    /// <summary>mooddj with its user config folder (XDG_CONFIG_HOME) at <paramref name="home"/>: one "machine".</summary>
+    public static Task<ProcessResult> RunAsAsync(string home, string workingDirectory, params string[] args) =>
+        RunProgramAsync("dotnet", workingDirectory, [Path.Combine(HostFolder, "mooddj.dll"), .. args],
+            new Dictionary<string, string?> { ["XDG_CONFIG_HOME"] = home });
+
     public static async Task<ProcessResult> RunProgramAsync(string program, string workingDirectory, IEnumerable<string> args,
-        IReadOnlyDictionary<string, string>? environment = null, TimeSpan? timeout = null)
+        IReadOnlyDictionary<string, string?>? environment = null, TimeSpan? timeout = null)
+    {
+        using var process = Process.Start(StartInfo(program, workingDirectory, args, environment))
+            ?? throw new InvalidOperationException($"Could not start {program}.");
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(3));
+        try
+        {
+            await process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{program} {string.Join(' ', args)} did not finish in time.\n{await stdout}\n{await stderr}");
+        }
+        return new ProcessResult(process.ExitCode, await stdout, await stderr);
+    }
+
+    /// <summary>
+    /// How every test starts a program: output redirected, NO_COLOR set, no MOODDJ__ variables, and
+    /// the user config folder inside the working directory unless the test names one (a value of
+    /// null removes a variable).
+    /// </summary>
+    public static ProcessStartInfo StartInfo(string program, string workingDirectory, IEnumerable<string> args,
+        IReadOnlyDictionary<string, string?>? environment = null)
     {
         var info = new ProcessStartInfo(program)
         {
@@ -44,26 +75,15 @@ public static class MooddjProcess
         info.Environment["NO_COLOR"] = "1";
         foreach (var key in info.Environment.Keys.Where(k => k.StartsWith("MOODDJ__", StringComparison.OrdinalIgnoreCase)).ToList())
             info.Environment.Remove(key);
+        info.Environment["XDG_CONFIG_HOME"] = System.IO.Path.Combine(workingDirectory, ".config");
         // The station remembers its last mood under XDG_STATE_HOME: keep that in the test's folder, not the user's.
-        info.Environment["XDG_STATE_HOME"] = Path.Combine(Path.GetFullPath(workingDirectory), ".mooddj-test-state");
-        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
-            info.Environment[key] = value;
-
-        using var process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {program}.");
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(3));
-        try
+        info.Environment["XDG_STATE_HOME"] = System.IO.Path.Combine(System.IO.Path.GetFullPath(workingDirectory), ".mooddj-test-state");
+        foreach (var (key, value) in environment ?? new Dictionary<string, string?>())
         {
-            await process.WaitForExitAsync(cts.Token);
+            if (value is null) info.Environment.Remove(key);
+            else info.Environment[key] = value;
         }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{program} {string.Join(' ', args)} did not finish in time.\n{await stdout}\n{await stderr}");
-        }
-        return new ProcessResult(process.ExitCode, await stdout, await stderr);
+        return info;
     }
 
     private static string FindRepoRoot()

@@ -21,7 +21,7 @@ public sealed class ConsoleCommandTests
         await using var server = await StartServerAsync(Aead(), handler);
         var port = ((IPEndPoint)server.LocalEndPoint).Port;
 
-        var (exit, output, errors) = await RunAsync(["send", "I feel calm", "--port", port.ToString(), .. KeyArgs()]);
+        var (exit, output, errors) = await RunAsync(["send", "I feel calm", "--server", $"127.0.0.1:{port}", .. KeyArgs()]);
         Assert.True(exit == 0, $"exit {exit}: {errors}");
         Assert.Contains("mood calm", output);
         Assert.Contains("valence +0.60", output);
@@ -35,7 +35,7 @@ public sealed class ConsoleCommandTests
         var server = await StartServerAsync(Aead());
         var port = ((IPEndPoint)server.LocalEndPoint).Port;
         await server.DisposeAsync();
-        var (exit, _, errors) = await RunAsync(["send", "hi", "--port", port.ToString(), .. KeyArgs()]);
+        var (exit, _, errors) = await RunAsync(["send", "hi", "--server", $"127.0.0.1:{port}", .. KeyArgs()]);
         Assert.Equal(1, exit);
         Assert.Contains("Cannot reach the station", errors);
         Assert.DoesNotContain("   at ", errors);
@@ -47,7 +47,7 @@ public sealed class ConsoleCommandTests
         var first = new StationLikeHandler();
         var server = await StartServerAsync(Aead(), first);
         var endPoint = (IPEndPoint)server.LocalEndPoint;
-        using var process = Start(["client", "--port", endPoint.Port.ToString(), .. KeyArgs()]);
+        using var process = Start(["client", "--server", $"127.0.0.1:{endPoint.Port}", .. KeyArgs()]);
         var output = new StringBuilder();
         Collect(process, output);
         try
@@ -107,6 +107,8 @@ public sealed class ConsoleCommandTests
         info.ArgumentList.Add(MooddjPath());
         foreach (var arg in args) info.ArgumentList.Add(arg);
         info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        // The user's joined stations stay out of it (the key and address are given explicitly).
+        info.Environment["XDG_CONFIG_HOME"] = Path.Combine(Path.GetTempPath(), "mooddj-console-tests-config");
         return Process.Start(info)!;
     }
 

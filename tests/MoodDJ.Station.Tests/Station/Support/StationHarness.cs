@@ -42,6 +42,7 @@ internal sealed class StationHarness : IAsyncDisposable
         ["use:audioOutput"] = "null",
         ["plugins:settings:generator:seed"] = "7",
         ["station:key"] = StationKey,
+        ["station:bind"] = "127.0.0.1", // the embedded default is every interface; tests stay on loopback
         ["station:controlPort"] = "0",
         ["station:streamPort"] = "0",
         ["station:heartbeatPort"] = "0",
