@@ -8,10 +8,13 @@ namespace MoodDJ.Music;
 /// <summary>
 /// Chooses and opens the next track: asks the sources in fallback order (a source that throws, times
 /// out or finds nothing hands over to the next, with the reason logged), skips recently played
-/// tracks while others fit, and moves past tracks that fail to open.
+/// tracks while others fit, puts the listeners' liked tracks first and never picks a disliked one for
+/// that mood, and moves past tracks that fail to open.
 /// </summary>
-internal sealed class TrackPicker(IReadOnlyList<IMusicSource> sources, AudioFormat format, MusicOptions options, ILogger logger)
+internal sealed class TrackPicker(IReadOnlyList<IMusicSource> sources, AudioFormat format, MusicOptions options, TrackPreferences preferences, ILogger logger)
 {
+    public TrackPreferences Preferences => preferences;
+
     private readonly object _gate = new();
     private readonly List<(TrackInfo Track, IMusicSource Source)> _queue = [];
     private readonly LinkedList<string> _recent = new();
@@ -95,7 +98,7 @@ internal sealed class TrackPicker(IReadOnlyList<IMusicSource> sources, AudioForm
             }
 
             List<TrackInfo> playable;
-            lock (_gate) playable = found.Where(t => !_unplayable.Contains(Key(t))).ToList();
+            lock (_gate) playable = found.Where(t => !_unplayable.Contains(Key(t)) && !preferences.IsDisliked(mood.Label, t)).ToList();
             if (playable.Count == 0)
             {
                 logger.LogInformation("Music source {Source} found nothing playable for {Mood}; falling back to the next source", name, mood.Label);
@@ -105,7 +108,8 @@ internal sealed class TrackPicker(IReadOnlyList<IMusicSource> sources, AudioForm
             {
                 // Recently played tracks go last, least recently played first among them, so a small
                 // library still plays on but never repeats while something else fits.
-                var ordered = playable.Where(t => !_recent.Contains(Key(t)))
+                // Liked tracks for this mood come first.
+                var ordered = playable.Where(t => !_recent.Contains(Key(t))).OrderBy(t => preferences.IsLiked(mood.Label, t) ? 0 : 1)
                     .Concat(_recent.Select(k => playable.FirstOrDefault(t => Key(t) == k)).OfType<TrackInfo>());
                 _queue.Clear();
                 _queue.AddRange(ordered.Select(t => (t, source)));
