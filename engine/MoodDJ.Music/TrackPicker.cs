@@ -19,6 +19,7 @@ internal sealed class TrackPicker(IReadOnlyList<IMusicSource> sources, AudioForm
     private readonly List<(TrackInfo Track, IMusicSource Source)> _queue = [];
     private readonly LinkedList<string> _recent = new();
     private readonly HashSet<string> _unplayable = [];
+    private readonly Dictionary<string, string> _lastFailure = []; // per source: said once, not every retry
 
     /// <summary>The upcoming candidates for the current mood.</summary>
     public IReadOnlyList<TrackInfo> Queue
@@ -93,7 +94,10 @@ internal sealed class TrackPicker(IReadOnlyList<IMusicSource> sources, AudioForm
             catch (Exception e)
             {
                 var reason = e is OperationCanceledException ? $"no answer within {options.SourceTimeoutMs} ms" : e.Message;
-                logger.LogWarning("Music source {Source} failed ({Reason}); falling back to the next source", name, reason);
+                if (Changed(name, reason))
+                    logger.LogWarning("Music source {Source}: {Reason}; falling back to the next source", name, reason);
+                else
+                    logger.LogDebug("Music source {Source} still fails: {Reason}", name, reason);
                 continue;
             }
 
@@ -101,9 +105,11 @@ internal sealed class TrackPicker(IReadOnlyList<IMusicSource> sources, AudioForm
             lock (_gate) playable = found.Where(t => !_unplayable.Contains(Key(t)) && !preferences.IsDisliked(mood.Label, t)).ToList();
             if (playable.Count == 0)
             {
-                logger.LogInformation("Music source {Source} found nothing playable for {Mood}; falling back to the next source", name, mood.Label);
+                if (Changed(name, $"nothing playable for {mood.Label}"))
+                    logger.LogInformation("Music source {Source} found nothing playable for {Mood}; falling back to the next source", name, mood.Label);
                 continue;
             }
+            Changed(name, null);
             lock (_gate)
             {
                 // Recently played tracks go last, least recently played first among them, so a small
@@ -116,8 +122,26 @@ internal sealed class TrackPicker(IReadOnlyList<IMusicSource> sources, AudioForm
             }
             return true;
         }
-        logger.LogWarning("No music source has a track for {Mood} right now", mood.Label);
+        if (Changed("", $"none for {mood.Label}"))
+            logger.LogWarning("No music source has a track for {Mood} right now; trying again every {Delay} ms", mood.Label, options.RetryDelayMs);
         return false;
+    }
+
+    /// <summary>Records the last failure of a source ("" = all of them); true when it differs from the one before (worth a warning).</summary>
+    private bool Changed(string source, string? failure)
+    {
+        lock (_gate)
+        {
+            if (failure is null)
+            {
+                _lastFailure.Remove(source);
+                _lastFailure.Remove("");
+                return false;
+            }
+            if (_lastFailure.TryGetValue(source, out var last) && last == failure) return false;
+            _lastFailure[source] = failure;
+            return true;
+        }
     }
 
     private bool QueueIsEmpty()

@@ -38,12 +38,23 @@ internal sealed class DeckFader(ISampleProvider source, float initialGain = 1f) 
         lock (_gate)
         {
             var frame = 0;
-            for (; frame < n / channels && _position < _frames; frame++)
+            var ramp = Math.Min(n / channels, _frames - _position);
+            if (ramp > 0)
             {
                 // Equal power: gain_out = cos, gain_in = sin, so cos² + sin² = 1 and the loudness holds.
-                var p = (float)++_position / _frames * MathF.PI / 2;
-                _gain = _from * MathF.Cos(p) + _to * MathF.Sin(p);
-                for (var c = 0; c < channels; c++) buffer[frame * channels + c] *= _gain;
+                // The angle steps by a fixed amount, so rotate (cos, sin) instead of calling both per frame;
+                // exact values are taken once per read, so rounding cannot drift across a long fade.
+                var step = Math.PI / 2 / _frames;
+                double angle = (_position + 1) * step, cos = Math.Cos(angle), sin = Math.Sin(angle);
+                double stepCos = Math.Cos(step), stepSin = Math.Sin(step);
+                for (; frame < ramp; frame++)
+                {
+                    _gain = (float)(_from * cos + _to * sin);
+                    for (var c = 0; c < channels; c++) buffer[frame * channels + c] *= _gain;
+                    (cos, sin) = (cos * stepCos - sin * stepSin, sin * stepCos + cos * stepSin);
+                }
+                _position += ramp;
+                if (_position >= _frames) _gain = _to; // land exactly on the target
             }
             var rest = buffer[(frame * channels)..n];
             if (_gain != 1f && rest.Length > 0) TensorPrimitives.Multiply(rest, _gain, rest);
