@@ -5,6 +5,10 @@ using MoodDJ.Abstractions.Mood;
 using MoodDJ.Abstractions.Music;
 using MoodDJ.Music.Mixing;
 
+// Over 300 lines on purpose: the loader loop, the hand-over rules and the read loop share one lock
+// and one set of deck states; split apart they would each need the others' invariants. The audio
+// itself (mixing, fades, resampling) lives in Mixing/DeckMixer.
+
 namespace MoodDJ.Music;
 
 /// <summary>
