@@ -147,8 +147,8 @@ public sealed class MusicDirector : IAsyncDisposable
         }
     }
 
-    /// <summary>Moves on to the next track at once (with a short fade so there is no click).</summary>
-    public ValueTask SkipAsync(CancellationToken cancellationToken = default) => SkipAsync(TrackEndReason.Skipped);
+    /// <summary>Moves on to the next track at once (with a short fade so there is no click); returns once it has started, so <see cref="NowPlaying"/> names it.</summary>
+    public ValueTask SkipAsync(CancellationToken cancellationToken = default) => SkipAsync(TrackEndReason.Skipped, cancellationToken);
 
     /// <summary>
     /// "Not this one": never picks the playing track for the present mood again (remembered across
@@ -162,7 +162,7 @@ public sealed class MusicDirector : IAsyncDisposable
         if (track is null || mood is null) return null;
         await _picker.Preferences.DislikeAsync(mood.Label, track, cancellationToken).ConfigureAwait(false);
         _logger.LogInformation("Disliked {Track} for {Mood}: it will not be picked for that mood again", track, mood.Label);
-        await SkipAsync(TrackEndReason.Disliked).ConfigureAwait(false);
+        await SkipAsync(TrackEndReason.Disliked, cancellationToken).ConfigureAwait(false);
         return track;
     }
 
@@ -263,24 +263,33 @@ public sealed class MusicDirector : IAsyncDisposable
         _stop.Dispose();
     }
 
-    private ValueTask SkipAsync(TrackEndReason reason)
+    /// <summary>Skips with a short fade; returns once the next track has started (so NowPlaying names it), or after music:moodChangeWaitMs.</summary>
+    private async ValueTask SkipAsync(TrackEndReason reason, CancellationToken cancellationToken = default)
     {
+        Task started;
         lock (_gate)
         {
-            if (_mixer.Current is null && _heldEnded is null) return ValueTask.CompletedTask;
+            if (_mixer.Current is null && _heldEnded is null) return;
             if (_next is { } ready)
             {
                 _next = null;
                 _pendingChange = StartLocked(ready, FramesFor(_options.SkipFadeMs), reason);
+                return;
             }
-            else
-            {
-                _transitionRequest?.Started.TrySetResult();
-                _transitionRequest = (FramesFor(_options.SkipFadeMs), reason, new TaskCompletionSource());
-            }
+            _transitionRequest?.Started.TrySetResult();
+            var request = (FramesFor(_options.SkipFadeMs), reason, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+            _transitionRequest = request;
+            started = request.Item3.Task;
         }
         Signal(_wakeLoader);
-        return ValueTask.CompletedTask;
+        try
+        {
+            await started.WaitAsync(TimeSpan.FromMilliseconds(_options.MoodChangeWaitMs), cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // still opening: the skip happens when it is ready, and TrackChanged says so
+        }
     }
 
     /// <summary>Brings in the waiting deck when nothing is heard (the first track, or the next after one played out).</summary>

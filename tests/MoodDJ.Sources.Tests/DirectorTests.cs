@@ -102,6 +102,7 @@ public class DirectorTests
         await Read(director, 0.3);
         var before = director.NowPlaying!;
         await director.SkipAsync();
+        Assert.NotEqual(before.Id, director.NowPlaying!.Id); // named as soon as the skip returns
         await WaitUntil(() => director.IsCrossfading);
         var after = await Read(director, 0.3);
         Assert.NotEqual(before.Id, director.NowPlaying!.Id);
