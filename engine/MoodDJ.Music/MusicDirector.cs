@@ -3,14 +3,20 @@ using Microsoft.Extensions.Logging.Abstractions;
 using MoodDJ.Abstractions.Audio;
 using MoodDJ.Abstractions.Mood;
 using MoodDJ.Abstractions.Music;
+using MoodDJ.Music.Mixing;
+
+// Over 300 lines on purpose: the loader loop, the hand-over rules and the read loop share one lock
+// and one set of deck states; split apart they would each need the others' invariants. The audio
+// itself (mixing, fades, resampling) lives in Mixing/DeckMixer.
 
 namespace MoodDJ.Music;
 
 /// <summary>
 /// Turns moods into a continuous program of music. A background loader picks and opens tracks
-/// (sources in fallback order, no recent repeats) on "decks" that decode ahead; <see cref="ReadAsync"/>
-/// takes audio from the playing deck, mixes an equal-power crossfade when a new mood or a skip
-/// brings in the next, and pads with silence when nothing is ready, so the caller is never held up.
+/// (sources in fallback order, no recent repeats, the listeners' likes first and dislikes never) on
+/// "decks" that decode ahead; <see cref="ReadAsync"/> takes the program from a <see cref="DeckMixer"/>
+/// (NAudio) in which a new mood or a skip crossfades the next deck in, and pads with silence when
+/// nothing is ready, so the caller is never held up.
 /// One reader at a time (the station's pump); control calls may come from any thread.
 /// </summary>
 public sealed class MusicDirector : IAsyncDisposable
@@ -24,18 +30,16 @@ public sealed class MusicDirector : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loader;
     private readonly LinkedList<PlayedTrack> _history = new();
-    private float[] _mixBuffer = [];
+    private readonly List<(TrackDeck Deck, TrackEndReason? Reason)> _ended = [];
 
     // Guarded by _gate.
+    private readonly DeckMixer _mixer;
     private MoodReading? _mood;
     private int _moodVersion;
-    private TrackDeck? _current;    // what is heard
     private TrackDeck? _next;       // opened ahead, starts when the current one ends
-    private TrackDeck? _fadeIn;     // crossfading in over the current one
-    private TrackDeck? _queuedFade; // waits for the running crossfade to finish
-    private int _fadeFrames, _fadePosition, _queuedFadeFrames;
-    private TrackEndReason _fadeOutReason, _queuedFadeReason;
-    private (int Frames, TrackEndReason Reason)? _transitionRequest;
+    private TrackDeck? _heldEnded;  // the heard deck played out while the next one is still opening
+    private (int Frames, TrackEndReason Reason, TaskCompletionSource Started)? _transitionRequest;
+    private TrackChangedEventArgs? _pendingChange; // a crossfade started off the reading thread; raised on the next read
     private bool _loading;
 
     public MusicDirector(IReadOnlyList<IMusicSource> sources, AudioFormat format, MusicOptions options, ILogger<MusicDirector>? logger = null)
@@ -47,7 +51,8 @@ public sealed class MusicDirector : IAsyncDisposable
         Format = format;
         _options = options;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
-        _picker = new TrackPicker(sources, format, options, _logger);
+        _mixer = new DeckMixer(format);
+        _picker = new TrackPicker(sources, format, options, TrackPreferences.Load(options.ResolvedPreferencesFile, _logger), _logger);
         _loader = Task.Run(() => LoaderLoopAsync(_stop.Token));
     }
 
@@ -59,15 +64,16 @@ public sealed class MusicDirector : IAsyncDisposable
         get { lock (_gate) return _mood; }
     }
 
+    /// <summary>The track heard now; during a crossfade, the one coming in.</summary>
     public TrackInfo? NowPlaying
     {
-        get { lock (_gate) return _current?.Track; }
+        get { lock (_gate) return (_mixer.Current ?? _heldEnded)?.Track; }
     }
 
     /// <summary>How far into <see cref="NowPlaying"/> the listener is.</summary>
     public TimeSpan Position
     {
-        get { lock (_gate) return _current?.Position ?? TimeSpan.Zero; }
+        get { lock (_gate) return (_mixer.Current ?? _heldEnded)?.Position ?? TimeSpan.Zero; }
     }
 
     /// <summary>Tracks lined up after the current one (the next, already opened, comes first).</summary>
@@ -78,8 +84,7 @@ public sealed class MusicDirector : IAsyncDisposable
             lock (_gate)
             {
                 var upcoming = new List<TrackInfo>();
-                foreach (var deck in new[] { _fadeIn, _queuedFade, _next })
-                    if (deck is not null) upcoming.Add(deck.Track);
+                if (_next is not null) upcoming.Add(_next.Track);
                 upcoming.AddRange(_picker.Queue);
                 return upcoming;
             }
@@ -89,7 +94,7 @@ public sealed class MusicDirector : IAsyncDisposable
     /// <summary>True while a crossfade (mood change or skip) is bringing in the next track.</summary>
     public bool IsCrossfading
     {
-        get { lock (_gate) return _fadeIn is not null; }
+        get { lock (_gate) return _mixer.IsCrossfading; }
     }
 
     /// <summary>Tracks that were played, oldest first (at most music:historyLimit).</summary>
@@ -102,13 +107,16 @@ public sealed class MusicDirector : IAsyncDisposable
     public event EventHandler<TrackChangedEventArgs>? TrackChanged;
 
     /// <summary>
-    /// Follows <paramref name="mood"/> from now on: at the next track ("next-track") or at once with a
-    /// crossfade ("crossfade"), per music:moodChange. Returns at once; the loader does the work.
+    /// Follows <paramref name="mood"/> from now on: at once with a crossfade ("crossfade", the default)
+    /// or at the next track ("next-track"), per music:moodChange. With a crossfade it returns once the
+    /// new track has started fading in (so <see cref="NowPlaying"/> names it), or after
+    /// music:moodChangeWaitMs while the sources are still looking.
     /// </summary>
-    public ValueTask SetMoodAsync(MoodReading mood, CancellationToken cancellationToken = default)
+    public async ValueTask SetMoodAsync(MoodReading mood, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(mood);
         TrackDeck? stale;
+        Task? started = null;
         lock (_gate)
         {
             _mood = mood;
@@ -116,32 +124,58 @@ public sealed class MusicDirector : IAsyncDisposable
             stale = _next;
             _next = null;
             _picker.ClearQueue();
-            if (_options.CrossfadeOnMoodChange && _current is not null)
-                _transitionRequest = (FramesFor(_options.CrossfadeMs), TrackEndReason.MoodChanged);
+            _transitionRequest?.Started.TrySetResult(); // superseded
+            _transitionRequest = null;
+            if (_options.CrossfadeOnMoodChange && _mixer.Current is not null)
+            {
+                var request = (FramesFor(_options.CrossfadeMs), TrackEndReason.MoodChanged, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+                _transitionRequest = request;
+                started = request.Item3.Task;
+            }
         }
         _logger.LogInformation("Mood set to {Mood} (valence {Valence:0.00}, arousal {Arousal:0.00})", mood.Label, mood.Valence, mood.Arousal);
         Signal(_wakeLoader);
-        return DisposeLaterAsync(stale);
+        _ = DisposeLaterAsync(stale);
+        if (started is null) return;
+        try
+        {
+            await started.WaitAsync(TimeSpan.FromMilliseconds(_options.MoodChangeWaitMs), cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // still opening: the crossfade starts when it is ready, and TrackChanged says so
+        }
     }
 
-    /// <summary>Moves on to the next track at once (with a short fade so there is no click).</summary>
-    public ValueTask SkipAsync(CancellationToken cancellationToken = default)
+    /// <summary>Moves on to the next track at once (with a short fade so there is no click); returns once it has started, so <see cref="NowPlaying"/> names it.</summary>
+    public ValueTask SkipAsync(CancellationToken cancellationToken = default) => SkipAsync(TrackEndReason.Skipped, cancellationToken);
+
+    /// <summary>
+    /// "Not this one": never picks the playing track for the present mood again (remembered across
+    /// restarts) and skips it. Returns the track disliked, or null when nothing plays.
+    /// </summary>
+    public async ValueTask<TrackInfo?> DislikeAsync(CancellationToken cancellationToken = default)
     {
-        lock (_gate)
-        {
-            if (_current is null && _fadeIn is null) return ValueTask.CompletedTask;
-            if (_next is { } ready && _fadeIn is null)
-            {
-                _next = null;
-                StartFadeLocked(ready, FramesFor(_options.SkipFadeMs), TrackEndReason.Skipped);
-            }
-            else
-            {
-                _transitionRequest = (FramesFor(_options.SkipFadeMs), TrackEndReason.Skipped);
-            }
-        }
-        Signal(_wakeLoader);
-        return ValueTask.CompletedTask;
+        TrackInfo? track;
+        MoodReading? mood;
+        lock (_gate) (track, mood) = ((_mixer.Current ?? _heldEnded)?.Track, _mood);
+        if (track is null || mood is null) return null;
+        await _picker.Preferences.DislikeAsync(mood.Label, track, cancellationToken).ConfigureAwait(false);
+        _logger.LogInformation("Disliked {Track} for {Mood}: it will not be picked for that mood again", track, mood.Label);
+        await SkipAsync(TrackEndReason.Disliked, cancellationToken).ConfigureAwait(false);
+        return track;
+    }
+
+    /// <summary>Remembers that the playing track suits the present mood: it is picked first for that mood from now on (across restarts).</summary>
+    public async ValueTask<TrackInfo?> LikeAsync(CancellationToken cancellationToken = default)
+    {
+        TrackInfo? track;
+        MoodReading? mood;
+        lock (_gate) (track, mood) = ((_mixer.Current ?? _heldEnded)?.Track, _mood);
+        if (track is null || mood is null) return null;
+        await _picker.Preferences.LikeAsync(mood.Label, track, cancellationToken).ConfigureAwait(false);
+        _logger.LogInformation("Liked {Track} for {Mood}", track, mood.Label);
+        return track;
     }
 
     /// <summary>Moves within the playing track. Throws when nothing plays or the track's source cannot seek.</summary>
@@ -149,7 +183,7 @@ public sealed class MusicDirector : IAsyncDisposable
     {
         TrackDeck deck;
         lock (_gate)
-            deck = _current ?? throw new InvalidOperationException("Nothing is playing, so there is nothing to seek in.");
+            deck = _mixer.Current ?? throw new InvalidOperationException("Nothing is playing, so there is nothing to seek in.");
         if (position < TimeSpan.Zero || deck.Track.Duration is { } d && position >= d)
             throw new ArgumentOutOfRangeException(nameof(position), position, $"Position must be within the track (0..{deck.Track.Duration}).");
         try
@@ -179,11 +213,12 @@ public sealed class MusicDirector : IAsyncDisposable
             int n;
             lock (_gate)
             {
-                changed = PromoteLocked();
-                n = _current is null ? 0 : MixLocked(buffer.Span[filled..total]);
-                changed = FinishDrainedLocked(mayHold: Environment.TickCount64 < deadline) ?? changed;
-                waitOn = _current is { Drained: true } ? null
-                    : _fadeIn is { Available: 0, PumpFinished: false } ? _fadeIn : _current;
+                changed = _pendingChange;
+                _pendingChange = null;
+                changed = PromoteLocked() ?? changed;
+                var readable = _mixer.Readable(total - filled, out waitOn);
+                n = readable > 0 ? _mixer.Read(buffer.Span.Slice(filled, readable), _ended) : 0;
+                changed = RetireEndedLocked(mayHold: Environment.TickCount64 < deadline) ?? changed;
                 loading = _mood is not null;
             }
             if (changed is not null) RaiseTrackChanged(changed);
@@ -212,117 +247,124 @@ public sealed class MusicDirector : IAsyncDisposable
         catch (OperationCanceledException)
         {
         }
-        TrackDeck?[] decks;
+        List<TrackDeck> decks;
         lock (_gate)
         {
-            decks = [_current, _next, _fadeIn, _queuedFade];
-            if (_current is not null) AddHistory(_current, TrackEndReason.Stopped, null);
-            _current = _next = _fadeIn = _queuedFade = null;
+            if ((_mixer.Current ?? _heldEnded) is { } heard) AddHistory(heard, TrackEndReason.Stopped, null);
+            decks = [.. _mixer.Decks];
+            if (_next is not null) decks.Add(_next);
+            if (_heldEnded is not null) decks.Add(_heldEnded);
+            _mixer.Clear();
+            _next = _heldEnded = null;
+            _transitionRequest?.Started.TrySetResult();
         }
-        foreach (var deck in decks)
-            if (deck is not null) await deck.DisposeAsync().ConfigureAwait(false);
+        foreach (var deck in decks.Distinct())
+            await deck.DisposeAsync().ConfigureAwait(false);
         _stop.Dispose();
     }
 
-    /// <summary>Brings in a waiting deck when nothing is heard.</summary>
+    /// <summary>Skips with a short fade; returns once the next track has started (so NowPlaying names it), or after music:moodChangeWaitMs.</summary>
+    private async ValueTask SkipAsync(TrackEndReason reason, CancellationToken cancellationToken = default)
+    {
+        Task started;
+        lock (_gate)
+        {
+            if (_mixer.Current is null && _heldEnded is null) return;
+            if (_next is { } ready)
+            {
+                _next = null;
+                _pendingChange = StartLocked(ready, FramesFor(_options.SkipFadeMs), reason);
+                return;
+            }
+            _transitionRequest?.Started.TrySetResult();
+            var request = (FramesFor(_options.SkipFadeMs), reason, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+            _transitionRequest = request;
+            started = request.Item3.Task;
+        }
+        Signal(_wakeLoader);
+        try
+        {
+            await started.WaitAsync(TimeSpan.FromMilliseconds(_options.MoodChangeWaitMs), cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // still opening: the skip happens when it is ready, and TrackChanged says so
+        }
+    }
+
+    /// <summary>Brings in the waiting deck when nothing is heard (the first track, or the next after one played out).</summary>
     private TrackChangedEventArgs? PromoteLocked()
     {
-        if (_current is not null) return null;
-        var incoming = _fadeIn ?? _next;
-        if (incoming is null) return null;
-        if (incoming == _fadeIn) _fadeIn = null; else _next = null;
-        _current = incoming;
+        if (_mixer.Current is not null || _next is not { } incoming) return null;
+        _next = null;
+        return StartLocked(incoming, 0, TrackEndReason.Ended);
+    }
+
+    /// <summary>Makes <paramref name="incoming"/> the deck heard, crossfading from the current one if there is one.</summary>
+    private TrackChangedEventArgs StartLocked(TrackDeck incoming, int fadeFrames, TrackEndReason reason)
+    {
+        TrackInfo? previous = _mixer.Current?.Track;
+        TrackEndReason? previousEnded = previous is null ? null : reason;
+        if (_heldEnded is { } held)
+        {
+            // It played out while this one was opening: the hand-over is now.
+            _heldEnded = null;
+            Retire(held, null);
+            (previous, previousEnded) = (held.Track, EndReasonOf(held, null));
+        }
+        _mixer.Play(incoming, fadeFrames, reason);
         Signal(_wakeLoader); // it may now open the one after
         _logger.LogInformation("Now playing {Track} ({Source})", incoming.Track, incoming.Track.Source);
-        return new TrackChangedEventArgs(null, incoming.Track, null);
+        return new TrackChangedEventArgs(previous, incoming.Track, previousEnded);
     }
 
-    /// <summary>Takes audio from the current deck, crossfading with the incoming one if a fade runs.</summary>
-    private int MixLocked(Span<float> destination)
+    /// <summary>Retires decks that left the mixer: faded out (history with the reason they were replaced) or played out (the next one takes over).</summary>
+    private TrackChangedEventArgs? RetireEndedLocked(bool mayHold)
     {
-        var current = _current!;
-        if (_fadeIn is not { } incoming)
-            return current.Read(destination);
-
-        var channels = Format.Channels;
-        var frames = Math.Min(destination.Length / channels, _fadeFrames - _fadePosition);
-        frames = Math.Min(frames, incoming.Available / channels);
-        if (!current.PumpFinished) frames = Math.Min(frames, current.Available / channels);
-        if (frames <= 0) return 0;
-        var samples = frames * channels;
-        if (_mixBuffer.Length < samples) _mixBuffer = new float[samples];
-        var outgoing = destination[..samples];
-        var got = current.Read(outgoing);
-        outgoing[got..].Clear(); // the outgoing track ended inside the fade: it fades out from silence
-        incoming.Read(_mixBuffer.AsSpan(0, samples));
-        for (var f = 0; f < frames; f++)
+        TrackChangedEventArgs? changed = null;
+        foreach (var (deck, reason) in _ended)
         {
-            // Equal power: cos² + sin² = 1, so uncorrelated tracks keep their loudness through the fade.
-            var t = (double)(_fadePosition + f + 1) / _fadeFrames * Math.PI / 2;
-            float gainOut = (float)Math.Cos(t), gainIn = (float)Math.Sin(t);
-            for (var c = 0; c < channels; c++)
+            if (reason is not null)
             {
-                var i = f * channels + c;
-                outgoing[i] = outgoing[i] * gainOut + _mixBuffer[i] * gainIn;
+                Retire(deck, reason);
+                continue;
+            }
+            // The heard deck played out (or its decoder died).
+            if (deck.Failure is not null)
+                _logger.LogWarning("{Track} stopped mid-way: {Reason}; the next track takes over", deck.Track, deck.Failure.Message);
+            if (_next is null && mayHold && _loading)
+            {
+                _heldEnded = deck; // the next track is opening: hand over directly rather than through silence
+                continue;
+            }
+            _heldEnded = deck;
+            changed = PromoteLocked();
+            if (_heldEnded is not null)
+            {
+                _heldEnded = null;
+                Retire(deck, null);
+                changed = new TrackChangedEventArgs(deck.Track, null, EndReasonOf(deck, null));
             }
         }
-        _fadePosition += frames;
-        return samples;
+        _ended.Clear();
+        if (_heldEnded is { } held && (!mayHold || !_loading) && _next is null && _mixer.Current is null)
+        {
+            _heldEnded = null;
+            Retire(held, null);
+            changed = new TrackChangedEventArgs(held.Track, null, EndReasonOf(held, null));
+        }
+        return changed;
     }
 
-    /// <summary>Retires the current deck when its fade completed or it played out (or died).</summary>
-    private TrackChangedEventArgs? FinishDrainedLocked(bool mayHold)
+    private void Retire(TrackDeck deck, TrackEndReason? reason)
     {
-        if (_current is not { } current) return null;
-        TrackEndReason reason;
-        if (_fadeIn is { } incoming && _fadePosition >= _fadeFrames)
-        {
-            reason = _fadeOutReason;
-            _current = incoming;
-            _fadeIn = null;
-            if (_queuedFade is { } queued)
-            {
-                _queuedFade = null;
-                StartFadeLocked(queued, _queuedFadeFrames, _queuedFadeReason);
-            }
-        }
-        else if (current.Drained && _fadeIn is null)
-        {
-            if (mayHold && _next is null && _loading)
-                return null; // the next track is opening: hand over directly rather than through silence
-            reason = current.Failure is null ? TrackEndReason.Ended : TrackEndReason.Failed;
-            _current = null;
-        }
-        else return null;
-
-        var error = current.Failure?.Message;
-        if (reason == TrackEndReason.Failed)
-            _logger.LogWarning("{Track} stopped mid-way: {Reason}; the next track takes over", current.Track, error);
-        AddHistory(current, reason, error);
-        _ = DisposeLaterAsync(current);
+        AddHistory(deck, EndReasonOf(deck, reason), deck.Failure?.Message);
+        _ = DisposeLaterAsync(deck);
         Signal(_wakeLoader);
-        var promoted = PromoteLocked();
-        if (_current is not null && promoted is null)
-            _logger.LogInformation("Now playing {Track} ({Source})", _current.Track, _current.Track.Source);
-        return new TrackChangedEventArgs(current.Track, _current?.Track, reason);
     }
 
-    private void StartFadeLocked(TrackDeck incoming, int frames, TrackEndReason reason)
-    {
-        if (_current is null)
-        {
-            if (_next is { } replaced) _ = DisposeLaterAsync(replaced);
-            _next = incoming; // nothing to fade from: it simply starts
-            return;
-        }
-        if (_fadeIn is not null)
-        {
-            if (_queuedFade is { } dropped) _ = DisposeLaterAsync(dropped);
-            (_queuedFade, _queuedFadeFrames, _queuedFadeReason) = (incoming, frames, reason);
-            return;
-        }
-        (_fadeIn, _fadeFrames, _fadePosition, _fadeOutReason) = (incoming, Math.Max(1, frames), 0, reason);
-    }
+    private static TrackEndReason EndReasonOf(TrackDeck deck, TrackEndReason? replaced) =>
+        replaced ?? (deck.Failure is null ? TrackEndReason.Ended : TrackEndReason.Failed);
 
     /// <summary>Opens tracks ahead of need: the first for a mood, the next near a track's end, and the one a crossfade or skip asks for.</summary>
     private async Task LoaderLoopAsync(CancellationToken cancellationToken)
@@ -341,8 +383,9 @@ public sealed class MusicDirector : IAsyncDisposable
             {
                 mood = _mood;
                 version = _moodVersion;
+                var current = _mixer.Current;
                 needed = mood is not null && (_transitionRequest is not null
-                    || (_next is null && _fadeIn is null && (_current is null || _current.PumpFinished)));
+                    || (_next is null && (current is null || current.PumpFinished)));
                 _loading = needed;
             }
             if (!needed) continue;
@@ -377,7 +420,13 @@ public sealed class MusicDirector : IAsyncDisposable
                 else if (_transitionRequest is { } request)
                 {
                     _transitionRequest = null;
-                    StartFadeLocked(deck, request.Frames, request.Reason);
+                    if (_mixer.Current is not null || _heldEnded is not null)
+                        _pendingChange = StartLocked(deck, request.Frames, request.Reason);
+                    else if (_next is null)
+                        _next = deck; // nothing to fade from: it simply starts
+                    else
+                        unused = deck;
+                    request.Started.TrySetResult();
                 }
                 else if (_next is null)
                     _next = deck;

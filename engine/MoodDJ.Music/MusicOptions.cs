@@ -12,11 +12,20 @@ public sealed class MusicOptions
     public const string NextTrack = "next-track";
     public const string Crossfade = "crossfade";
 
-    /// <summary>When a new mood takes effect: "next-track" (the current track plays out) or "crossfade" (at once).</summary>
-    public string MoodChange { get; set; } = NextTrack;
+    /// <summary>When a new mood takes effect: "crossfade" (at once, the default: a new mood is heard within seconds) or "next-track" (the current track plays out).</summary>
+    public string MoodChange { get; set; } = Crossfade;
 
-    /// <summary>Length of the equal-power crossfade when a new mood takes effect at once.</summary>
-    public int CrossfadeMs { get; set; } = 2000;
+    /// <summary>Length of the equal-power crossfade when a new mood takes effect at once (a musical 3 s).</summary>
+    public int CrossfadeMs { get; set; } = 3000;
+
+    /// <summary>Longest <see cref="MusicDirector.SetMoodAsync"/> waits for the new mood's track to start fading in (so the reply can name it).</summary>
+    public int MoodChangeWaitMs { get; set; } = 3000;
+
+    /// <summary>
+    /// Where likes and dislikes are kept (JSON). Empty: $XDG_DATA_HOME/mooddj/preferences.json
+    /// (~/.local/share/mooddj/preferences.json). "none": not kept across restarts.
+    /// </summary>
+    public string PreferencesFile { get; set; } = "";
 
     /// <summary>Length of the fade when a track is skipped (short: long enough to avoid a click).</summary>
     public int SkipFadeMs { get; set; } = 30;
@@ -45,6 +54,14 @@ public sealed class MusicOptions
     /// <summary>After every source failed or found nothing, wait this long before trying again.</summary>
     public int RetryDelayMs { get; set; } = 3000;
 
+    /// <summary>The file <see cref="PreferencesFile"/> names, or null when preferences are not kept.</summary>
+    public string? ResolvedPreferencesFile => PreferencesFile switch
+    {
+        "" => Path.Combine(DataHome(), "mooddj", "preferences.json"),
+        var none when none.Equals("none", StringComparison.OrdinalIgnoreCase) => null,
+        var path => Path.GetFullPath(path.StartsWith("~/", StringComparison.Ordinal) ? Path.Combine(Home(), path[2..]) : path),
+    };
+
     public bool CrossfadeOnMoodChange => string.Equals(MoodChange, Crossfade, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Binds the <c>music</c> section and validates it.</summary>
@@ -62,6 +79,7 @@ public sealed class MusicOptions
             throw new ArgumentException($"music:moodChange must be \"{NextTrack}\" or \"{Crossfade}\", not \"{MoodChange}\".");
         Check(CrossfadeMs, 10, 30000, "crossfadeMs");
         Check(SkipFadeMs, 1, 5000, "skipFadeMs");
+        Check(MoodChangeWaitMs, 0, 60000, "moodChangeWaitMs");
         Check(BufferMs, 100, 60000, "bufferMs");
         Check(MaxReadWaitMs, 0, 60000, "maxReadWaitMs");
         Check(RecentTracks, 0, 10000, "recentTracks");
@@ -70,6 +88,11 @@ public sealed class MusicOptions
         Check(SourceTimeoutMs, 100, 600000, "sourceTimeoutMs");
         Check(RetryDelayMs, 10, 600000, "retryDelayMs");
     }
+
+    private static string Home() => Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+
+    private static string DataHome() =>
+        Environment.GetEnvironmentVariable("XDG_DATA_HOME") is { Length: > 0 } xdg && Path.IsPathRooted(xdg) ? xdg : Path.Combine(Home(), ".local", "share");
 
     private static void Check(int value, int min, int max, string key)
     {

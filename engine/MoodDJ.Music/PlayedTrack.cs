@@ -9,6 +9,8 @@ public enum TrackEndReason
     Ended,
     /// <summary>Someone skipped it.</summary>
     Skipped,
+    /// <summary>A listener said "not this one" (/dislike): skipped, and never picked for that mood again.</summary>
+    Disliked,
     /// <summary>A new mood crossfaded it out.</summary>
     MoodChanged,
     /// <summary>Its decoder died (killed, broken input); the next track took over.</summary>

@@ -44,6 +44,9 @@ internal sealed class TrackDeck : IAsyncDisposable
     public DateTimeOffset StartedAt { get; }
     public bool CanSeek => _stream.CanSeek;
 
+    /// <summary>What the source delivers (normally the program's format; the mixer resamples when not).</summary>
+    public AudioFormat Format => _stream.Format;
+
     /// <summary>Why the pump stopped early (the decoder died), or null.</summary>
     public Exception? Failure { get; private set; }
 

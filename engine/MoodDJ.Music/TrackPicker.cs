@@ -8,14 +8,18 @@ namespace MoodDJ.Music;
 /// <summary>
 /// Chooses and opens the next track: asks the sources in fallback order (a source that throws, times
 /// out or finds nothing hands over to the next, with the reason logged), skips recently played
-/// tracks while others fit, and moves past tracks that fail to open.
+/// tracks while others fit, puts the listeners' liked tracks first and never picks a disliked one for
+/// that mood, and moves past tracks that fail to open.
 /// </summary>
-internal sealed class TrackPicker(IReadOnlyList<IMusicSource> sources, AudioFormat format, MusicOptions options, ILogger logger)
+internal sealed class TrackPicker(IReadOnlyList<IMusicSource> sources, AudioFormat format, MusicOptions options, TrackPreferences preferences, ILogger logger)
 {
+    public TrackPreferences Preferences => preferences;
+
     private readonly object _gate = new();
     private readonly List<(TrackInfo Track, IMusicSource Source)> _queue = [];
     private readonly LinkedList<string> _recent = new();
     private readonly HashSet<string> _unplayable = [];
+    private readonly Dictionary<string, string> _lastFailure = []; // per source: said once, not every retry
 
     /// <summary>The upcoming candidates for the current mood.</summary>
     public IReadOnlyList<TrackInfo> Queue
@@ -90,30 +94,54 @@ internal sealed class TrackPicker(IReadOnlyList<IMusicSource> sources, AudioForm
             catch (Exception e)
             {
                 var reason = e is OperationCanceledException ? $"no answer within {options.SourceTimeoutMs} ms" : e.Message;
-                logger.LogWarning("Music source {Source} failed ({Reason}); falling back to the next source", name, reason);
+                if (Changed(name, reason))
+                    logger.LogWarning("Music source {Source}: {Reason}; falling back to the next source", name, reason);
+                else
+                    logger.LogDebug("Music source {Source} still fails: {Reason}", name, reason);
                 continue;
             }
 
             List<TrackInfo> playable;
-            lock (_gate) playable = found.Where(t => !_unplayable.Contains(Key(t))).ToList();
+            lock (_gate) playable = found.Where(t => !_unplayable.Contains(Key(t)) && !preferences.IsDisliked(mood.Label, t)).ToList();
             if (playable.Count == 0)
             {
-                logger.LogInformation("Music source {Source} found nothing playable for {Mood}; falling back to the next source", name, mood.Label);
+                if (Changed(name, $"nothing playable for {mood.Label}"))
+                    logger.LogInformation("Music source {Source} found nothing playable for {Mood}; falling back to the next source", name, mood.Label);
                 continue;
             }
+            Changed(name, null);
             lock (_gate)
             {
                 // Recently played tracks go last, least recently played first among them, so a small
                 // library still plays on but never repeats while something else fits.
-                var ordered = playable.Where(t => !_recent.Contains(Key(t)))
+                // Liked tracks for this mood come first.
+                var ordered = playable.Where(t => !_recent.Contains(Key(t))).OrderBy(t => preferences.IsLiked(mood.Label, t) ? 0 : 1)
                     .Concat(_recent.Select(k => playable.FirstOrDefault(t => Key(t) == k)).OfType<TrackInfo>());
                 _queue.Clear();
                 _queue.AddRange(ordered.Select(t => (t, source)));
             }
             return true;
         }
-        logger.LogWarning("No music source has a track for {Mood} right now", mood.Label);
+        if (Changed("", $"none for {mood.Label}"))
+            logger.LogWarning("No music source has a track for {Mood} right now; trying again every {Delay} ms", mood.Label, options.RetryDelayMs);
         return false;
+    }
+
+    /// <summary>Records the last failure of a source ("" = all of them); true when it differs from the one before (worth a warning).</summary>
+    private bool Changed(string source, string? failure)
+    {
+        lock (_gate)
+        {
+            if (failure is null)
+            {
+                _lastFailure.Remove(source);
+                _lastFailure.Remove("");
+                return false;
+            }
+            if (_lastFailure.TryGetValue(source, out var last) && last == failure) return false;
+            _lastFailure[source] = failure;
+            return true;
+        }
     }
 
     private bool QueueIsEmpty()

@@ -27,7 +27,7 @@ public class DirectorTests
 
     internal static MusicOptions Options(Action<MusicOptions>? change = null)
     {
-        var options = new MusicOptions { MaxReadWaitMs = 15000, BufferMs = 1000, RetryDelayMs = 200 };
+        var options = new MusicOptions { MaxReadWaitMs = 15000, BufferMs = 1000, RetryDelayMs = 200, PreferencesFile = "none" };
         change?.Invoke(options);
         return options;
     }
@@ -102,6 +102,7 @@ public class DirectorTests
         await Read(director, 0.3);
         var before = director.NowPlaying!;
         await director.SkipAsync();
+        Assert.NotEqual(before.Id, director.NowPlaying!.Id); // named as soon as the skip returns
         await WaitUntil(() => director.IsCrossfading);
         var after = await Read(director, 0.3);
         Assert.NotEqual(before.Id, director.NowPlaying!.Id);
@@ -133,7 +134,7 @@ public class DirectorTests
     {
         using var folder = new TempFolder();
         var source = await Library(folder, 1.5, ("sad.wav", 400, "sad"), ("happy.wav", 800, "happy"), ("sad2.wav", 600, "sad"));
-        await using var director = new MusicDirector([source], Format, Options());
+        await using var director = new MusicDirector([source], Format, Options(o => o.MoodChange = MusicOptions.NextTrack));
         await director.SetMoodAsync(Sad);
         await Read(director, 0.3);
         var first = director.NowPlaying!.Id;

@@ -17,6 +17,24 @@ public class LocalSourceTests
         return list;
     }
 
+    [Fact(Timeout = 60000)]
+    public async Task Probing_reads_tags_and_duration_and_survives_quotes_in_names_and_rejects_corrupt_files()
+    {
+        using var folder = new TempFolder();
+        TestAudio.Sine(folder.File("12\" Mix 'x'.flac"), 440, 3, 0.5, "-metadata", "title=Sine Song", "-metadata", "ARTIST=Test Artist");
+        TestAudio.Sine(folder.File("-dash.ogg"), 440, 2, 0.5, "-c:a", "libvorbis", "-metadata", "title=Ogg Song");
+        File.WriteAllBytes(folder.File("corrupt.mp3"), Enumerable.Range(0, 200_000).Select(i => (byte)(i * 7919 % 251)).ToArray());
+        var source = Source(folder);
+        var report = await source.IndexAsync();
+        Assert.Equal(["-dash.ogg", "12\" Mix 'x'.flac"], report.Analyzed.Order(StringComparer.Ordinal));
+        Assert.Contains("corrupt.mp3", report.Skipped.Keys);
+        var tracks = await FindAll(source, MoodReading.Neutral);
+        var flac = tracks.Single(t => t.Id.EndsWith(".flac"));
+        Assert.Equal(("Sine Song", "Test Artist"), (flac.Title, flac.Artist));
+        Assert.Equal(3.0, flac.Duration!.Value.TotalSeconds, 2);
+        Assert.Equal("Ogg Song", tracks.Single(t => t.Id.EndsWith(".ogg")).Title); // Ogg keeps its tags on the stream
+    }
+
     [Fact(Timeout = 90000)]
     public async Task Files_of_several_formats_are_indexed_and_decode_to_the_requested_format()
     {

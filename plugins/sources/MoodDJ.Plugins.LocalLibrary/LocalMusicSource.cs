@@ -24,6 +24,7 @@ public sealed class LocalMusicSource : IMusicSource
     private readonly TrackAnalyzer _analyzer;
     private readonly SemaphoreSlim _indexing = new(1, 1);
     private bool _indexedOnce;
+    private IndexReport? _lastReport;
 
     public LocalMusicSource(LocalLibraryOptions options, ILogger? logger = null)
     {
@@ -51,6 +52,7 @@ public sealed class LocalMusicSource : IMusicSource
         {
             var report = await IndexCoreAsync(cancellationToken).ConfigureAwait(false);
             _indexedOnce = true;
+            _lastReport = report;
             _logger.LogInformation("Local library {Folder}: {Report}", Folder, report);
             return report;
         }
@@ -64,7 +66,9 @@ public sealed class LocalMusicSource : IMusicSource
     {
         if (!_indexedOnce)
             await IndexAsync(cancellationToken).ConfigureAwait(false);
-        var ranked = Index.Tracks()
+        var tracks = Index.Tracks();
+        if (tracks.Count == 0) throw new MusicSourceException(NothingToPlay());
+        var ranked = tracks
             .Select(t => (Track: t, Distance: Distance(t, mood)))
             .OrderBy(x => x.Distance)
             .ThenBy(x => x.Track.Path, StringComparer.Ordinal)
@@ -96,6 +100,17 @@ public sealed class LocalMusicSource : IMusicSource
         {
             throw new MusicSourceException($"Cannot play {track.Id}: {e.Message}", e);
         }
+    }
+
+    /// <summary>Why an empty index cannot play (said at once, so the director falls back to the next source rather than stalling).</summary>
+    private string NothingToPlay()
+    {
+        if (!Directory.Exists(Folder))
+            return $"the music folder {Folder} does not exist; set plugins:settings:local:folder";
+        var skipped = _lastReport?.Skipped.Count ?? 0;
+        return skipped > 0
+            ? $"0 playable audio files in {Folder} ({skipped} could not be read; the log says why)"
+            : $"0 audio files in {Folder} (looked for {string.Join(", ", _options.Extensions)}); put music there or set plugins:settings:local:folder";
     }
 
     /// <summary>Distance on the valence/arousal plane; a user's mood label matching the asked mood counts as closer.</summary>

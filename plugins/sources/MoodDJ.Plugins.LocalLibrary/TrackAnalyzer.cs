@@ -1,6 +1,7 @@
-using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using FFMpegCore;
+using FFMpegCore.Exceptions;
 using MoodDJ.Abstractions.Audio;
 using MoodDJ.Plugins.Shared.Processes;
 using MoodDJ.Plugins.Shared.Audio;
@@ -13,7 +14,7 @@ public sealed record TrackAnalysis(string Title, string Artist, TimeSpan? Durati
 /// <summary>A file that is not playable audio; <see cref="Exception.Message"/> is the logged reason.</summary>
 public sealed class UnplayableFileException(string reason, Exception? inner = null) : Exception(reason, inner);
 
-/// <summary>Analyses one file: ffprobe for tags and duration, then ffmpeg decodes an excerpt for the DSP.</summary>
+/// <summary>Analyses one file: ffprobe for tags and duration (read by FFMpegCore), then ffmpeg decodes an excerpt for the DSP.</summary>
 public sealed class TrackAnalyzer(LocalLibraryOptions options)
 {
     public async Task<TrackAnalysis> AnalyzeAsync(string path, CancellationToken cancellationToken)
@@ -50,40 +51,37 @@ public sealed class TrackAnalyzer(LocalLibraryOptions options)
         }
     }
 
+    /// <summary>
+    /// ffprobe is run here (an argument list with "--", bounded output, the stderr tail in errors, kill on
+    /// cancel); FFMpegCore's <see cref="FFProbe.FromJson"/> reads its answer into a typed model. Not
+    /// <c>FFProbe.AnalyseAsync(path)</c>: it passes the path inside one quoted argument string, so a file
+    /// named <c>12" Mix.mp3</c> would fail (see docs/music.md).
+    /// </summary>
     private async Task<(string Title, string Artist, TimeSpan? Duration)> ProbeAsync(string path, CancellationToken cancellationToken)
     {
         var result = await new ProcessCommand(options.FfprobePath)
-            .WithArguments("-v", "error", "-show_entries", "format=duration:format_tags=title,artist:stream=codec_type:stream_tags=title,artist",
+            .WithArguments("-v", "error", "-sexagesimal", // FFMpegCore reads h:mm:ss.ffffff only; plain seconds would become zero
+                "-show_entries", "format=duration:format_tags=title,artist:stream=codec_type,sample_rate,channels:stream_tags=title,artist",
                 "-of", "json", "--", path)
             .ExecuteBufferedAsync(256 * 1024, cancellationToken).ConfigureAwait(false);
-        using var json = JsonDocument.Parse(result.StandardOutput);
-        var root = json.RootElement;
-        var hasAudio = root.TryGetProperty("streams", out var streams)
-            && streams.EnumerateArray().Any(s => s.TryGetProperty("codec_type", out var t) && t.GetString() == "audio");
-        if (!hasAudio) throw new UnplayableFileException("ffprobe found no audio stream");
-
-        string title = "", artist = "";
-        TimeSpan? duration = null;
-        if (root.TryGetProperty("format", out var format))
+        IMediaAnalysis analysis;
+        try
         {
-            if (format.TryGetProperty("duration", out var d)
-                && double.TryParse(d.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds > 0)
-                duration = TimeSpan.FromSeconds(seconds);
-            if (format.TryGetProperty("tags", out var tags)) (title, artist) = ReadTags(tags, title, artist);
+            analysis = FFProbe.FromJson(result.StandardOutput);
         }
-        foreach (var s in streams.EnumerateArray())
-            if (s.TryGetProperty("tags", out var tags)) (title, artist) = ReadTags(tags, title, artist);
-        return (title, artist, duration);
-    }
-
-    private static (string, string) ReadTags(JsonElement tags, string title, string artist)
-    {
-        foreach (var p in tags.EnumerateObject())
+        catch (Exception e) when (e is FFProbeException or JsonException)
         {
-            if (p.Name.Equals("title", StringComparison.OrdinalIgnoreCase) && title.Length == 0) title = p.Value.GetString() ?? "";
-            if (p.Name.Equals("artist", StringComparison.OrdinalIgnoreCase) && artist.Length == 0) artist = p.Value.GetString() ?? "";
+            throw new UnplayableFileException($"ffprobe gave no usable description ({e.Message})", e);
         }
-        return (title, artist);
+        var audio = analysis.PrimaryAudioStream ?? throw new UnplayableFileException("ffprobe found no audio stream");
+        if (audio.SampleRateHz is not > 0 || audio.Channels is not > 0)
+            throw new UnplayableFileException("ffprobe found an audio stream without a sample rate or channels (a corrupt file?)");
+
+        // Tag dictionaries are case-insensitive; Ogg and Opus keep tags on the stream, MP3 and FLAC on the format.
+        string Tag(string key) => analysis.Format.Tags?.GetValueOrDefault(key) is { Length: > 0 } value ? value
+            : analysis.AudioStreams.Select(s => s.Tags?.GetValueOrDefault(key)).FirstOrDefault(v => !string.IsNullOrEmpty(v)) ?? "";
+        TimeSpan? duration = analysis.Format.Duration > TimeSpan.Zero ? analysis.Format.Duration : null;
+        return (Tag("title"), Tag("artist"), duration);
     }
 
     /// <summary>Decodes up to excerptSeconds of mono PCM from the middle-ish of the track (intros are unrepresentative).</summary>

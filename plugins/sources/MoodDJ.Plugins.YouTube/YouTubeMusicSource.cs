@@ -45,6 +45,8 @@ public sealed class YouTubeMusicSource(YouTubeOptions options, ILogger? logger =
         if (!IsUrl(query)) arguments.Add("--flat-playlist");
         else arguments.Add("--no-playlist");
         arguments.AddRange(["--", query]);
+        if (NetworkProbe.OnPath(options.YtDlpPath) && await NetworkProbe.CannotReachAsync(options.Proxy, query, TimeSpan.FromMilliseconds(options.ReachTimeoutMs), cancellationToken).ConfigureAwait(false) is { } unreachable)
+            throw new MusicSourceException($"youtube search '{query}': yt-dlp cannot reach the network ({unreachable}; is the network down?)");
         var lines = await RunYtDlpAsync(arguments, $"search '{query}'", cancellationToken).ConfigureAwait(false);
         var yielded = 0;
         foreach (var line in lines)

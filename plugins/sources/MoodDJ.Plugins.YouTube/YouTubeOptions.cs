@@ -37,6 +37,9 @@ public sealed class YouTubeOptions
     /// <summary>yt-dlp's network timeout (seconds): a dead network fails within this.</summary>
     public int SocketTimeoutSeconds { get; set; } = 15;
 
+    /// <summary>Longest the check that the network is reachable may take before a search (ms): no network is said within this, not after yt-dlp's own timeouts.</summary>
+    public int ReachTimeoutMs { get; set; } = 1500;
+
     /// <summary>Longest a search or a metadata lookup may take (seconds).</summary>
     public int SearchTimeoutSeconds { get; set; } = 45;
 
@@ -64,6 +67,7 @@ public sealed class YouTubeOptions
         o.MaxResults = Int(settings, "maxResults", o.MaxResults);
         o.SocketTimeoutSeconds = Int(settings, "socketTimeoutSeconds", o.SocketTimeoutSeconds);
         o.SearchTimeoutSeconds = Int(settings, "searchTimeoutSeconds", o.SearchTimeoutSeconds);
+        o.ReachTimeoutMs = Int(settings, "reachTimeoutMs", o.ReachTimeoutMs);
         foreach (var child in settings.GetSection("queryTemplates").GetChildren())
             if (child.Value is { } value) o.QueryTemplates[child.Key] = value;
         o.Validate();
@@ -74,6 +78,7 @@ public sealed class YouTubeOptions
     {
         if (MaxResults is < 1 or > 50) throw new ArgumentException($"{Prefix}:maxResults must be 1..50, not {MaxResults}.");
         if (SocketTimeoutSeconds is < 1 or > 600) throw new ArgumentException($"{Prefix}:socketTimeoutSeconds must be 1..600, not {SocketTimeoutSeconds}.");
+        if (ReachTimeoutMs is < 100 or > 60000) throw new ArgumentException($"{Prefix}:reachTimeoutMs must be 100..60000, not {ReachTimeoutMs}.");
         if (SearchTimeoutSeconds is < 1 or > 3600) throw new ArgumentException($"{Prefix}:searchTimeoutSeconds must be 1..3600, not {SearchTimeoutSeconds}.");
         foreach (var key in QueryTemplates.Keys)
             if (!Enum.TryParse<MoodLabel>(key, true, out _))
