@@ -33,7 +33,7 @@ public sealed class PromptCrossfadeScenario : IBenchScenario
         await using var engine = StationBenchSupport.StartEngine("aead");
         var options = StationOptions.From(engine.Configuration);
         var director = new MusicDirector([new MoodToneSource()], options.Format, new MusicOptions { CrossfadeMs = crossfadeMs, PreferencesFile = "none" });
-        await using var station = new LiveStation(options, new StationParts(engine.MoodAnalyzer, director, engine.Codec, engine.Crypto, engine.ControlTransport, engine.StreamTransport)) { OwnsDirector = true };
+        await using var station = new StationServer(new LiveStation(options, new StationParts(engine.MoodAnalyzer, director, engine.Codec, engine.Crypto, engine.ControlTransport, engine.StreamTransport)) { OwnsDirector = true });
         await station.StartAsync();
         await using var client = StationBenchSupport.Client(engine, station.ControlEndPoint, "bench");
         await client.ConnectAsync();
@@ -77,9 +77,9 @@ public sealed class PromptCrossfadeScenario : IBenchScenario
         return 0;
     }
 
-    private static async Task<MoodLabel> PromptAsync(StationClient client, string text)
+    private static async Task<MoodLabel> PromptAsync(StationControlClient client, string text)
     {
-        var result = (await client.CallAsync("prompt", new { text })).Deserialize<PromptResult>(JsonRpcWriter.SerializerOptions)!;
+        var result = await client.PromptAsync(text);
         return Enum.Parse<MoodLabel>(result.Mood.Label, ignoreCase: true);
     }
 

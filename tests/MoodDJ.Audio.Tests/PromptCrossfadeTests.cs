@@ -28,16 +28,16 @@ public class PromptCrossfadeTests
             $"--station:key={Convert.ToBase64String(new byte[32])}", "--station:controlPort=0", "--station:streamPort=0", "--station:heartbeatPort=0"]));
         var options = StationOptions.From(engine.Configuration);
         var director = new MusicDirector([new MoodToneSource()], options.Format, new MusicOptions { PreferencesFile = "none" });
-        await using var station = new LiveStation(options, new StationParts(engine.MoodAnalyzer, director, engine.Codec, engine.Crypto, engine.ControlTransport, engine.StreamTransport)) { OwnsDirector = true };
+        await using var station = new StationServer(new LiveStation(options, new StationParts(engine.MoodAnalyzer, director, engine.Codec, engine.Crypto, engine.ControlTransport, engine.StreamTransport)) { OwnsDirector = true });
         await station.StartAsync();
-        await using var client = new StationClient(engine.ControlTransport, engine.Crypto, new StationClientOptions
+        await using var client = new StationControlClient(engine.ControlTransport, engine.Crypto, new StationClientOptions
         {
             EndPoint = station.ControlEndPoint, ClientName = "test", HeartbeatInterval = Timeout.InfiniteTimeSpan, AutoReconnect = false, CallTimeout = TimeSpan.FromSeconds(30),
         });
         await client.ConnectAsync();
         var output = new ToneTrackingOutput();
         var player = new StationPlayer(engine.StreamTransport, engine.Codec, output, IPAddress.Loopback,
-            async (port, ct) => (await client.CallAsync("subscribe", new { port }, cancellationToken: ct)).Deserialize<SubscribeResult>(JsonRpcWriter.SerializerOptions)!);
+            (port, ct) => client.SubscribeAsync(port, ct));
         using var stop = new CancellationTokenSource();
         var playing = player.RunAsync(stop.Token);
 
@@ -58,8 +58,7 @@ public class PromptCrossfadeTests
         await playing;
     }
 
-    private static async Task<PromptResult> PromptAsync(StationClient client, string text) =>
-        (await client.CallAsync("prompt", new { text })).Deserialize<PromptResult>(JsonRpcWriter.SerializerOptions)!;
+    private static Task<PromptResult> PromptAsync(StationControlClient client, string text) => client.PromptAsync(text);
 
     /// <summary>The tone's amplitude in the last block played (0.4 = full level).</summary>
     private static double Level(ToneTrackingOutput output, MoodLabel mood) => output.Blocks is { Count: > 0 } b ? b[^1].Amplitudes[(int)mood] : 0;
