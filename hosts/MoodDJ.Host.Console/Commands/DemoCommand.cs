@@ -68,6 +68,7 @@ internal sealed class DemoCommand : ICliCommand
         options.Bind = "127.0.0.1";
         options.ControlPort = options.StreamPort = options.HeartbeatPort = 0;
         options.MulticastGroup = null;
+        options.ResumeLastMood = false;   // a demo plays its own prompt and leaves the server's last mood alone
         await using var station = StationFactory.Create(engine, context.LoggerFactory, options);
         await station.StartAsync(ct);
 
