@@ -168,9 +168,13 @@ public sealed class LiveStation : IAsyncDisposable
         return new NowPlayingEvent(TrackDto.From(track), MoodDto.From(Mood), track is null ? null : director.Position.TotalSeconds, Paused);
     }
 
-    /// <summary>Sets the mood as a prompt would (no client needed): used to resume the last mood after a restart.</summary>
-    public Task<PromptResult> PromptAsync(string text, CancellationToken cancellationToken = default) =>
-        Playback.PromptAsync("station", text, cancellationToken);
+    /// <summary>Sets the mood as a client's prompt would (no client needed).</summary>
+    public async Task<PromptResult> PromptAsync(string text, CancellationToken cancellationToken = default) =>
+        (await Playback.PromptAsync("station", text, cancellationToken, onlyIfNoMoodYet: false).ConfigureAwait(false))!;
+
+    /// <summary>Plays the mood of <paramref name="text"/> unless a client has prompted already (a newer mood wins); null then.</summary>
+    public Task<PromptResult?> ResumeMoodAsync(string text, CancellationToken cancellationToken = default) =>
+        Playback.PromptAsync("station", text, cancellationToken, onlyIfNoMoodYet: true);
 
     /// <summary>Sends a notification to the sessions routed to this station.</summary>
     internal void Broadcast(string method, object? parameters) => _notifier?.Broadcast(method, parameters);

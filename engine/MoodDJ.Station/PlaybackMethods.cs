@@ -13,29 +13,44 @@ namespace MoodDJ.Station;
 /// </summary>
 internal sealed class PlaybackMethods(LiveStation station, ILogger log)
 {
+    // Prompts set the mood one at a time, so a resumed mood can check that no client prompted first.
+    private readonly SemaphoreSlim _moodGate = new(1, 1);
+
     private MusicDirector Director => station.Parts.Director;
 
-    public Task<PromptResult> PromptAsync(JsonElement parameters, string clientName, CancellationToken cancellationToken) =>
-        PromptAsync(clientName, ParamReader.RequiredString(parameters, "text", station.Options.MaxPromptChars), cancellationToken);
+    public async Task<PromptResult> PromptAsync(JsonElement parameters, string clientName, CancellationToken cancellationToken) =>
+        (await PromptAsync(clientName, ParamReader.RequiredString(parameters, "text", station.Options.MaxPromptChars), cancellationToken, onlyIfNoMoodYet: false)
+            .ConfigureAwait(false))!;
 
-    public async Task<PromptResult> PromptAsync(string clientName, string text, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads the mood of <paramref name="text"/> and plays music for it. With <paramref name="onlyIfNoMoodYet"/>
+    /// (resuming after a restart) nothing happens when a client has already prompted; returns null then.
+    /// </summary>
+    public async Task<PromptResult?> PromptAsync(string clientName, string text, CancellationToken cancellationToken, bool onlyIfNoMoodYet)
     {
         var mood = await station.Parts.Analyzer.AnalyzeAsync(text, cancellationToken).ConfigureAwait(false);
-        station.Mood = mood;
-        if (station.IsStarted && station.Stopped)
-        {
-            // A prompt after stop starts the music again.
-            station.Pump.Paused = false;
-            station.Stopped = false;
-        }
+        await _moodGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            if (onlyIfNoMoodYet && station.Mood is not null)
+                return null;
+            station.Mood = mood;
+            if (station.IsStarted && station.Stopped)
+            {
+                // A prompt after stop starts the music again.
+                station.Pump.Paused = false;
+                station.Stopped = false;
+            }
             await Director.SetMoodAsync(mood, cancellationToken).ConfigureAwait(false);
         }
         catch (MusicSourceException e)
         {
             station.Broadcast(StationMethods.Error, new ErrorEvent(e.Message));
             throw new JsonRpcException(JsonRpcErrorCodes.Unavailable, $"No music for that mood: {e.Message}");
+        }
+        finally
+        {
+            _moodGate.Release();
         }
         station.OnMoodChanged(text, mood);
         if (Director.NowPlaying is null)

@@ -125,7 +125,12 @@ public sealed class StationServer : IAsyncDisposable
     {
         try
         {
-            var result = await station.PromptAsync(saved.Prompt, cancellationToken).ConfigureAwait(false);
+            var result = await station.ResumeMoodAsync(saved.Prompt, cancellationToken).ConfigureAwait(false);
+            if (result is null)
+            {
+                _log.LogInformation("Station '{Id}' got a prompt before it resumed its last mood; the new one plays.", station.Id);
+                return;
+            }
             _log.LogInformation("Station '{Id}' resumed its last mood, {Mood} (\"{Prompt}\", from {Saved:u}).",
                 station.Id, result.Mood.Label, saved.Prompt, saved.SavedAt);
         }

@@ -70,6 +70,7 @@ internal sealed class DemoCommand : ICliCommand
         options.MulticastGroup = null;
         var musicWarnings = new WarningTap("MoodDJ.Music");
         context.LoggerFactory.AddProvider(musicWarnings);
+        options.ResumeLastMood = false;   // a demo plays its own prompt and leaves the server's last mood alone
         await using var station = StationFactory.Create(engine, context.LoggerFactory, options);
         await station.StartAsync(ct);
 

@@ -56,6 +56,31 @@ public sealed class StationResumeTests
     }
 
     [Fact]
+    public async Task A_prompt_that_comes_before_the_resume_is_not_overridden_by_the_old_mood()
+    {
+        var folder = Directory.CreateTempSubdirectory("mooddj-state-");
+        try
+        {
+            var stateFile = Path.Combine(folder.FullName, "station-state.json");
+            new StationStateStore(stateFile).Save("default", "I feel so happy and excited today!", "energetic");
+            await using var harness = await StationHarness.StartAsync("none", s =>
+            {
+                s["station:resumeLastMood"] = "true";
+                s["station:stateFile"] = stateFile;
+            });
+            await using var client = await harness.ConnectControlClientAsync("early bird");
+            var sad = await client.PromptAsync("I feel sad and lonely", resumeAfterReconnect: false);
+            await Task.Delay(2000);   // the resume, had it run after the prompt, would have switched by now
+            Assert.Equal(sad.Mood.Label, (await client.StatusAsync()).NowPlaying.Mood?.Label);
+            Assert.Contains("sad and lonely", File.ReadAllText(stateFile));
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public void A_damaged_state_file_is_ignored_and_replaced_on_the_next_prompt()
     {
         var folder = Directory.CreateTempSubdirectory("mooddj-state-");
