@@ -108,6 +108,10 @@ public sealed class StationControlClient : IAsyncDisposable
         CallAsync<UnsubscribeResult>(StationMethods.Unsubscribe, new UnsubscribeParams(token), cancellationToken);
 
     /// <summary>Sets the volume (0–100) and mute of the listeners called <paramref name="listener"/>; their players apply it.</summary>
+    /// <summary>Tells the station how a listener of this client receives (shown by the server console).</summary>
+    public Task<ReportResult> ReportAsync(ReportParams report, CancellationToken cancellationToken = default) =>
+        CallAsync<ReportResult>(StationMethods.Report, report, cancellationToken);
+
     public Task<SetVolumeResult> SetVolumeAsync(string listener, int volume, bool? muted = null, CancellationToken cancellationToken = default) =>
         CallAsync<SetVolumeResult>(StationMethods.SetVolume, new SetVolumeParams(listener, volume, muted), cancellationToken);
 

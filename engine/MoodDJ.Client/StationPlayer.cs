@@ -28,6 +28,9 @@ public sealed record StationPlayerOptions
     public TimeSpan MaxRetryDelay { get; init; } = TimeSpan.FromSeconds(5);
 
     public int ReceiveBufferBytes { get; init; } = 1 << 20;
+
+    /// <summary>How often the player tells the station its loss and buffer (through <see cref="StationPlayer.Report"/>).</summary>
+    public TimeSpan ReportInterval { get; init; } = TimeSpan.FromSeconds(5);
 }
 
 /// <summary>
@@ -74,6 +77,12 @@ public sealed class StationPlayer
     /// called when the output fails, besides the leave datagram. Optional.
     /// </summary>
     public Func<string, CancellationToken, Task>? Unsubscribe { get; init; }
+
+    /// <summary>
+    /// Sends the station this subscription's reception (e.g. <see cref="StationControlClient.ReportAsync"/>)
+    /// every <see cref="StationPlayerOptions.ReportInterval"/>, so the server can show loss and buffer. Optional.
+    /// </summary>
+    public Func<ReportParams, CancellationToken, Task>? Report { get; init; }
 
     /// <summary>Volume 0–100 this player plays at (set by the station's <c>volume</c> notification through <see cref="Apply"/>).</summary>
     public int Volume => _volume.Volume;
@@ -200,12 +209,14 @@ public sealed class StationPlayer
         _ = pipeline.FirstSamplePlayed.ContinueWith(_ => _firstSample.TrySetResult(), TaskScheduler.Default);
         var playing = pipeline.RunAsync(stop.Token);
         var heartbeating = heartbeats.RunAsync(stop.Token);
+        var reporting = Report is null ? Task.CompletedTask : ReportAsync(pipeline, subscription.Token, stop.Token);
         if (await Task.WhenAny(playing, heartbeating).ConfigureAwait(false) == playing && !cancellationToken.IsCancellationRequested)
         {
             // The pipeline ended by itself: the output failed. Leave at once (and unsubscribe, when
             // the owner can) so the station does not keep sending to a ghost until expiry.
             stop.Cancel();
             await heartbeating.ConfigureAwait(false);
+            await reporting.ConfigureAwait(false);
             await LeaveAsync(heartbeats, subscription.Token).ConfigureAwait(false);
             _finished = Add(_finished, pipeline.Stats);
             Volatile.Write(ref _pipeline, null);
@@ -223,11 +234,37 @@ public sealed class StationPlayer
         if (cancellationToken.IsCancellationRequested)
             await heartbeats.LeaveAsync(CancellationToken.None).ConfigureAwait(false);
         stop.Cancel();
+        await reporting.ConfigureAwait(false);
         try { await playing.ConfigureAwait(false); }
         catch (Exception e) when (e is not OperationCanceledException) { _log.LogWarning(e, "The player pipeline failed."); }
         _finished = Add(_finished, pipeline.Stats);
         Volatile.Write(ref _pipeline, null);
         return cancellationToken.IsCancellationRequested ? SubscriptionLoss.Stopped : loss;
+    }
+
+    private async Task ReportAsync(PlayerPipeline pipeline, string token, CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(_options.ReportInterval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var stats = pipeline.Stats;
+                try
+                {
+                    await Report!(new ReportParams(token, stats.Received, stats.Lost, stats.Late,
+                        (int)stats.Buffered.TotalMilliseconds, (int)stats.Target.TotalMilliseconds), cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // A report is best effort: a reconnecting client must not stop the music.
+                    _log.LogDebug("Reporting reception failed: {Error}", e.Message);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
     }
 
     private async Task LeaveAsync(HeartbeatClient heartbeats, string token)

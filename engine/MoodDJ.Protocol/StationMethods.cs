@@ -23,6 +23,7 @@ public static class StationMethods
     public const string Subscribe = "subscribe";
     public const string Unsubscribe = "unsubscribe";
     public const string SetVolume = "setVolume";
+    public const string Report = "report";
 
     // Notifications (station → client).
     public const string NowPlaying = "nowPlaying";

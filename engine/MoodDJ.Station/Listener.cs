@@ -52,6 +52,13 @@ public sealed class Listener
 
     public DateTimeOffset Since { get; }
 
+    private ListenerReport? _report;
+
+    /// <summary>What the listener's player last reported about its reception (null until it reports).</summary>
+    public ListenerReport? Report => Volatile.Read(ref _report);
+
+    internal void Record(ListenerReport report) => Volatile.Write(ref _report, report);
+
     /// <summary>This listener's own datagram buffer: it never has more than one send in flight.</summary>
     internal byte[] Buffer { get; } = new byte[MaxDatagramBytes];
 
@@ -107,4 +114,14 @@ public sealed class Listener
     }
 
     public override string ToString() => $"listener {Id} at {EndPoint}";
+}
+
+/// <summary>A listener's own account of its reception: packets received, lost and late, and its jitter buffer.</summary>
+public sealed record ListenerReport(long Received, long Lost, long Late, int BufferedMs, int TargetMs, DateTimeOffset At)
+{
+    /// <summary>Lost packets as a share of those expected, in percent.</summary>
+    public double LossPercent => Received + Lost == 0 ? 0 : 100.0 * Lost / (Received + Lost);
+
+    public override string ToString() =>
+        $"loss {LossPercent.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture)} %, late {Late}, buffer {BufferedMs} ms (target {TargetMs} ms)";
 }

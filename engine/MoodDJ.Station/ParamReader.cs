@@ -45,6 +45,14 @@ internal static class ParamReader
         return number;
     }
 
+    public static long RequiredLong(JsonElement parameters, string name, long min, long max)
+    {
+        if (!TryGet(parameters, name, out var value) || value.ValueKind != JsonValueKind.Number
+            || !value.TryGetInt64(out var number) || number < min || number > max)
+            throw JsonRpcException.InvalidParams($"'{name}' is required: a whole number {min}..{max}.");
+        return number;
+    }
+
     public static double RequiredDouble(JsonElement parameters, string name)
     {
         if (!TryGet(parameters, name, out var value) || value.ValueKind != JsonValueKind.Number)

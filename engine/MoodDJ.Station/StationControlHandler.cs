@@ -35,6 +35,7 @@ internal sealed class StationControlHandler(StationRouter router, ILogger log) :
             StationMethods.Subscribe => station.Subscriptions.Subscribe(session, state, parameters),
             StationMethods.Unsubscribe => station.Subscriptions.Unsubscribe(state, parameters),
             StationMethods.SetVolume => station.Subscriptions.SetVolume(parameters),
+            StationMethods.Report => station.Subscriptions.Report(state, parameters),
             _ => throw JsonRpcException.MethodNotFound(method),
         };
         return Serialize(result);

@@ -75,6 +75,23 @@ internal sealed class SubscriptionMethods(LiveStation station, ILogger log)
             station.DescribeMulticast()!);
     }
 
+    /// <summary>A player's reception report for one of this session's listeners (shown by the server console).</summary>
+    public ReportResult Report(StationSession state, JsonElement parameters)
+    {
+        var text = ParamReader.RequiredString(parameters, "token", 64);
+        if (!HeartbeatDatagram.TryParseToken(text, out var token)
+            || !station.Listeners.TryGet(token, out var listener) || listener!.SessionId != state.ResumeToken)
+            return new ReportResult(false);
+        listener.Record(new ListenerReport(
+            ParamReader.RequiredLong(parameters, "received", 0, long.MaxValue),
+            ParamReader.RequiredLong(parameters, "lost", 0, long.MaxValue),
+            ParamReader.RequiredLong(parameters, "late", 0, long.MaxValue),
+            ParamReader.RequiredInt(parameters, "bufferedMs", 0, 600_000),
+            ParamReader.RequiredInt(parameters, "targetMs", 0, 600_000),
+            DateTimeOffset.UtcNow));
+        return new ReportResult(true);
+    }
+
     public UnsubscribeResult Unsubscribe(StationSession state, JsonElement parameters)
     {
         var text = ParamReader.RequiredString(parameters, "token", 64);

@@ -41,5 +41,13 @@ public sealed record SetVolumeParams(string Listener, int Volume, bool? Muted = 
 /// <summary>How many listeners had that name (and were told).</summary>
 public sealed record SetVolumeResult(int Listeners);
 
+/// <summary>
+/// A player's reception so far (counts since it subscribed), sent every few seconds so the station
+/// can show each listener's loss and buffer.
+/// </summary>
+public sealed record ReportParams(string Token, long Received, long Lost, long Late, int BufferedMs, int TargetMs);
+
+public sealed record ReportResult(bool Known);
+
 /// <summary><c>volume</c>: the player holding the listener with <see cref="Token"/> plays at <see cref="Volume"/> % (silent when muted).</summary>
 public sealed record VolumeEvent(string Listener, string Token, int Volume, bool Muted);
