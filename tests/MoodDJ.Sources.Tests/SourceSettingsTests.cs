@@ -51,6 +51,8 @@ public class SourceSettingsTests
         Assert.Equal("plugins:settings:youtube:maxResults must be a whole number, not 'many'.", e.Message);
         e = Assert.Throws<SettingsException>(() => Compose(new YouTubePlugin(), "youtube", new() { ["queryTemplates:grumpy"] = "x" }));
         Assert.StartsWith("plugins:settings:youtube:queryTemplates:grumpy is not a mood", e.Message);
+        e = Assert.Throws<SettingsException>(() => Compose(new YouTubePlugin(), "youtube", new() { ["queryTemplates:3"] = "x" }));
+        Assert.StartsWith("plugins:settings:youtube:queryTemplates:3 is not a mood", e.Message);
         e = Assert.Throws<SettingsException>(() => Compose(new GeneratorPlugin(), "generator", new() { ["durationSeconds"] = "7200" }));
         Assert.Equal("plugins:settings:generator:durationSeconds must be 1..3600, not 7200.", e.Message);
     }

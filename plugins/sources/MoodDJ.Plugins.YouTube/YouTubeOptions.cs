@@ -65,8 +65,9 @@ public sealed class YouTubeOptions
         SettingsRules.Range(path, "socketTimeoutSeconds", SocketTimeoutSeconds, 1, 600);
         SettingsRules.Range(path, "reachTimeoutMs", ReachTimeoutMs, 100, 60000);
         SettingsRules.Range(path, "searchTimeoutSeconds", SearchTimeoutSeconds, 1, 3600);
+        // Names only: Enum.TryParse would also take "3" as a mood.
         foreach (var key in QueryTemplates.Keys)
-            if (!Enum.TryParse<MoodLabel>(key, true, out _))
+            if (!Enum.GetNames<MoodLabel>().Contains(key, StringComparer.OrdinalIgnoreCase))
                 throw SettingsRules.Invalid(path, $"queryTemplates:{key}", $"is not a mood; use one of {string.Join(", ", Enum.GetNames<MoodLabel>()).ToLowerInvariant()}");
     }
 }
