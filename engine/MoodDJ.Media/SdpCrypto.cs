@@ -23,7 +23,7 @@ public sealed record SdpCrypto(int Tag, string Suite, string KeyParams)
             error = $"a=crypto needs 'tag suite inline:key', got '{value}'.";
             return false;
         }
-        if (!int.TryParse(parts[0], out var tag) || tag < 0 || tag > 999_999_999)
+        if (!int.TryParse(parts[0], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var tag) || tag < 0 || tag > 999_999_999)
         {
             error = $"a=crypto tag must be a number, got '{parts[0]}'.";
             return false;

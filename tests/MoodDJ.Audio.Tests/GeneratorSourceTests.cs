@@ -161,17 +161,30 @@ public class GeneratorSourceTests
         Assert.Equal(TimeSpan.FromMinutes(3), b[0].Duration);
         Assert.Equal(a[0].Title, b[0].Title);
 
-        var bad = Assert.Throws<ArgumentException>(() => Register(new() { ["seed"] = "seven" }));
+        var bad = Assert.ThrowsAny<ArgumentException>(() => Register(new() { ["seed"] = "seven" }));
         Assert.Contains("plugins:settings:generator:seed", bad.Message);
-        bad = Assert.Throws<ArgumentException>(() => Register(new() { ["durationSeconds"] = "0" }));
-        Assert.Contains("durationSeconds", bad.Message);
+        bad = Assert.ThrowsAny<ArgumentException>(() => Register(new() { ["durationSeconds"] = "0" }));
+        Assert.Contains("plugins:settings:generator:durationSeconds must be 1..3600, not 0", bad.Message);
+        // Numbers read the same whatever the machine's culture: "1,5" is no number, not one and a half.
+        bad = Assert.ThrowsAny<ArgumentException>(() => Register(new() { ["durationSeconds"] = "90,5" }));
+        Assert.Contains("plugins:settings:generator:durationSeconds", bad.Message);
+        Assert.Equal(TimeSpan.FromSeconds(90.5), (await Register(new() { ["durationSeconds"] = "90.5" }).FindTracksAsync(mood, 1).ToListAsync())[0].Duration);
+    }
+
+    [Fact]
+    public void An_unknown_generator_setting_is_named_with_a_guess()
+    {
+        var e = Assert.Throws<MoodDJ.Abstractions.Settings.SettingsException>(() => Register(new() { ["durationSecs"] = "30" }));
+        Assert.Equal("plugins:settings:generator:durationSecs", e.Key);
+        Assert.Contains("Did you mean 'durationSeconds'?", e.Message);
     }
 
     private static IMusicSource Register(Dictionary<string, string?> settings)
     {
-        var services = new ServiceCollection();
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        new GeneratorPlugin().Register(services, new PluginContext("generator", AppContext.BaseDirectory, configuration));
-        return services.BuildServiceProvider().GetRequiredKeyedService<IMusicSource>("generator");
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(
+            settings.ToDictionary(kv => "plugins:settings:generator:" + kv.Key, kv => kv.Value)).Build();
+        var provider = PluginProbe.Compose(new GeneratorPlugin(),
+            new PluginContext("generator", AppContext.BaseDirectory, configuration.GetSection("plugins:settings:generator")));
+        return provider.GetRequiredKeyedService<IMusicSource>("generator");
     }
 }

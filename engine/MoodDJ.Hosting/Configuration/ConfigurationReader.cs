@@ -71,7 +71,7 @@ public sealed class ConfigurationReader(IConfiguration configuration)
         var items = new List<(int Index, string Value)>();
         foreach (var child in children)
         {
-            if (!int.TryParse(child.Key, out var index))
+            if (!int.TryParse(child.Key, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var index))
                 throw WrongType(key, "an array of strings", "an object");
             if (child.Value is null)
                 throw WrongType($"{key}:{child.Key}", "a string", "an object or array");

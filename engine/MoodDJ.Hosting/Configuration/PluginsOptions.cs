@@ -20,9 +20,10 @@ public sealed record PluginsOptions
     /// <summary>Plugin ids not to load.</summary>
     public IReadOnlySet<string> Disabled { get; init; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>Reads and validates the section. A relative folder is relative to the host's own folder.</summary>
     /// <summary>The keys of the section, as written in mooddj.json.</summary>
     public static IReadOnlyList<string> Keys { get; } = ["folder", "hotReload", "reloadDelayMs", "disabled", "settings"];
+
+    /// <summary>Reads and validates the section. A relative folder is relative to the host's own folder.</summary>
 
     public static PluginsOptions Read(IConfiguration configuration)
     {

@@ -1,9 +1,18 @@
-using System.Globalization;
-using Microsoft.Extensions.Configuration;
+using MoodDJ.Abstractions.Settings;
 
 namespace MoodDJ.Plugins.Generator;
 
-/// <summary>Settings from <c>plugins:settings:generator</c>.</summary>
+/// <summary>The keys of <c>plugins:settings:generator</c> as written in mooddj.json; <see cref="GeneratorOptions.From"/> checks and converts them.</summary>
+public sealed class GeneratorSettings
+{
+    /// <summary>Base seed; unset (or "") means a fresh random one per process (new music every run).</summary>
+    public ulong? Seed { get; set; }
+
+    /// <summary>Length of each generated track, 1..3600 seconds.</summary>
+    public double DurationSeconds { get; set; } = 180;
+}
+
+/// <summary>The generator's checked settings.</summary>
 internal sealed record GeneratorOptions
 {
     public const long MaxDurationMs = 3_600_000;
@@ -14,24 +23,10 @@ internal sealed record GeneratorOptions
     /// <summary>Length of each generated track.</summary>
     public TimeSpan Duration { get; init; } = TimeSpan.FromMinutes(3);
 
-    public static GeneratorOptions From(IConfiguration settings)
+    /// <summary>Checks the settings; every error names the full key (<paramref name="path"/>:key).</summary>
+    public static GeneratorOptions From(GeneratorSettings settings, string path)
     {
-        var options = new GeneratorOptions();
-        var seedText = settings["seed"];
-        if (!string.IsNullOrWhiteSpace(seedText))
-        {
-            if (!ulong.TryParse(seedText, NumberStyles.None, CultureInfo.InvariantCulture, out var seed))
-                throw new ArgumentException($"plugins:settings:generator:seed must be a whole number ≥ 0, not '{seedText}'.");
-            options = options with { Seed = seed };
-        }
-        var durationText = settings["durationSeconds"];
-        if (!string.IsNullOrWhiteSpace(durationText))
-        {
-            if (!double.TryParse(durationText, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds)
-                || !double.IsFinite(seconds) || seconds < 1 || seconds * 1000 > MaxDurationMs)
-                throw new ArgumentException($"plugins:settings:generator:durationSeconds must be 1..3600, not '{durationText}'.");
-            options = options with { Duration = TimeSpan.FromSeconds(seconds) };
-        }
-        return options;
+        SettingsRules.Range(path, "durationSeconds", settings.DurationSeconds, 1, MaxDurationMs / 1000.0);
+        return new GeneratorOptions { Seed = settings.Seed, Duration = TimeSpan.FromSeconds(settings.DurationSeconds) };
     }
 }

@@ -1,18 +1,25 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using MoodDJ.Abstractions.Plugins;
 
 namespace MoodDJ.Plugins.LocalLibrary;
 
-/// <summary>Registers the "local" music source from <c>plugins:settings:local</c>.</summary>
+/// <summary>Registers the "local" music source. Settings (plugins:settings:local): see <see cref="LocalLibraryOptions"/>.</summary>
 public sealed class LocalLibraryPlugin : IMoodDJPlugin
 {
     public void Register(IServiceCollection services, PluginContext context)
     {
-        // Settings that are given are checked now; with none at all the plugin is merely installed,
+        var path = PluginOptionsExtensions.SettingsPath(context);
+        // Settings that are given are checked at start; with none at all the plugin is merely installed,
         // and selecting it without a folder fails when the source is created, naming the setting.
-        LocalLibraryOptions? options = context.Settings.GetChildren().Any() ? LocalLibraryOptions.Bind(context.Settings) : null;
-        services.AddMusicSource(LocalMusicSource.SourceName,
-            sp => new LocalMusicSource(options ?? LocalLibraryOptions.Bind(context.Settings), sp.GetService<ILoggerFactory>()?.CreateLogger<LocalMusicSource>()));
+        var configured = context.Settings.GetChildren().Any();
+        services.AddPluginOptions<LocalLibraryOptions>(context).ValidateSettings(o => { if (configured) o.Validate(path); });
+        services.AddMusicSource(LocalMusicSource.SourceName, sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<LocalLibraryOptions>>().Value;
+            options.Validate(path);
+            return new LocalMusicSource(options, sp.GetService<ILoggerFactory>()?.CreateLogger<LocalMusicSource>());
+        });
     }
 }

@@ -110,7 +110,7 @@ public sealed class LocalMusicSource : IMusicSource
         var skipped = _lastReport?.Skipped.Count ?? 0;
         return skipped > 0
             ? $"0 playable audio files in {Folder} ({skipped} could not be read; the log says why)"
-            : $"0 audio files in {Folder} (looked for {string.Join(", ", _options.Extensions)}); put music there or set plugins:settings:local:folder";
+            : $"0 audio files in {Folder} (looked for {string.Join(", ", _options.AudioExtensions())}); put music there or set plugins:settings:local:folder";
     }
 
     /// <summary>Distance on the valence/arousal plane; a user's mood label matching the asked mood counts as closer.</summary>
@@ -149,7 +149,7 @@ public sealed class LocalMusicSource : IMusicSource
     {
         var clock = Stopwatch.StartNew();
         var known = Index.KnownFiles();
-        var extensions = new HashSet<string>(_options.Extensions.Select(e => e.StartsWith('.') ? e : "." + e), StringComparer.OrdinalIgnoreCase);
+        var extensions = new HashSet<string>(_options.AudioExtensions().Select(e => e.StartsWith('.') ? e : "." + e), StringComparer.OrdinalIgnoreCase);
         var present = new HashSet<string>(StringComparer.Ordinal);
         var work = new List<(string Relative, string Full, long Size, long Mtime)>();
         var unchanged = 0;

@@ -103,7 +103,7 @@ public sealed class YouTubeMusicSource(YouTubeOptions options, ILogger? logger =
         try
         {
             var result = await new ProcessCommand(options.YtDlpPath).WithArguments(arguments)
-                .ExecuteBufferedAsync(options.MaxSearchOutputChars, timeout.Token).ConfigureAwait(false);
+                .ExecuteBufferedAsync(YouTubeOptions.MaxSearchOutputChars, timeout.Token).ConfigureAwait(false);
             return result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)

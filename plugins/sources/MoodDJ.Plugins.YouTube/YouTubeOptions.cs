@@ -1,14 +1,12 @@
 using System.Globalization;
-using Microsoft.Extensions.Configuration;
 using MoodDJ.Abstractions.Mood;
+using MoodDJ.Abstractions.Settings;
 
 namespace MoodDJ.Plugins.YouTube;
 
-/// <summary>Settings of the youtube source: <c>plugins:settings:youtube</c> in mooddj.json.</summary>
+/// <summary>Settings of the youtube source: <c>plugins:settings:youtube</c> in mooddj.json; each property is a key (camelCase).</summary>
 public sealed class YouTubeOptions
 {
-    private const string Prefix = "plugins:settings:youtube";
-
     public string YtDlpPath { get; set; } = "yt-dlp";
     public string FfmpegPath { get; set; } = "ffmpeg";
 
@@ -19,7 +17,7 @@ public sealed class YouTubeOptions
     /// The search words per mood (keys are mood labels, case-insensitive). A value that is an http(s)
     /// URL is played as it is (a stream, a file, a video page) instead of searched.
     /// </summary>
-    public Dictionary<string, string> QueryTemplates { get; set; } = new(StringComparer.OrdinalIgnoreCase)
+    public Dictionary<string, string> QueryTemplates { get; } = new(StringComparer.OrdinalIgnoreCase)
     {
         ["happy"] = "happy upbeat feel good music",
         ["energetic"] = "energetic workout music mix",
@@ -43,8 +41,8 @@ public sealed class YouTubeOptions
     /// <summary>Longest a search or a metadata lookup may take (seconds).</summary>
     public int SearchTimeoutSeconds { get; set; } = 45;
 
-    /// <summary>Longest yt-dlp may take to run the query (search results text), in characters.</summary>
-    public int MaxSearchOutputChars { get; set; } = 4 << 20;
+    /// <summary>Most search output read from yt-dlp (results text), in characters. Not a setting.</summary>
+    internal const int MaxSearchOutputChars = 4 << 20;
 
     /// <summary>Arguments every yt-dlp run gets: no user config, the network timeout, the proxy.</summary>
     public List<string> CommonYtDlpArguments()
@@ -58,38 +56,18 @@ public sealed class YouTubeOptions
         => QueryTemplates.TryGetValue(mood.ToString(), out var q) && !string.IsNullOrWhiteSpace(q) ? q
             : QueryTemplates.TryGetValue("neutral", out var n) && !string.IsNullOrWhiteSpace(n) ? n : "music";
 
-    public static YouTubeOptions Bind(IConfiguration settings)
+    /// <summary>Throws <see cref="SettingsException"/> naming the full key (<paramref name="path"/>:key) of the setting that is wrong.</summary>
+    public void Validate(string path = "plugins:settings:youtube")
     {
-        var o = new YouTubeOptions();
-        o.YtDlpPath = settings["ytDlpPath"] ?? o.YtDlpPath;
-        o.FfmpegPath = settings["ffmpegPath"] ?? o.FfmpegPath;
-        o.Proxy = settings["proxy"] ?? o.Proxy;
-        o.MaxResults = Int(settings, "maxResults", o.MaxResults);
-        o.SocketTimeoutSeconds = Int(settings, "socketTimeoutSeconds", o.SocketTimeoutSeconds);
-        o.SearchTimeoutSeconds = Int(settings, "searchTimeoutSeconds", o.SearchTimeoutSeconds);
-        o.ReachTimeoutMs = Int(settings, "reachTimeoutMs", o.ReachTimeoutMs);
-        foreach (var child in settings.GetSection("queryTemplates").GetChildren())
-            if (child.Value is { } value) o.QueryTemplates[child.Key] = value;
-        o.Validate();
-        return o;
-    }
-
-    public void Validate()
-    {
-        if (MaxResults is < 1 or > 50) throw new ArgumentException($"{Prefix}:maxResults must be 1..50, not {MaxResults}.");
-        if (SocketTimeoutSeconds is < 1 or > 600) throw new ArgumentException($"{Prefix}:socketTimeoutSeconds must be 1..600, not {SocketTimeoutSeconds}.");
-        if (ReachTimeoutMs is < 100 or > 60000) throw new ArgumentException($"{Prefix}:reachTimeoutMs must be 100..60000, not {ReachTimeoutMs}.");
-        if (SearchTimeoutSeconds is < 1 or > 3600) throw new ArgumentException($"{Prefix}:searchTimeoutSeconds must be 1..3600, not {SearchTimeoutSeconds}.");
+        SettingsRules.NotBlank(path, "ytDlpPath", YtDlpPath, "give the yt-dlp command or its path");
+        SettingsRules.NotBlank(path, "ffmpegPath", FfmpegPath, "give the ffmpeg command or its path");
+        SettingsRules.Range(path, "maxResults", MaxResults, 1, 50);
+        SettingsRules.Range(path, "socketTimeoutSeconds", SocketTimeoutSeconds, 1, 600);
+        SettingsRules.Range(path, "reachTimeoutMs", ReachTimeoutMs, 100, 60000);
+        SettingsRules.Range(path, "searchTimeoutSeconds", SearchTimeoutSeconds, 1, 3600);
+        // Names only: Enum.TryParse would also take "3" as a mood.
         foreach (var key in QueryTemplates.Keys)
-            if (!Enum.TryParse<MoodLabel>(key, true, out _))
-                throw new ArgumentException($"{Prefix}:queryTemplates:{key} is not a mood; use one of {string.Join(", ", Enum.GetNames<MoodLabel>()).ToLowerInvariant()}.");
-    }
-
-    private static int Int(IConfiguration settings, string key, int fallback)
-    {
-        var text = settings[key];
-        if (text is null) return fallback;
-        return int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v
-            : throw new ArgumentException($"{Prefix}:{key} must be a whole number, not '{text}'.");
+            if (!Enum.GetNames<MoodLabel>().Contains(key, StringComparer.OrdinalIgnoreCase))
+                throw SettingsRules.Invalid(path, $"queryTemplates:{key}", $"is not a mood; use one of {string.Join(", ", Enum.GetNames<MoodLabel>()).ToLowerInvariant()}");
     }
 }
