@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace MoodDJ.Protocol;
@@ -13,10 +15,31 @@ public static class RefusalFrame
 {
     private static ReadOnlySpan<byte> Prefix => "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":"u8;
 
+    /// <summary>
+    /// The frame's bytes. Written with relaxed escaping, so the quotes in a message stay readable on
+    /// the wire (' rather than \u0027) and the bytes docs/protocol.md shows hold whatever encoder
+    /// the JSON-RPC writer uses.
+    /// </summary>
     public static byte[] Create(int code, string message, JsonElement? data = null)
     {
-        using var error = JsonRpcWriter.Error(default, new JsonRpcError(code, message, data));
-        return error.Span.ToArray();
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("jsonrpc", "2.0");
+            writer.WriteNull("id");
+            writer.WriteStartObject("error");
+            writer.WriteNumber("code", code);
+            writer.WriteString("message", message);
+            if (data is { ValueKind: not JsonValueKind.Undefined } d)
+            {
+                writer.WritePropertyName("data");
+                d.WriteTo(writer);
+            }
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        }
+        return buffer.WrittenSpan.ToArray();
     }
 
     /// <summary>The refusal of a client that speaks another crypto scheme: code -32006, data {"crypto": station's scheme}.</summary>
