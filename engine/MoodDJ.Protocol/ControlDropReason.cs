@@ -34,9 +34,12 @@ public sealed class ControlProtocolException(ControlDropReason reason, string me
 }
 
 /// <summary>The server refused the connection (e.g. it is full); the message is the server's JSON-RPC error.</summary>
-public sealed class ControlRefusedException(int code, string message) : IOException(message)
+public sealed class ControlRefusedException(int code, string message, System.Text.Json.JsonElement? data = null) : IOException(message)
 {
     public int Code { get; } = code;
+
+    /// <summary>The error's data member, if it had one (a crypto mismatch names the station's scheme there).</summary>
+    public System.Text.Json.JsonElement? ErrorData { get; } = data;
 }
 
 /// <summary>The handshake did not finish within the handshake timeout.</summary>

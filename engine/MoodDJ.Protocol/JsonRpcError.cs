@@ -23,6 +23,8 @@ public static class JsonRpcErrorCodes
     public const int Unavailable = -32004;
     /// <summary>The result would exceed the message size limit.</summary>
     public const int TooLarge = -32005;
+    /// <summary>The client speaks another crypto scheme (a refusal frame; data.crypto names the station's).</summary>
+    public const int CryptoMismatch = -32006;
 }
 
 /// <summary>The error object of a JSON-RPC response.</summary>

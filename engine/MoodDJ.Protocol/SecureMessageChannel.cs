@@ -49,7 +49,9 @@ public sealed class SecureMessageChannel : IAsyncDisposable
     /// <summary>
     /// Runs <paramref name="crypto"/>'s handshake over <paramref name="connection"/> within
     /// <paramref name="handshakeTimeout"/>. Throws <see cref="CryptoHandshakeException"/> (failed or timed out),
-    /// <see cref="ControlRefusedException"/> (a client refused by the server), or an I/O error.
+    /// <see cref="CryptoMismatchException"/> (the peer uses another crypto plugin: on a client, also when
+    /// the server refused it for that), <see cref="ControlRefusedException"/> (a client refused by the
+    /// server), or an I/O error.
     /// </summary>
     public static async Task<SecureMessageChannel> EstablishAsync(
         IFrameConnection connection, ICryptoProvider crypto, HandshakeRole role,
@@ -75,7 +77,17 @@ public sealed class SecureMessageChannel : IAsyncDisposable
         }
         catch (Exception e) when (FindRefusal(e) is { } refused)
         {
+            if (RefusalFrame.StationCrypto(refused.Code, refused.ErrorData) is { } station)
+                throw CryptoMismatchException.AtClient(station, crypto.Name, connection.RemoteEndPoint, refused);
             throw refused;
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested && transport.FirstReceived is { } first
+            && CryptoSchemes.IsMismatch(crypto.Name, first, out var peer))
+        {
+            // The peer's first message is another scheme's: that, not the provider's parse error, is the cause.
+            throw role == HandshakeRole.Client
+                ? CryptoMismatchException.AtClient(peer, crypto.Name, connection.RemoteEndPoint, e)
+                : CryptoMismatchException.AtServer(peer, crypto.Name, connection.RemoteEndPoint, e);
         }
         catch (Exception e) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {

@@ -40,6 +40,22 @@ public class FernetPythonInteropTests
     }
 
     [Fact]
+    public async Task A_python_client_hello_is_identified_as_fernet_and_accepted_by_the_fernet_server()
+    {
+        var key = FernetToken.GenerateKey();
+        var hello = await PythonAsync("""
+            i = json.load(sys.stdin); f = Fernet(i["key"].encode())
+            print(json.dumps(f.encrypt(b"MDJFC" + bytes(range(16))).decode()))
+            """, new { key });
+        var token = Convert.FromBase64String(hello.GetString()!.Replace('-', '+').Replace('_', '/'));
+
+        Assert.Equal(MoodDJ.Protocol.CryptoSchemes.Fernet, MoodDJ.Protocol.CryptoSchemes.Identify(token));
+        using var channel = await new FernetCryptoProvider(new FernetOptions(FernetToken.ParseKey(key)))
+            .HandshakeAsync(new ScriptedHandshakeTransport(token), MoodDJ.Abstractions.Crypto.HandshakeRole.Server);
+        Assert.True(channel.IsEncrypted);
+    }
+
+    [Fact]
     public async Task Tokens_made_in_csharp_open_in_python_with_a_ttl()
     {
         var key = FernetToken.GenerateKey();

@@ -13,6 +13,13 @@ public interface ICryptoProvider
     bool IsEncrypted => true;
 
     /// <summary>
+    /// The scheme's name as <c>use:crypto</c> spells it ("aead", "fernet", "none"), so a peer using
+    /// another plugin can be told which one to set. Empty (the default) when the provider does not
+    /// say: a mismatch is then reported only as the provider's own handshake error.
+    /// </summary>
+    string Name => "";
+
+    /// <summary>
     /// Runs this provider's handshake as <paramref name="role"/> over <paramref name="transport"/>.
     /// Throws <see cref="CryptoHandshakeException"/> naming what failed (wrong key, bad message,
     /// timeout) — never a raw stack of crypto errors.

@@ -131,7 +131,7 @@ public sealed class ControlServer : IAsyncDisposable
         if (Stats.OnOpened() > _options.MaxConnections)
         {
             Stats.OnClosed();
-            await RefuseAsync(connection).ConfigureAwait(false);
+            await RefuseFullAsync(connection).ConfigureAwait(false);
             return;
         }
         try
@@ -180,6 +180,15 @@ public sealed class ControlServer : IAsyncDisposable
             return await SecureMessageChannel.EstablishAsync(connection, _crypto, HandshakeRole.Server,
                 _options.Frames, _options.Messages, _options.HandshakeTimeout, _stopping.Token).ConfigureAwait(false);
         }
+        catch (CryptoMismatchException e) when (!_stopping.IsCancellationRequested)
+        {
+            // A client with another crypto plugin: say so here and tell the client which one to use.
+            Stats.OnDropped(ControlDropReason.HandshakeFailed, $"connection {id} ({connection.RemoteEndPoint}): {e.Message}");
+            _logger.LogWarning("Control connection {Id}: client {Remote} speaks {ClientCrypto}; this station uses '{StationCrypto}'.",
+                id, connection.RemoteEndPoint, e.ClientCrypto is { } c ? $"crypto '{c}'" : "an unknown crypto scheme", e.StationCrypto);
+            await RefuseAsync(connection, RefusalFrame.CreateCryptoMismatch(e.StationCrypto!)).ConfigureAwait(false);
+            return null;
+        }
         catch (Exception e)
         {
             var (reason, detail) = e switch
@@ -197,20 +206,26 @@ public sealed class ControlServer : IAsyncDisposable
         }
     }
 
-    /// <summary>
-    /// Tells a client over the limit why it is refused (one unsealed JSON-RPC error frame), then
-    /// lingers briefly, discarding what it sends, so the refusal is read before the close.
-    /// </summary>
-    private async Task RefuseAsync(IFrameConnection connection)
+    /// <summary>Refuses a client over the limit, saying why.</summary>
+    private Task RefuseFullAsync(IFrameConnection connection)
     {
         var detail = $"the server already has {_options.MaxConnections} connections; try again later";
         Stats.OnDropped(ControlDropReason.ServerFull, $"{connection.RemoteEndPoint}: {detail}");
+        return RefuseAsync(connection, RefusalFrame.Create(JsonRpcErrorCodes.ServerFull, $"Server full: {detail}."));
+    }
+
+    /// <summary>
+    /// Sends a refused client the reason (one unsealed JSON-RPC error frame), then lingers briefly,
+    /// discarding what it sends, so the refusal is read before the close.
+    /// </summary>
+    private async Task RefuseAsync(IFrameConnection connection, byte[] refusal)
+    {
         try
         {
             if (Interlocked.Increment(ref _lingering) > _options.MaxLingeringRefusals) return;
             using var linger = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
             linger.CancelAfter(_options.RefusalLinger);
-            await connection.SendFrameAsync(RefusalFrame.Create(JsonRpcErrorCodes.ServerFull, $"Server full: {detail}."), linger.Token).ConfigureAwait(false);
+            await connection.SendFrameAsync(refusal, linger.Token).ConfigureAwait(false);
             var discard = new DiscardBuffer();
             while (await connection.ReceiveFrameAsync(discard, linger.Token).ConfigureAwait(false)) { }
         }

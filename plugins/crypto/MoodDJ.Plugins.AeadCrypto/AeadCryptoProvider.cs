@@ -11,6 +11,8 @@ namespace MoodDJ.Plugins.AeadCrypto;
 /// </summary>
 public sealed class AeadCryptoProvider(AeadOptions options) : ICryptoProvider
 {
+    public string Name => "aead";
+
     public bool IsEncrypted => true;
 
     public async ValueTask<ISecureChannel> HandshakeAsync(IHandshakeTransport transport, HandshakeRole role, CancellationToken cancellationToken = default)

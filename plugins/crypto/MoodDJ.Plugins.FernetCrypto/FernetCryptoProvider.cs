@@ -13,6 +13,8 @@ public sealed class FernetCryptoProvider(FernetOptions options) : ICryptoProvide
     private const int NonceLength = 16;
     private static ReadOnlySpan<byte> Magic => "MDJF"u8;
 
+    public string Name => "fernet";
+
     public bool IsEncrypted => true;
 
     public async ValueTask<ISecureChannel> HandshakeAsync(IHandshakeTransport transport, HandshakeRole role, CancellationToken cancellationToken = default)

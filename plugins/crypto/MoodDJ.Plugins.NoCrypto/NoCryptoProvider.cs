@@ -19,6 +19,8 @@ public sealed class NoCryptoProvider : ICryptoProvider
 
     public NoCryptoProvider(TimeSpan? handshakeTimeout = null) => _timeout = handshakeTimeout ?? TimeSpan.FromSeconds(10);
 
+    public string Name => "none";
+
     public bool IsEncrypted => false;
 
     public async ValueTask<ISecureChannel> HandshakeAsync(IHandshakeTransport transport, HandshakeRole role, CancellationToken cancellationToken = default)

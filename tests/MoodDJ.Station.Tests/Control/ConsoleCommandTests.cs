@@ -42,6 +42,18 @@ public sealed class ConsoleCommandTests
     }
 
     [Fact]
+    public async Task Send_with_another_crypto_plugin_names_both_plugins_in_one_line()
+    {
+        await using var server = await StartServerAsync(Aead());
+        var port = ((IPEndPoint)server.LocalEndPoint).Port;
+        var (exit, _, errors) = await RunAsync(["send", "hi", "--server", $"127.0.0.1:{port}", "--set", "use:crypto=none"]);
+        Assert.Equal(1, exit);
+        Assert.Contains("mooddj: error: The station uses crypto 'aead' and this client 'none': set use:crypto to 'aead'.", errors);
+        Assert.DoesNotContain("Exception", errors);
+        await EventuallyAsync(() => server.Stats.Dropped(ControlDropReason.HandshakeFailed) == 1, "the station counts the mismatch");
+    }
+
+    [Fact]
     public async Task Client_runs_commands_shows_events_and_resumes_after_a_station_restart()
     {
         var first = new StationLikeHandler();
