@@ -71,6 +71,6 @@ public readonly record struct HeartbeatDatagram(HeartbeatType Type, UInt128 Toke
     {
         token = default;
         return text is { Length: 32 }
-            && UInt128.TryParse(text, System.Globalization.NumberStyles.AllowHexSpecifier, null, out token);
+            && UInt128.TryParse(text, System.Globalization.NumberStyles.AllowHexSpecifier, System.Globalization.CultureInfo.InvariantCulture, out token);
     }
 }

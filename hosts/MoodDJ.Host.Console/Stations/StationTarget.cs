@@ -101,8 +101,14 @@ internal sealed class StationTarget
     public static bool NeedsKey(IConfiguration configuration) =>
         !string.Equals(configuration["use:crypto"], "none", StringComparison.OrdinalIgnoreCase);
 
-    private static int ConfiguredPort(IConfiguration configuration) =>
-        int.TryParse(configuration["station:controlPort"], out var port) ? port : 5678;
+    private static int ConfiguredPort(IConfiguration configuration)
+    {
+        var text = configuration["station:controlPort"];
+        if (string.IsNullOrWhiteSpace(text)) return 5678;
+        return int.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var port) && port is >= 1 and <= 65535
+            ? port
+            : throw new UserFacingException($"station:controlPort must be a port 1..65535, not '{text}'.");
+    }
 
     /// <summary>"host:port", "host" or ":port" (IPv6 in brackets: "[::1]:5678").</summary>
     internal static (string? Host, int? Port) ParseServer(string server)
@@ -111,7 +117,7 @@ internal sealed class StationTarget
         var colon = server.LastIndexOf(':');
         if (colon < 0 || server.EndsWith(']') || (server.Count(c => c == ':') > 1 && !server.StartsWith('[')))
             return (server.Trim('[', ']'), null);
-        if (!int.TryParse(server[(colon + 1)..], out var port) || port is < 1 or > 65535)
+        if (!int.TryParse(server[(colon + 1)..], System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
             throw new UserFacingException($"--server '{server}' must be host:port with a port 1..65535.");
         var host = server[..colon].Trim('[', ']');
         return (host.Length == 0 ? null : host, port);
