@@ -10,6 +10,9 @@ using MoodDJ.Hosting;
 
 namespace MoodDJ.Station;
 
+// Over 300 lines on purpose: the receive loop, the send loop, dispatch and the idle timer share one
+// close state and one bounded queue; split apart they would pass that state between them.
+
 /// <summary>
 /// One client's control session after its handshake: reads requests and hands them to the
 /// handler, sends replies and notifications through a bounded queue (a client that stops reading
