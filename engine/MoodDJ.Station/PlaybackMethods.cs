@@ -52,7 +52,7 @@ internal sealed class PlaybackMethods(LiveStation station, ILogger log)
         {
             _moodGate.Release();
         }
-        station.OnMoodChanged(text, mood);
+        station.OnMoodChanged(clientName, text, mood);
         if (Director.NowPlaying is null)
             await WaitForFirstTrackAsync(cancellationToken).ConfigureAwait(false);
         log.LogInformation("'{Client}' prompted a {Mood} mood on '{Station}'; now playing {Track}.", clientName, mood.Label, station.Id, Director.NowPlaying);

@@ -73,7 +73,7 @@ public class StationJoinTests
         await player.WaitForAsync("connected to the station", TimeSpan.FromSeconds(30));
         var sent = await MooddjProcess.RunAsync(temp.Path, "send", "I feel happy", "--server", $"127.0.0.1:{port}", "--set", $"station:key={key}");
         Assert.True(sent.ExitCode == 0, sent.ToString());
-        await server.WaitForAsync(") joined from 127.0.0.1");
+        await server.WaitForAsync(" joined from 127.0.0.1");
         await Task.Delay(4000);
         await player.DisposeAsync();
         WavLevel.AssertMusic(wav, player + "\n" + server);
