@@ -154,7 +154,7 @@ internal sealed class PlayerCommand : ICliCommand
         };
 
         var playing = player.RunAsync(stop.Token);
-        var polling = PollStatusAsync(client, view, stop.Token);
+        var polling = PollStatusAsync(control, view, stop.Token);
         if (!args.Quiet)
         {
             if (Terminal.StderrIsTerminal)
@@ -198,19 +198,22 @@ internal sealed class PlayerCommand : ICliCommand
     }
 
     /// <summary>Every 3 s: the station's now playing (keeps the position true and shows seeks).</summary>
-    private static async Task PollStatusAsync(StationClient client, PlayerView view, CancellationToken ct)
+    private static async Task PollStatusAsync(StationControlClient control, PlayerView view, CancellationToken ct)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(3));
         try
         {
             while (await timer.WaitForNextTickAsync(ct))
             {
-                if (!client.IsConnected) continue;
+                if (!control.Connection.IsConnected) continue;
                 try
                 {
-                    var status = await client.CallAsync(StationMethods.Status, timeout: TimeSpan.FromSeconds(3), cancellationToken: ct);
-                    if (StationText.Member(status, "nowPlaying") is { } now) view.Refresh(now);
+                    using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                    limit.CancelAfter(TimeSpan.FromSeconds(3));
+                    var status = await control.StatusAsync(limit.Token);
+                    view.Refresh(StationText.Element(status.NowPlaying));
                 }
+                catch (OperationCanceledException) when (!ct.IsCancellationRequested) { }
                 catch (Exception e) when (e is TimeoutException or StationConnectionLostException or JsonRpcException) { }
             }
         }
