@@ -47,8 +47,10 @@ public class StationJoinTests
         Assert.Contains("mood calm", again.StdOut);
 
         // The server said what happened.
-        await server.WaitForAsync("listener 1 ('player ");
+        // From the station's own listenerJoined/listenerLeft events, by the listener's name.
+        await server.WaitForAsync("listener player ");
         await server.WaitForAsync("joined from 127.0.0.1");
+        await server.WaitForAsync("left (it said goodbye) from 127.0.0.1");
         await server.WaitForAsync("prompt from 'send ");
         await server.WaitForAsync("mood calm (valence");
         await server.WaitForAsync("now playing ");

@@ -55,7 +55,8 @@ internal sealed class StationActivity(StationServer station, string codec, bool 
     private void OnLeft(Listener listener, ListenerEvent e)
     {
         var loss = listener.PacketsSent + listener.SendErrors == 0 ? 0 : 100.0 * listener.SendErrors / (listener.PacketsSent + listener.SendErrors);
-        _events.Enqueue($"listener {e.Name} left ({e.Reason ?? "?"}) from {e.Address} after {Duration(DateTimeOffset.UtcNow - listener.Since)}, " +
+        var why = e.Reason switch { "left" => "it said goodbye", null => "?", var other => other };
+        _events.Enqueue($"listener {e.Name} left ({why}) from {e.Address} after {Duration(DateTimeOffset.UtcNow - listener.Since)}, " +
             $"{listener.PacketsSent} packets sent, {loss:0.#} % send errors ({e.Count} listening)");
     }
 
