@@ -78,6 +78,14 @@ public sealed class StationControlClient : IAsyncDisposable
     public Task<NowPlayingEvent> SkipAsync(CancellationToken cancellationToken = default) =>
         CallAsync<NowPlayingEvent>(StationMethods.Skip, null, cancellationToken);
 
+    /// <summary>Likes the playing track for the present mood (the station remembers it across restarts).</summary>
+    public Task<LikeResult> LikeAsync(CancellationToken cancellationToken = default) =>
+        CallAsync<LikeResult>(StationMethods.Like, null, cancellationToken);
+
+    /// <summary>Skips the playing track and never picks it for the present mood again; the reply has what plays now.</summary>
+    public Task<DislikeResult> DislikeAsync(CancellationToken cancellationToken = default) =>
+        CallAsync<DislikeResult>(StationMethods.Dislike, null, cancellationToken);
+
     public Task<NowPlayingEvent> PauseAsync(CancellationToken cancellationToken = default) =>
         CallAsync<NowPlayingEvent>(StationMethods.Pause, null, cancellationToken);
 

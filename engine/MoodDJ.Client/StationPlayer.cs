@@ -181,7 +181,17 @@ public sealed class StationPlayer
         {
             // The output opens once and stays open across re-subscriptions (same format).
             if (_playback is not null) await _playback.DisposeAsync().ConfigureAwait(false);
-            _playback = new VolumePlayback(await _output.OpenAsync(format, cancellationToken).ConfigureAwait(false));
+            _playback = null;
+            try
+            {
+                _playback = new VolumePlayback(await _output.OpenAsync(format, cancellationToken).ConfigureAwait(false));
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // No heartbeat was sent yet, so unsubscribing (when the owner can) is the whole leave; else expiry removes it.
+                await UnsubscribeQuietlyAsync(subscription.Token).ConfigureAwait(false);
+                throw new AudioOutputFailedException($"The audio output could not open, so the player left the station: {e.Message}", e);
+            }
             _playback.Set(_volume.Volume, _volume.Muted);
         }
         var frameSamples = subscription.SampleRate * subscription.FrameMilliseconds / 1000;
@@ -271,6 +281,11 @@ public sealed class StationPlayer
     {
         try { await heartbeats.LeaveAsync(CancellationToken.None).ConfigureAwait(false); }
         catch (Exception e) { _log.LogDebug("Sending leave failed: {Error}", e.Message); }
+        await UnsubscribeQuietlyAsync(token).ConfigureAwait(false);
+    }
+
+    private async Task UnsubscribeQuietlyAsync(string token)
+    {
         if (Unsubscribe is null) return;
         try
         {

@@ -14,6 +14,10 @@ public static class StationMethods
     public const string Auth = "auth";
     public const string Prompt = "prompt";
     public const string Skip = "skip";
+    /// <summary>Remember that the playing track suits the present mood (picked first for it from now on).</summary>
+    public const string Like = "like";
+    /// <summary>Skip the playing track and never pick it for the present mood again.</summary>
+    public const string Dislike = "dislike";
     public const string Pause = "pause";
     public const string Resume = "resume";
     public const string Seek = "seek";

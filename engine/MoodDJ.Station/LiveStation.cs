@@ -104,6 +104,15 @@ public sealed class LiveStation : IAsyncDisposable
     /// <summary>Raised after a prompt set a new mood (with the prompt's text), e.g. to remember it across restarts.</summary>
     public event Action<string, MoodReading>? MoodChanged;
 
+    /// <summary>Raised in-process with each prompt that set a mood: who sent it (its hello name, or "station"), its text and mood.</summary>
+    public event Action<PromptEvent>? Prompted;
+
+    /// <summary>Raised in-process as the <c>listenerJoined</c> notification is sent: the listener itself (for its stats) and the event.</summary>
+    public event Action<Listener, ListenerEvent>? ListenerJoined;
+
+    /// <summary>Raised in-process as the <c>listenerLeft</c> notification is sent (<see cref="ListenerEvent.Reason"/> says why).</summary>
+    public event Action<Listener, ListenerEvent>? ListenerLeft;
+
     public TimeSpan Uptime => Stopwatch.GetElapsedTime(_started);
 
     public IPEndPoint StreamEndPoint => Ports.Stream.LocalEndPoint;
@@ -182,20 +191,28 @@ public sealed class LiveStation : IAsyncDisposable
     /// <summary>Sends a notification to the client that holds a listener (its resume token is the listener's session id).</summary>
     internal int NotifyOwner(Listener listener, string method, object? parameters) => _notifier?.NotifyClient(listener.SessionId, method, parameters) ?? 0;
 
-    internal void OnMoodChanged(string text, MoodReading mood) => MoodChanged?.Invoke(text, mood);
+    internal void OnMoodChanged(string client, string text, MoodReading mood)
+    {
+        MoodChanged?.Invoke(text, mood);
+        Prompted?.Invoke(new PromptEvent(client, text, mood));
+    }
 
     private void OnTrackChanged(object? sender, TrackChangedEventArgs e) => Broadcast(StationMethods.NowPlaying, NowPlaying());
 
     private void OnListenerJoined(Listener listener, int count)
     {
         _log.LogInformation("Station '{Id}': {Name} joined from {Address} ({Count}/{Max}).", Id, listener.Name, listener.EndPoint, count, Options.MaxListeners);
-        Broadcast(StationMethods.ListenerJoined, new ListenerEvent(listener.Name, listener.EndPoint.ToString(), count));
+        var joined = new ListenerEvent(listener.Name, listener.EndPoint.ToString(), count);
+        Broadcast(StationMethods.ListenerJoined, joined);
+        ListenerJoined?.Invoke(listener, joined);
     }
 
     private void OnListenerLeft(Listener listener, int count, string reason)
     {
         _log.LogInformation("Station '{Id}': {Name} at {Address} left ({Reason}; {Count} now).", Id, listener.Name, listener.EndPoint, reason, count);
-        Broadcast(StationMethods.ListenerLeft, new ListenerEvent(listener.Name, listener.EndPoint.ToString(), count, reason));
+        var left = new ListenerEvent(listener.Name, listener.EndPoint.ToString(), count, reason);
+        Broadcast(StationMethods.ListenerLeft, left);
+        ListenerLeft?.Invoke(listener, left);
     }
 
     /// <summary>Expires listeners not heard from within station:listenerExpirySeconds.</summary>

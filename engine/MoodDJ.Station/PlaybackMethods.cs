@@ -8,7 +8,7 @@ using MoodDJ.Protocol.Messages;
 namespace MoodDJ.Station;
 
 /// <summary>
-/// One station's playback methods (docs/protocol.md, "Methods"): prompt, skip, pause, resume,
+/// One station's playback methods (docs/protocol.md, "Methods"): prompt, skip, like, dislike, pause, resume,
 /// seek, stop, status and list. Each answers with a typed result from MoodDJ.Protocol.Messages.
 /// </summary>
 internal sealed class PlaybackMethods(LiveStation station, ILogger log)
@@ -52,7 +52,7 @@ internal sealed class PlaybackMethods(LiveStation station, ILogger log)
         {
             _moodGate.Release();
         }
-        station.OnMoodChanged(text, mood);
+        station.OnMoodChanged(clientName, text, mood);
         if (Director.NowPlaying is null)
             await WaitForFirstTrackAsync(cancellationToken).ConfigureAwait(false);
         log.LogInformation("'{Client}' prompted a {Mood} mood on '{Station}'; now playing {Track}.", clientName, mood.Label, station.Id, Director.NowPlaying);
@@ -89,6 +89,26 @@ internal sealed class PlaybackMethods(LiveStation station, ILogger log)
         await Director.SkipAsync(cancellationToken).ConfigureAwait(false);
         return station.NowPlaying();
     }
+
+    public async Task<LikeResult> LikeAsync(CancellationToken cancellationToken)
+    {
+        var track = await Director.LikeAsync(cancellationToken).ConfigureAwait(false) ?? throw NothingToRate("like");
+        return new LikeResult(TrackDto.From(track)!, MoodName());
+    }
+
+    /// <summary>Dislike = skip and never again for this mood; the reply carries the track that plays now.</summary>
+    public async Task<DislikeResult> DislikeAsync(CancellationToken cancellationToken)
+    {
+        var mood = MoodName();
+        var track = await Director.DislikeAsync(cancellationToken).ConfigureAwait(false) ?? throw NothingToRate("dislike");
+        // The director's track change already told every client what plays now.
+        return new DislikeResult(TrackDto.From(track)!, mood, station.NowPlaying());
+    }
+
+    private string MoodName() => station.Mood?.Label.ToString().ToLowerInvariant() ?? "";
+
+    private static JsonRpcException NothingToRate(string verb) =>
+        new(JsonRpcErrorCodes.InvalidState, $"Nothing is playing for a mood yet, so there is nothing to {verb}; send a prompt first.");
 
     public NowPlayingEvent SetPaused(bool paused)
     {

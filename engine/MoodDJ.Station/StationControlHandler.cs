@@ -26,6 +26,8 @@ internal sealed class StationControlHandler(StationRouter router, ILogger log) :
         {
             StationMethods.Prompt => await station.Playback.PromptAsync(parameters, state.ClientName, cancellationToken).ConfigureAwait(false),
             StationMethods.Skip => await station.Playback.SkipAsync(cancellationToken).ConfigureAwait(false),
+            StationMethods.Like => await station.Playback.LikeAsync(cancellationToken).ConfigureAwait(false),
+            StationMethods.Dislike => await station.Playback.DislikeAsync(cancellationToken).ConfigureAwait(false),
             StationMethods.Pause => station.Playback.SetPaused(true),
             StationMethods.Resume => station.Playback.SetPaused(false),
             StationMethods.Seek => await station.Playback.SeekAsync(parameters, cancellationToken).ConfigureAwait(false),

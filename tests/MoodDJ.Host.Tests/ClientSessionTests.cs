@@ -50,4 +50,34 @@ public class ClientSessionTests
         await player.WaitForAsync("seek to 1:3", TimeSpan.FromSeconds(20));
         await player.WaitForAsync(" at 1:3", TimeSpan.FromSeconds(20));
     }
+
+    [Fact]
+    public async Task Like_dislike_volume_and_mute_from_a_client_reach_the_station_and_the_named_player()
+    {
+        using var temp = new TempFolder();
+        var home = temp.File("home");
+        await using var server = RunningProcess.StartMooddj(temp.Path, StationJoinTests.Home(home),
+            ["server", .. StationJoinTests.LoopbackFreePorts, "--set", "music:preferencesFile=none"]);
+        await server.WaitForAsync("mooddj player --join ");
+        await using var player = RunningProcess.StartMooddj(temp.Path, StationJoinTests.Home(home), "player", "--output", "null", "--name", "kitchen", "--seconds", "60");
+        await server.WaitForAsync("listener kitchen joined from 127.0.0.1");
+
+        var script = "printf 'I feel happy\n/like\n/dislike\n/volume kitchen 50\n/mute kitchen\n/volume nobody 10\n' | { cat; sleep 2; printf '/quit\n'; } | dotnet \"$0\" client";
+        var result = await MooddjProcess.RunProgramAsync("bash", temp.Path, ["-c", script, Path.Combine(MooddjProcess.HostFolder, "mooddj.dll")],
+            StationJoinTests.Home(home), TimeSpan.FromSeconds(90));
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var lines = result.StdOut.Split('\n');
+        var first = Assert.Single(lines, l => l.StartsWith("now playing ", StringComparison.Ordinal) && !l.Contains("nothing"))["now playing ".Length..].Split(" (")[0];
+        Assert.Contains(lines, l => l.StartsWith($"liked {first}", StringComparison.Ordinal) && l.Contains("for the happy mood"));
+        var disliked = Assert.Single(lines, l => l.StartsWith($"disliked {first}", StringComparison.Ordinal));
+        Assert.Contains("never again for the happy mood", disliked);
+        Assert.DoesNotContain("now playing " + first + " ", disliked[disliked.IndexOf("now playing ", StringComparison.Ordinal)..] + " ");
+        Assert.Contains("kitchen: volume 50 % (1 listener)", result.StdOut);
+        Assert.Contains("kitchen: muted (1 listener)", result.StdOut);
+        Assert.Contains("No listener is called 'nobody'", result.StdOut);
+
+        await player.WaitForAsync("volume 50 %", TimeSpan.FromSeconds(20));
+        await player.WaitForAsync("muted by the station (volume 50 %)", TimeSpan.FromSeconds(20));
+    }
 }

@@ -30,6 +30,6 @@ public class OutsidePlayerTests
             timeout: TimeSpan.FromSeconds(60));
         Assert.True(ffmpeg.ExitCode == 0, ffmpeg + "\n" + listen + "\n" + server);
         WavLevel.AssertMusic(wav, ffmpeg + "\n" + listen);
-        await server.WaitForAsync(") joined from 127.0.0.1");
+        await server.WaitForAsync(" joined from 127.0.0.1");
     }
 }

@@ -50,7 +50,7 @@ public class SecondMachineTests
                 StationJoinTests.Home(playerHome));
             Assert.True(player.ExitCode == 0, player + "\n" + server);
             WavLevel.AssertMusic(wav, player + "\n" + server);
-            await server.WaitForAsync(") joined from 10.231.0.2");
+            await server.WaitForAsync(" joined from 10.231.0.2");
         }
         finally
         {

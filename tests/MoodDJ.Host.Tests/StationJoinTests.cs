@@ -47,8 +47,10 @@ public class StationJoinTests
         Assert.Contains("mood calm", again.StdOut);
 
         // The server said what happened.
-        await server.WaitForAsync("listener 1 ('player ");
+        // From the station's own listenerJoined/listenerLeft events, by the listener's name.
+        await server.WaitForAsync("listener player ");
         await server.WaitForAsync("joined from 127.0.0.1");
+        await server.WaitForAsync("left (it said goodbye) from 127.0.0.1");
         await server.WaitForAsync("prompt from 'send ");
         await server.WaitForAsync("mood calm (valence");
         await server.WaitForAsync("now playing ");
@@ -73,7 +75,7 @@ public class StationJoinTests
         await player.WaitForAsync("connected to the station", TimeSpan.FromSeconds(30));
         var sent = await MooddjProcess.RunAsync(temp.Path, "send", "I feel happy", "--server", $"127.0.0.1:{port}", "--set", $"station:key={key}");
         Assert.True(sent.ExitCode == 0, sent.ToString());
-        await server.WaitForAsync(") joined from 127.0.0.1");
+        await server.WaitForAsync(" joined from 127.0.0.1");
         await Task.Delay(4000);
         await player.DisposeAsync();
         WavLevel.AssertMusic(wav, player + "\n" + server);

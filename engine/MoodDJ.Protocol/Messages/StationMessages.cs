@@ -27,6 +27,12 @@ public sealed record HelloResult(string SessionId, string ResumeToken, bool Resu
 
 public sealed record PromptResult(MoodDto Mood, TrackDto? Track);
 
+/// <summary><c>like</c>: the track that was liked and the mood it is now liked for.</summary>
+public sealed record LikeResult(TrackDto Track, string Mood);
+
+/// <summary><c>dislike</c>: the track that was disliked (never picked for <see cref="Mood"/> again) and what plays instead.</summary>
+public sealed record DislikeResult(TrackDto Track, string Mood, NowPlayingEvent NowPlaying);
+
 /// <summary>The <c>nowPlaying</c> event, also the shape of status's now-playing part.</summary>
 public sealed record NowPlayingEvent(TrackDto? Track, MoodDto? Mood, double? PositionSeconds, bool Paused);
 

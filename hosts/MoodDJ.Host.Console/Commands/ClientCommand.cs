@@ -1,6 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
-using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using MoodDJ.Client;
 using MoodDJ.Host.Console.Stations;
@@ -23,7 +21,7 @@ internal sealed class ClientCommand : ICliCommand
         var server = StationTarget.ServerOption();
         var join = StationTarget.JoinOption();
         var name = new Option<string>("--name") { Description = "Your name, shown in the station's log.", DefaultValueFactory = _ => Environment.UserName };
-        var command = new Command("client", "Talk to a running station: type how you feel; /skip, /pause, /resume, /seek 1:30, /stop, /status, /list, /quit.") { server, join, name };
+        var command = new Command("client", "Talk to a running station: type how you feel; /skip, /like, /dislike, /pause, /resume, /seek 1:30, /stop, /volume NAME 50, /mute NAME, /status, /list, /quit.") { server, join, name };
         command.SetAction((parseResult, ct) =>
         {
             var target = new StationTarget(parseResult, server, join);
@@ -35,7 +33,7 @@ internal sealed class ClientCommand : ICliCommand
                     ClientName = $"client {parseResult.GetValue(name)}@{Environment.MachineName}",
                 };
                 // The client says itself what happens to the connection; raw log lines only with --verbose.
-                await using var client = new StationClient(context.Engine.ControlTransport, context.Engine.Crypto, options,
+                await using var client = new StationControlClient(context.Engine.ControlTransport, context.Engine.Crypto, options,
                     context.Verbose ? context.LoggerFactory.CreateLogger<StationClient>() : null);
                 var session = new InteractiveClient(client, System.Console.In, StationText.Console());
                 return await session.RunAsync(token);
@@ -46,20 +44,27 @@ internal sealed class ClientCommand : ICliCommand
 }
 
 /// <summary>The read–call–print loop of `mooddj client`, over any reader and console (so it can be tested).</summary>
-internal sealed class InteractiveClient(StationClient client, TextReader input, IAnsiConsole console)
+internal sealed class InteractiveClient(StationControlClient client, TextReader input, IAnsiConsole console)
 {
-    private const string Help = "type how you feel, or: /text <words>  /skip  /pause  /resume  /seek <m:ss>  /stop  /status  /list  /help  /quit";
+    private const string Help = "type how you feel, or: /text <words>  /skip  /like  /dislike  /pause  /resume  /seek <m:ss>  /stop  " +
+                                "/volume <listener> <0-100>  /mute <listener>  /unmute <listener>  /status  /list  /help  /quit";
     private readonly object _printLock = new();
+    // The last volume set per listener name, so /mute and /unmute keep it.
+    private readonly Dictionary<string, int> _volumes = new(StringComparer.OrdinalIgnoreCase);
 
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
-        client.NotificationReceived += OnNotification;
-        client.StateChanged += OnStateChanged;
-        await client.ConnectAsync(cancellationToken);
-        Print($"[green]connected[/] to the station at {Markup.Escape(client.LastHello.ValueKind == JsonValueKind.Object ? Describe(client.LastHello) : "?")}");
-        if (StationText.Member(client.LastHello, "nowPlaying") is { } now)
+        client.NowPlayingChanged += OnNowPlaying;
+        client.ListenerCountChanged += e => Print($"[grey]listeners: {e.Count} of {e.Max}[/]");
+        client.ListenerJoined += e => Print($"[grey]listener {Markup.Escape(e.Name)} joined from {Markup.Escape(e.Address)}[/]");
+        client.ListenerLeft += e => Print($"[grey]listener {Markup.Escape(e.Name)} left ({Markup.Escape(e.Reason ?? "?")})[/]");
+        client.ErrorReceived += e => Print($"[red]station error:[/] {Markup.Escape(e.Message)}");
+        client.Connection.StateChanged += OnStateChanged;
+        var hello = await client.ConnectAsync(cancellationToken);
+        Print($"[green]connected[/] to the station at {Markup.Escape(Describe(hello))}");
+        if (hello.NowPlaying is { } now)
         {
-            _lastAnnounced = TrackKey(StationText.Member(now, "track"));
+            _lastAnnounced = TrackKey(now.Track);
             RememberShown(now);
             Print("now playing " + StationText.NowPlaying(now));
         }
@@ -105,31 +110,45 @@ internal sealed class InteractiveClient(StationClient client, TextReader input, 
                 else await PromptAsync(argument, cancellationToken);
                 break;
             case "/skip":
-                await SkipAsync(cancellationToken);
+                await ChangeTrackAsync(async () => await client.SkipAsync(cancellationToken), "skipped; now playing ", cancellationToken);
+                break;
+            case "/like":
+                var liked = await client.LikeAsync(cancellationToken);
+                Print($"liked {StationText.Track(liked.Track)} for the {Markup.Escape(liked.Mood)} mood");
+                break;
+            case "/dislike":
+                DislikeResult? disliked = null;
+                await ChangeTrackAsync(async () => (disliked = await client.DislikeAsync(cancellationToken)).NowPlaying,
+                    () => $"disliked {StationText.Track(disliked!.Track)} (never again for the {Markup.Escape(disliked.Mood)} mood); now playing ", cancellationToken);
                 break;
             case "/stop":
-                await client.CallAsync("stop", cancellationToken: cancellationToken);
+                await client.StopAsync(cancellationToken);
                 Print("[yellow]stopped[/] [grey](a prompt or /resume starts the music again)[/]");
                 break;
             case "/pause":
             case "/resume":
-                var now = await client.CallAsync(verb[1..], cancellationToken: cancellationToken);
+                var now = verb == "/pause" ? await client.PauseAsync(cancellationToken) : await client.ResumeAsync(cancellationToken);
                 RememberShown(now);
                 Print((verb == "/pause" ? "paused: " : "playing ") + StationText.NowPlaying(now));
                 break;
             case "/seek":
-                if (!TryParseTime(argument, out var seconds))
+                if (!ClientText.TryParseTime(argument, out var seconds))
                 {
                     Print("[yellow]/seek needs a time: 1:30, 0:05, 1:02:03 or 90 (seconds)[/]");
                     break;
                 }
-                Print("now playing " + StationText.NowPlaying(await client.CallAsync("seek", new { position = seconds }, cancellationToken: cancellationToken)));
+                Print("now playing " + StationText.NowPlaying(await client.SeekAsync(TimeSpan.FromSeconds(seconds), cancellationToken)));
+                break;
+            case "/volume":
+            case "/mute":
+            case "/unmute":
+                await VolumeAsync(verb, argument, cancellationToken);
                 break;
             case "/status":
-                PrintStatus(await client.CallAsync("status", cancellationToken: cancellationToken));
+                foreach (var text in ClientText.Status(await client.StatusAsync(cancellationToken))) Print(text);
                 break;
             case "/list":
-                PrintList(await client.CallAsync("list", cancellationToken: cancellationToken));
+                foreach (var text in ClientText.List(await client.ListAsync(cancellationToken))) Print(text);
                 break;
             case "/help":
                 Print($"[grey]{Markup.Escape(Help)}[/]");
@@ -140,128 +159,101 @@ internal sealed class InteractiveClient(StationClient client, TextReader input, 
         }
     }
 
+    /// <summary>/volume NAME 50, /mute NAME, /unmute NAME: the station tells that listener's player, which applies it.</summary>
+    private async Task VolumeAsync(string verb, string argument, CancellationToken cancellationToken)
+    {
+        string name;
+        int volume;
+        if (verb == "/volume")
+        {
+            var last = argument.LastIndexOf(' ');
+            if (last < 0 || !int.TryParse(argument[(last + 1)..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out volume)
+                || volume > 100)
+            {
+                Print("[yellow]/volume needs a listener and 0..100, e.g. /volume kitchen 50[/]");
+                return;
+            }
+            name = argument[..last].Trim();
+        }
+        else
+        {
+            name = argument;
+            if (name.Length == 0)
+            {
+                Print($"[yellow]{verb} needs a listener's name, e.g. {verb} kitchen[/]");
+                return;
+            }
+            lock (_volumes) volume = _volumes.GetValueOrDefault(name, 100);
+        }
+        var muted = verb == "/mute";
+        var reply = await client.SetVolumeAsync(name, volume, muted, cancellationToken);
+        lock (_volumes) _volumes[name] = volume;
+        var what = muted ? "muted" : $"volume {volume} %";
+        Print($"{Markup.Escape(name)}: {what} ({reply.Listeners} listener{(reply.Listeners == 1 ? "" : "s")})");
+    }
+
     private async Task PromptAsync(string text, CancellationToken cancellationToken)
     {
         // The station announces the new track before it replies; the reply says it, once.
         _skipping = true;
-        JsonElement reply;
-        try { reply = await client.CallAsync("prompt", new { text }, cancellationToken: cancellationToken); }
+        PromptResult reply;
+        try { reply = await client.PromptAsync(text, resumeAfterReconnect: true, cancellationToken); } // replayed after a station restart
         finally { _skipping = false; }
-        // After a station restart the mood comes back with the connection.
-        client.SetResumeCall("prompt", "prompt", new { text });
         lock (_printLock)
         {
-            _shownTrack = TrackKey(StationText.Member(reply, "track"));
+            _shownTrack = TrackKey(reply.Track);
             StationText.PrintPrompt(console, reply);
         }
     }
 
+    private Task ChangeTrackAsync(Func<Task<NowPlayingEvent>> call, string said, CancellationToken cancellationToken) =>
+        ChangeTrackAsync(call, () => said, cancellationToken);
+
     /// <summary>
-    /// /skip answers with the track that follows: the reply may still name the old one (the next
-    /// loads in the background), so wait briefly for the station's nowPlaying event.
+    /// /skip and /dislike answer with the track that follows: the reply may still name the old one
+    /// (the next loads in the background), so wait briefly for the station's nowPlaying event.
     /// </summary>
-    private async Task SkipAsync(CancellationToken cancellationToken)
+    private async Task ChangeTrackAsync(Func<Task<NowPlayingEvent>> call, Func<string> said, CancellationToken cancellationToken)
     {
         var before = _shownTrack ?? _lastAnnounced;
-        var changed = new TaskCompletionSource<JsonElement>(TaskCreationOptions.RunContinuationsAsynchronously);
-        void OnChanged(StationNotification n)
+        var changed = new TaskCompletionSource<NowPlayingEvent>(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnChanged(NowPlayingEvent e)
         {
-            if (n.Method == "nowPlaying" && TrackKey(StationText.Member(n.Params, "track")) is { } key && key != before)
-                changed.TrySetResult(n.Params);
+            if (TrackKey(e.Track) is { } key && key != before) changed.TrySetResult(e);
         }
-        client.NotificationReceived += OnChanged;
+        client.NowPlayingChanged += OnChanged;
         try
         {
             _skipping = true;
-            var reply = await client.CallAsync("skip", cancellationToken: cancellationToken);
-            var next = TrackKey(StationText.Member(reply, "track")) is { } key && key != before ? reply
+            var reply = await call();
+            var next = TrackKey(reply.Track) is { } key && key != before ? reply
                 : await changed.Task.WaitAsync(TimeSpan.FromSeconds(5), cancellationToken).ContinueWith(t => t.IsCompletedSuccessfully ? t.Result : reply, TaskScheduler.Default);
             RememberShown(next);
-            Print("skipped; now playing " + StationText.NowPlaying(next));
+            Print(said() + StationText.NowPlaying(next));
         }
         finally
         {
             _skipping = false;
-            client.NotificationReceived -= OnChanged;
+            client.NowPlayingChanged -= OnChanged;
         }
     }
 
     private volatile string? _shownTrack;
     private volatile string? _lastAnnounced;
-    private volatile bool _skipping; // a prompt or /skip is waiting for its reply, which names the track
+    private volatile bool _skipping; // a prompt, /skip or /dislike is waiting for its reply, which names the track
 
-    private void RememberShown(JsonElement now) => _shownTrack = TrackKey(StationText.Member(now, "track"));
+    private void RememberShown(NowPlayingEvent now) => _shownTrack = TrackKey(now.Track);
 
-    private static string? TrackKey(JsonElement? track) =>
-        track is { ValueKind: JsonValueKind.Object } t ? $"{StationText.Text(t, "source")}/{StationText.Text(t, "id")}/{StationText.Text(t, "title")}" : null;
+    private static string? TrackKey(TrackDto? track) => track is null ? null : $"{track.Source}/{track.Id}/{track.Title}";
 
-    /// <summary>"90", "90.5", "1:30", "1:02:03" → seconds.</summary>
-    internal static bool TryParseTime(string text, out double seconds)
+    private void OnNowPlaying(NowPlayingEvent now)
     {
-        seconds = 0;
-        if (string.IsNullOrWhiteSpace(text)) return false;
-        var parts = text.Trim().Split(':');
-        if (parts.Length > 3) return false;
-        foreach (var part in parts)
-        {
-            if (!double.TryParse(part, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || value < 0 || !double.IsFinite(value))
-                return false;
-            seconds = seconds * 60 + value;
-        }
-        return parts.Length == 1 || parts.Skip(1).All(p => double.Parse(p, CultureInfo.InvariantCulture) < 60);
-    }
-
-    private void PrintStatus(JsonElement status)
-    {
-        Print($"state [bold]{Markup.Escape(StationText.Text(status, "state") ?? "?")}[/]  listeners {Markup.Escape(StationText.Text(status, "listeners") ?? "?")}" +
-              $"  codec {Markup.Escape(StationText.Text(status, "codec") ?? "?")}  encrypted {Markup.Escape(StationText.Text(status, "encrypted") ?? "?")}");
-        if (StationText.Member(status, "nowPlaying") is { } now) Print("now playing " + StationText.NowPlaying(now));
-    }
-
-    private void PrintList(JsonElement list)
-    {
-        Print("now playing " + StationText.Track(StationText.Member(list, "nowPlaying")));
-        PrintTracks("queue", StationText.Member(list, "queue"));
-        PrintTracks("history", StationText.Member(list, "history"));
-    }
-
-    private void PrintTracks(string title, JsonElement? tracks)
-    {
-        if (tracks is not { ValueKind: JsonValueKind.Array } array || array.GetArrayLength() == 0)
-        {
-            Print($"{title}: [grey]empty[/]");
-            return;
-        }
-        Print($"{title}:");
-        var i = 0;
-        foreach (var track in array.EnumerateArray())
-            Print($"  {++i}. {StationText.Track(track)}");
-    }
-
-    private void OnNotification(StationNotification notification)
-    {
-        switch (notification.Method)
-        {
-            case "nowPlaying":
-                // Shown once per track: the reply to a prompt or /skip already said it.
-                var key = TrackKey(StationText.Member(notification.Params, "track"));
-                _lastAnnounced = key;
-                if (_skipping || key is null || key == _shownTrack) break;
-                _shownTrack = key;
-                Print("♪ now playing " + StationText.NowPlaying(notification.Params));
-                break;
-            case "listenerCount":
-                var max = StationText.Text(notification.Params, "max") is { } m ? $" of {m}" : "";
-                Print($"[grey]listeners: {Markup.Escape(StationText.Text(notification.Params, "count") ?? "?")}{Markup.Escape(max)}[/]");
-                break;
-            case "error":
-                Print($"[red]station error:[/] {Markup.Escape(StationText.Text(notification.Params, "message") ?? "?")}");
-                break;
-            default:
-                var body = notification.Params.ValueKind == JsonValueKind.Undefined ? "" : notification.Params.GetRawText();
-                Print($"[grey]event {Markup.Escape(notification.Method)} {Markup.Escape(body)}[/]");
-                break;
-        }
+        // Shown once per track: the reply to a prompt, /skip or /dislike already said it.
+        var key = TrackKey(now.Track);
+        _lastAnnounced = key;
+        if (_skipping || key is null || key == _shownTrack) return;
+        _shownTrack = key;
+        Print("♪ now playing " + StationText.NowPlaying(now));
     }
 
     private void OnStateChanged(StationClientState state, string? reason)
@@ -274,7 +266,7 @@ internal sealed class InteractiveClient(StationClient client, TextReader input, 
                 break;
             case StationClientState.Connected when _lost:
                 _lost = false;
-                var resumed = StationText.Member(client.LastHello, "resumed") is { ValueKind: JsonValueKind.True };
+                var resumed = client.LastHello?.Resumed == true;
                 Print("[green]reconnected[/]" + (resumed ? " (session resumed)" : " (new station session; your last prompt was sent again)"));
                 break;
         }
@@ -282,10 +274,8 @@ internal sealed class InteractiveClient(StationClient client, TextReader input, 
 
     private volatile bool _lost;
 
-    private static string Describe(JsonElement hello)
-        => $"{StationText.Text(hello, "station") ?? "station"} (protocol {StationText.Text(hello, "protocolVersion") ?? "?"}, " +
-           $"{(StationText.Member(hello, "encrypted") is { ValueKind: JsonValueKind.True } ? "encrypted" : "NOT encrypted")}, " +
-           $"{StationText.Text(hello, "listeners") ?? "?"} listener(s))";
+    private static string Describe(HelloResult hello)
+        => $"{hello.Station} (protocol {hello.ProtocolVersion}, {(hello.Encrypted ? "encrypted" : "NOT encrypted")}, {hello.Listeners} listener(s))";
 
     private void Print(string markup)
     {

@@ -74,26 +74,23 @@ internal sealed class DemoCommand : ICliCommand
         await using var station = StationFactory.Create(engine, context.LoggerFactory, options);
         await station.StartAsync(ct);
 
-        await using var client = new StationClient(engine.ControlTransport, engine.Crypto, new StationClientOptions
+        await using var client = new StationControlClient(engine.ControlTransport, engine.Crypto, new StationClientOptions
         {
             EndPoint = station.ControlEndPoint,
             ClientName = "mooddj demo",
             HeartbeatInterval = Timeout.InfiniteTimeSpan,
             AutoReconnect = false,
+            CallTimeout = TimeSpan.FromSeconds(30),
         }, context.LoggerFactory.CreateLogger<StationClient>());
         // The station reports why music cannot start (an empty folder, no network): say that at once.
         string? stationError = null;
-        client.NotificationReceived += n =>
-        {
-            if (n.Method == "error") stationError = StationText.Text(n.Params, "message");
-        };
+        client.ErrorReceived += e => stationError = e.Message;
         await client.ConnectAsync(ct);
 
         var format = options.Format;
         var output = new ExactLengthOutput(engine.AudioOutput(), format.SamplesFor(length));
         var player = new StationPlayer(engine.StreamTransport, engine.Codec, output, IPAddress.Loopback,
-            async (port, token) => (await client.CallAsync("subscribe", new { port }, cancellationToken: token))
-                .Deserialize<SubscribeResult>(JsonRpcWriter.SerializerOptions)!,
+            (port, token) => client.SubscribeAsync(port, token),
             new StationPlayerOptions(), context.LoggerFactory.CreateLogger<StationPlayer>());
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var playing = player.RunAsync(stop.Token);
@@ -101,7 +98,7 @@ internal sealed class DemoCommand : ICliCommand
         {
             await player.FirstSamplePlayed.WaitAsync(TimeSpan.FromSeconds(15), ct);
             console.MarkupLine($"[grey]station on {Markup.Escape(station.ControlEndPoint.ToString()!)} · player on UDP {await player.Port} · {Markup.Escape(engine.Codec.EncodingName)}{(engine.Crypto.IsEncrypted ? " + SRTP" : "")}[/]");
-            var reply = await client.CallAsync("prompt", new { text }, TimeSpan.FromSeconds(30), ct);
+            var reply = await client.PromptAsync(text, resumeAfterReconnect: false, ct);
             StationText.PrintPrompt(console, reply);
 
             await console.Progress().AutoClear(true).StartAsync(async progress =>

@@ -54,6 +54,7 @@ internal sealed class ListenCommand : ICliCommand
             EndPoint = endPoint,
             ClientName = $"listen {Environment.UserName}@{Environment.MachineName}",
         }, context.Verbose ? context.LoggerFactory.CreateLogger<StationClient>() : null);
+        await using var control = new StationControlClient(client, ownsConnection: false);
         try
         {
             await PlayerCommand.ConnectWaitingAsync(client, endPoint, console, stop.Token);
@@ -71,9 +72,7 @@ internal sealed class ListenCommand : ICliCommand
             SubscribeResult subscription;
             try
             {
-                var reply = await client.CallAsync("subscribe", new { port }, cancellationToken: stop.Token);
-                subscription = reply.Deserialize<SubscribeResult>(JsonRpcWriter.SerializerOptions)
-                    ?? throw new InvalidOperationException("The station's subscribe reply was empty.");
+                subscription = await control.SubscribeAsync(port, stop.Token);
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested) { break; }
             catch (Exception e) when (e is TimeoutException or StationConnectionLostException)

@@ -27,8 +27,9 @@ internal sealed class PlayerCommand : ICliCommand
         var jitter = new Option<int>("--jitter-ms") { Description = "Audio the jitter buffer holds before playing.", DefaultValueFactory = _ => 60 };
         var seconds = new Option<double?>("--seconds") { Description = "Stop after this many seconds (default: until Ctrl+C)." };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "No live stats; one summary line at the end." };
+        var name = new Option<string?>("--name") { Description = "How the station shows this listener (and what `client` /volume NAME and /mute NAME use); default: player USER@HOST." };
         var command = new Command("player", "Listen to a running station: subscribe, receive RTP/SRTP, play, show loss and buffer stats.")
-            { port, output, server, join, jitter, seconds, quiet };
+            { port, output, server, join, jitter, seconds, quiet, name };
         command.SetAction((parseResult, ct) =>
         {
             var overrides = new Dictionary<string, string?>();
@@ -38,7 +39,7 @@ internal sealed class PlayerCommand : ICliCommand
             var target = new StationTarget(parseResult, server, join);
             string? notice = null;
             return CommandRunner.RunAsync(parseResult, globals, (context, token) => RunAsync(context, target, new PlayerArguments(
-                parseResult.GetValue(port), parseResult.GetValue(jitter), parseResult.GetValue(seconds), parseResult.GetValue(quiet), notice), token),
+                parseResult.GetValue(port), parseResult.GetValue(jitter), parseResult.GetValue(seconds), parseResult.GetValue(quiet), notice, parseResult.GetValue(name)), token),
                 ct, overrides, prepare: configuration =>
                 {
                     var prepared = new Dictionary<string, string?>(target.Prepare(configuration) ?? new Dictionary<string, string?>());
@@ -49,7 +50,7 @@ internal sealed class PlayerCommand : ICliCommand
         return command;
     }
 
-    private sealed record PlayerArguments(int Port, int JitterMs, double? Seconds, bool Quiet, string? OutputNotice);
+    private sealed record PlayerArguments(int Port, int JitterMs, double? Seconds, bool Quiet, string? OutputNotice, string? Name);
 
     /// <summary>
     /// With no --output and no use:audioOutput of the user's own: the speakers when the machine has
@@ -99,6 +100,8 @@ internal sealed class PlayerCommand : ICliCommand
             throw new UserFacingException($"--jitter-ms must be 0..5000, not {args.JitterMs}.");
         if (args.Seconds is { } limit && (!double.IsFinite(limit) || limit <= 0))
             throw new UserFacingException($"--seconds must be positive, not {limit}.");
+        if (args.Name is { } listenerName && (listenerName.Trim().Length == 0 || listenerName.Length > 100))
+            throw new UserFacingException("--name must be 1..100 characters.");
         var console = ErrorConsole.Create();
         if (args.OutputNotice is { } notice)
             console.WriteLine(notice);
@@ -114,6 +117,7 @@ internal sealed class PlayerCommand : ICliCommand
             EndPoint = endPoint,
             ClientName = $"player {Environment.UserName}@{Environment.MachineName}",
         }, context.Verbose ? context.LoggerFactory.CreateLogger<StationClient>() : null);
+        await using var control = new StationControlClient(client, ownsConnection: false);
         var view = new PlayerView();
         client.NotificationReceived += view.OnNotification;
         try
@@ -131,22 +135,26 @@ internal sealed class PlayerCommand : ICliCommand
             : (await Dns.GetHostAddressesAsync(((DnsEndPoint)endPoint).Host, ct)).First();
 
         var player = new StationPlayer(engine.StreamTransport, engine.Codec, engine.AudioOutput(), stationHost,
-            async (port, token) =>
-            {
-                var reply = await client.CallAsync("subscribe", new { port }, cancellationToken: token);
-                return reply.Deserialize<SubscribeResult>(JsonRpcWriter.SerializerOptions)
-                    ?? throw new InvalidOperationException("The station's subscribe reply was empty.");
-            },
+            (port, token) => control.SubscribeAsync(new SubscribeParams(port, Name: args.Name), token),
             new StationPlayerOptions
             {
                 Port = args.Port,
                 Bind = IPAddress.IsLoopback(stationHost) ? IPAddress.Loopback : IPAddress.Any,
                 JitterDepth = TimeSpan.FromMilliseconds(args.JitterMs),
             },
-            context.Verbose ? context.LoggerFactory.CreateLogger<StationPlayer>() : null);
+            context.Verbose ? context.LoggerFactory.CreateLogger<StationPlayer>() : null)
+        {
+            // Besides the leave datagram: the station drops this listener at once when the output fails.
+            Unsubscribe = (token, ct) => control.UnsubscribeAsync(token, ct),
+        };
+        // /volume and /mute from any client reach this player through the station's volume event.
+        control.VolumeChanged += e =>
+        {
+            if (player.Apply(e)) view.Event(e.Muted ? $"muted by the station (volume {e.Volume} %)" : $"volume {e.Volume} %");
+        };
 
         var playing = player.RunAsync(stop.Token);
-        var polling = PollStatusAsync(client, view, stop.Token);
+        var polling = PollStatusAsync(control, view, stop.Token);
         if (!args.Quiet)
         {
             if (Terminal.StderrIsTerminal)
@@ -161,9 +169,17 @@ internal sealed class PlayerCommand : ICliCommand
             else
                 await view.PrintLinesAsync(console, player, playing);
         }
+        AudioOutputFailedException? failed = null;
         try { await playing; }
         catch (OperationCanceledException) { }
+        catch (AudioOutputFailedException e) { failed = e; }
         await polling;
+        if (failed is not null)
+        {
+            // One line: what failed (the output plugin and its device) and that the player left the station.
+            console.WriteLine($"{OutputName(context)} output failed: {Reason(failed)}; the player left the station.");
+            return CommandRunner.Failed;
+        }
         var boundPort = player.Port.IsCompletedSuccessfully ? player.Port.Result : args.Port;
         console.WriteLine($"player on UDP {boundPort}: {player.Stats}; subscribed {player.Subscriptions} time(s).");
         if (player.Stats.Played == 0 && view.StationError is { } error)
@@ -171,20 +187,33 @@ internal sealed class PlayerCommand : ICliCommand
         return 0;
     }
 
+    private static string OutputName(HostContext context) => context.Configuration["use:audioOutput"] is { Length: > 0 } name ? name : "audio";
+
+    /// <summary>The innermost message (e.g. ALSA's "cannot open device hw:7"), without exception types.</summary>
+    private static string Reason(AudioOutputFailedException e)
+    {
+        Exception inner = e;
+        while (inner.InnerException is not null) inner = inner.InnerException;
+        return (ReferenceEquals(inner, e) ? "it stopped" : inner.Message).ReplaceLineEndings(" ").TrimEnd('.');
+    }
+
     /// <summary>Every 3 s: the station's now playing (keeps the position true and shows seeks).</summary>
-    private static async Task PollStatusAsync(StationClient client, PlayerView view, CancellationToken ct)
+    private static async Task PollStatusAsync(StationControlClient control, PlayerView view, CancellationToken ct)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(3));
         try
         {
             while (await timer.WaitForNextTickAsync(ct))
             {
-                if (!client.IsConnected) continue;
+                if (!control.Connection.IsConnected) continue;
                 try
                 {
-                    var status = await client.CallAsync("status", timeout: TimeSpan.FromSeconds(3), cancellationToken: ct);
-                    if (StationText.Member(status, "nowPlaying") is { } now) view.Refresh(now);
+                    using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                    limit.CancelAfter(TimeSpan.FromSeconds(3));
+                    var status = await control.StatusAsync(limit.Token);
+                    view.Refresh(StationText.Element(status.NowPlaying));
                 }
+                catch (OperationCanceledException) when (!ct.IsCancellationRequested) { }
                 catch (Exception e) when (e is TimeoutException or StationConnectionLostException or JsonRpcException) { }
             }
         }

@@ -76,7 +76,7 @@ internal sealed class PlayerView
             return _now is { } now && StationText.Member(now, "track") is { } t ? StationText.Text(t, "id") ?? StationText.Text(t, "title") : null;
     }
 
-    private void Event(string line)
+    internal void Event(string line)
     {
         lock (_gate)
         {

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using MoodDJ.Client;
 using MoodDJ.Host.Console.Stations;
+using MoodDJ.Protocol;
 using MoodDJ.Protocol.Messages;
 using Spectre.Console;
 
@@ -43,12 +44,12 @@ internal sealed class SendCommand : ICliCommand
             AutoReconnect = false,
             HeartbeatInterval = Timeout.InfiniteTimeSpan,
         };
-        await using var client = new StationClient(context.Engine.ControlTransport, context.Engine.Crypto, options,
+        await using var client = new StationControlClient(context.Engine.ControlTransport, context.Engine.Crypto, options,
             context.Verbose ? context.LoggerFactory.CreateLogger<StationClient>() : null);
         await client.ConnectAsync(token);
-        var reply = await client.CallAsync("prompt", new { text = prompt }, cancellationToken: token);
+        var reply = await client.PromptAsync(prompt, resumeAfterReconnect: false, token);
         if (json)
-            System.Console.WriteLine(StationText.Json(reply));
+            System.Console.WriteLine(StationText.Json(StationText.Element(reply)));
         else
             StationText.PrintPrompt(StationText.Console(), reply);
         return 0;
@@ -68,6 +69,15 @@ internal static class StationText
     };
 
     public static string Json(JsonElement element) => JsonSerializer.Serialize(element, JsonOutput);
+
+    /// <summary>A typed reply or event as the JSON the station sent (camelCase), for the tolerant printers below.</summary>
+    public static JsonElement Element<T>(T value) => JsonSerializer.SerializeToElement(value, JsonRpcWriter.SerializerOptions);
+
+    public static void PrintPrompt(IAnsiConsole console, PromptResult reply) => PrintPrompt(console, Element(reply));
+
+    public static string NowPlaying(NowPlayingEvent now) => NowPlaying(Element(now));
+
+    public static string Track(TrackDto? track) => Track(track is null ? null : Element(track));
 
     public static void PrintPrompt(IAnsiConsole console, JsonElement reply)
     {

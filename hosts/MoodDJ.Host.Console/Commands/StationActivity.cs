@@ -1,30 +1,82 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
-using MoodDJ.Abstractions.Mood;
+using MoodDJ.Protocol;
+using MoodDJ.Protocol.Messages;
 using MoodDJ.Station;
 
 namespace MoodDJ.Host.Console.Commands;
 
 /// <summary>
 /// The server's running account, one plain line per event (readable in a pipe and under systemd):
-/// listeners joining and leaving, each new mood, each new track, and the egress rate every 10 s.
-/// It samples what the station exposes (listeners, mood, now playing, counters) four times a second.
+/// listeners joining and leaving and each prompt (from the station's own in-process events, with
+/// who sent it), each new track, pauses, and the egress rate every 10 s (sampled four times a second).
+/// Events are queued and written by the sampling loop, so a slow stdout never holds up the station.
 /// Why music cannot start (the director's warning) is printed once and sent to every client and
 /// player as an error event, so a player says the cause instead of waiting in silence.
 /// </summary>
-internal sealed class StationActivity(StationServer station, string codec, bool encrypted, WarningTap musicWarnings, StationNames names)
+internal sealed class StationActivity(StationServer station, string codec, bool encrypted, WarningTap musicWarnings)
 {
     private static readonly TimeSpan Sample = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan RateEvery = TimeSpan.FromSeconds(10);
+    private readonly ConcurrentQueue<string> _events = new();
 
     public async Task RunAsync(TextWriter output, CancellationToken cancellationToken)
     {
-        var listeners = new Dictionary<long, Listener>();
-        MoodReading? mood = station.Mood;
+        var stations = station.Router.Stations.ToArray();
+        foreach (var s in stations)
+        {
+            s.ListenerJoined += OnJoined;
+            s.ListenerLeft += OnLeft;
+            s.Prompted += OnPrompted;
+        }
+        // A mood resumed from the last run may have been set before these events were watched.
+        if (station.Mood is { } resumed)
+            _events.Enqueue($"mood {resumed.Label.ToString().ToLowerInvariant()} (resumed from the last run)");
+        try
+        {
+            await SampleAsync(output, cancellationToken);
+        }
+        finally
+        {
+            foreach (var s in stations)
+            {
+                s.ListenerJoined -= OnJoined;
+                s.ListenerLeft -= OnLeft;
+                s.Prompted -= OnPrompted;
+            }
+            Flush(output);
+        }
+    }
+
+    private void OnJoined(Listener listener, ListenerEvent e) =>
+        _events.Enqueue($"listener {e.Name} joined from {e.Address} ({e.Count} listening)");
+
+    private void OnLeft(Listener listener, ListenerEvent e)
+    {
+        var loss = listener.PacketsSent + listener.SendErrors == 0 ? 0 : 100.0 * listener.SendErrors / (listener.PacketsSent + listener.SendErrors);
+        var why = e.Reason switch { "left" => "it said goodbye", null => "?", var other => other };
+        _events.Enqueue($"listener {e.Name} left ({why}) from {e.Address} after {Duration(DateTimeOffset.UtcNow - listener.Since)}, " +
+            $"{listener.PacketsSent} packets sent, {loss:0.#} % send errors ({e.Count} listening)");
+    }
+
+    private void OnPrompted(PromptEvent prompt)
+    {
+        var reading = prompt.Mood;
+        var because = reading.Evidence.Count == 0 ? "" : " because of " + string.Join(", ", reading.Evidence.Take(4).Select(e => $"\"{e.Text}\""));
+        _events.Enqueue($"prompt from '{prompt.Client}': mood {reading.Label.ToString().ToLowerInvariant()} (valence {F(reading.Valence)}, arousal {F(reading.Arousal)}){because}");
+    }
+
+    private void Flush(TextWriter output)
+    {
+        while (_events.TryDequeue(out var line))
+            Line(output, line);
+    }
+
+    private async Task SampleAsync(TextWriter output, CancellationToken cancellationToken)
+    {
         string? track = null;
         var paused = station.Paused;
-        var prompts = names.Prompts;
-        long? moodAt = null;
         var warnings = musicWarnings.Count;
         string? lastWarning = null;
         var warnedAt = 0L;
@@ -33,36 +85,12 @@ internal sealed class StationActivity(StationServer station, string codec, bool 
         using var timer = new PeriodicTimer(Sample);
         while (await timer.WaitForNextTickAsync(cancellationToken))
         {
+            Flush(output);
             var now = station.Listeners.Snapshot;
-            foreach (var gone in listeners.Values.Where(l => Array.IndexOf(now, l) < 0).ToList())
-            {
-                listeners.Remove(gone.Id);
-                var loss = gone.PacketsSent + gone.SendErrors == 0 ? 0 : 100.0 * gone.SendErrors / (gone.PacketsSent + gone.SendErrors);
-                Line(output, $"listener {gone.Id}{Named(gone.Id)} left from {gone.EndPoint} after {Duration(DateTimeOffset.UtcNow - gone.Since)}, " +
-                    $"{gone.PacketsSent} packets sent, {loss:0.#} % send errors ({listeners.Count} listening)");
-            }
-            foreach (var l in now)
-                if (listeners.TryAdd(l.Id, l))
-                    Line(output, $"listener {l.Id}{Named(l.Id)} joined from {l.EndPoint} ({listeners.Count} listening)");
-
             if (station.Paused != paused)
             {
                 paused = station.Paused;
                 Line(output, paused ? "paused (or stopped): listeners hear silence" : "playing again");
-            }
-
-            // A prompt is told once the station has logged who sent it (or 2 s after its mood, if it failed).
-            if (!ReferenceEquals(station.Mood, mood) && station.Mood is { } reading)
-            {
-                moodAt ??= Stopwatch.GetTimestamp();
-                var named = names.Prompts != prompts;
-                if (named || Stopwatch.GetElapsedTime(moodAt.Value) > TimeSpan.FromSeconds(2))
-                {
-                    (mood, moodAt, prompts) = (reading, null, names.Prompts);
-                    var from = named && names.LastPrompter is { } who ? $" from '{who}'" : "";
-                    var because = reading.Evidence.Count == 0 ? "" : " because of " + string.Join(", ", reading.Evidence.Take(4).Select(e => $"\"{e.Text}\""));
-                    Line(output, $"prompt{from}: mood {reading.Label.ToString().ToLowerInvariant()} (valence {F(reading.Valence)}, arousal {F(reading.Arousal)}){because}");
-                }
             }
 
             var playing = station.NowPlaying();
@@ -79,7 +107,7 @@ internal sealed class StationActivity(StationServer station, string codec, bool 
                 {
                     (lastWarning, warnedAt) = (warning, Stopwatch.GetTimestamp());
                     Line(output, $"music: {warning}");
-                    station.Control.Broadcast("error", new MoodDJ.Protocol.Messages.ErrorEvent(warning));
+                    station.Control.Broadcast(StationMethods.Error, new ErrorEvent(warning));
                 }
             }
 
@@ -102,8 +130,6 @@ internal sealed class StationActivity(StationServer station, string codec, bool 
         var bytes = 12 + options.FrameSamplesPerChannel * options.Channels * 2 + (encrypted ? 10 : 0);
         return $" ≈ {packetsPerSecond * bytes * 8 / 1000:0} kbit/s";
     }
-
-    private string Named(long id) => names.ListenerName(id) is { } name ? $" ('{name}')" : "";
 
     private static void Line(TextWriter output, string text)
     {

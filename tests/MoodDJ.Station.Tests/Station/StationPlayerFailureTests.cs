@@ -35,6 +35,30 @@ public sealed class StationPlayerFailureTests
         Assert.Equal(0, harness.Station.Listeners.ExpiredCount);
     }
 
+    [Fact]
+    public async Task A_player_whose_output_cannot_open_leaves_the_station_and_says_why()
+    {
+        await using var harness = await StationHarness.StartAsync("aead", s => s["station:listenerExpirySeconds"] = "60");
+        await using var client = await harness.ConnectControlClientAsync("player without a sound card");
+        var player = new StationPlayer(harness.Engine.StreamTransport, harness.Engine.Codec, new UnopenableOutput(), IPAddress.Loopback,
+            (port, ct) => client.SubscribeAsync(port, ct))
+        {
+            Unsubscribe = (token, ct) => client.UnsubscribeAsync(token, ct),
+        };
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+
+        var error = await Assert.ThrowsAsync<AudioOutputFailedException>(() => player.RunAsync(stop.Token));
+        Assert.Contains("ALSA device 'gone' not found", error.Message);
+        Assert.Equal(0, harness.Station.Listeners.Count);
+        Assert.Equal(1, player.Subscriptions);
+    }
+
+    private sealed class UnopenableOutput : IAudioOutput
+    {
+        public ValueTask<IAudioPlayback> OpenAsync(AudioFormat format, CancellationToken cancellationToken = default) =>
+            throw new InvalidOperationException("ALSA device 'gone' not found (-2)");
+    }
+
     private sealed class FailingOutput(int failAfterWrites) : IAudioOutput, IAudioPlayback
     {
         private int _writes;

@@ -47,6 +47,7 @@ internal sealed class StationHarness : IAsyncDisposable
         ["station:streamPort"] = "0",
         ["station:heartbeatPort"] = "0",
         ["station:resumeLastMood"] = "false",   // a test that wants it names its own state file
+        ["music:preferencesFile"] = "none",     // likes and dislikes stay in memory, never in the user's data folder
     };
 
     public static async Task<StationHarness> StartAsync(string crypto = "aead", Action<Dictionary<string, string?>>? configure = null, string[]? stationIds = null)
