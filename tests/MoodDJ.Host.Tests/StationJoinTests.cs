@@ -66,7 +66,7 @@ public class StationJoinTests
         var key = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
         var wav = temp.File("late.wav");
         await using var player = RunningProcess.StartMooddj(temp.Path, null, "player", "--server", $"127.0.0.1:{port}",
-            "--set", $"station:key={key}", "--output", "wav", "--set", $"plugins:settings:outputs:wavPath={wav}", "--seconds", "25");
+            "--set", $"station:key={key}", "--output", "wav", "--set", $"plugins:settings:outputs:wavPath={wav}", "--seconds", "45");
         await player.WaitForAsync("waiting for the station at 127.0.0.1:" + port);
         await Task.Delay(1500);
 
@@ -76,7 +76,8 @@ public class StationJoinTests
         var sent = await MooddjProcess.RunAsync(temp.Path, "send", "I feel happy", "--server", $"127.0.0.1:{port}", "--set", $"station:key={key}");
         Assert.True(sent.ExitCode == 0, sent.ToString());
         await server.WaitForAsync(" joined from 127.0.0.1");
-        await Task.Delay(4000);
+        // The player reports its reception every 5 s; the server's 10 s egress line shows it.
+        await server.WaitForAsync(": loss ", TimeSpan.FromSeconds(40));
         await player.DisposeAsync();
         WavLevel.AssertMusic(wav, player + "\n" + server);
     }

@@ -146,6 +146,8 @@ internal sealed class PlayerCommand : ICliCommand
         {
             // Besides the leave datagram: the station drops this listener at once when the output fails.
             Unsubscribe = (token, ct) => control.UnsubscribeAsync(token, ct),
+            // Every 5 s the station hears this player's loss and buffer (the server console shows them).
+            Report = (report, ct) => control.ReportAsync(report, ct),
         };
         // /volume and /mute from any client reach this player through the station's volume event.
         control.VolumeChanged += e =>

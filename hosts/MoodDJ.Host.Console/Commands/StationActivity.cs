@@ -57,7 +57,7 @@ internal sealed class StationActivity(StationServer station, string codec, bool 
         var loss = listener.PacketsSent + listener.SendErrors == 0 ? 0 : 100.0 * listener.SendErrors / (listener.PacketsSent + listener.SendErrors);
         var why = e.Reason switch { "left" => "it said goodbye", null => "?", var other => other };
         _events.Enqueue($"listener {e.Name} left ({why}) from {e.Address} after {Duration(DateTimeOffset.UtcNow - listener.Since)}, " +
-            $"{listener.PacketsSent} packets sent, {loss:0.#} % send errors ({e.Count} listening)");
+            $"{listener.PacketsSent} packets sent, {loss:0.#} % send errors{Reception(listener)} ({e.Count} listening)");
     }
 
     private void OnPrompted(PromptEvent prompt)
@@ -118,9 +118,15 @@ internal sealed class StationActivity(StationServer station, string codec, bool 
                 var rate = (sent - packets) / seconds;
                 (packets, rateAt) = (sent, Stopwatch.GetTimestamp());
                 Line(output, $"egress {rate:0} packets/s{Bitrate(rate)} to {now.Length} listener(s); {station.Counters.SendErrors} send errors so far");
+                foreach (var listener in now)
+                    if (listener.Report is { } report)
+                        Line(output, $"  {listener.Name}: {report}");
             }
         }
     }
+
+    /// <summary>", player reports loss 0.2 %, …" when the listener's player reported its reception.</summary>
+    private static string Reception(Listener listener) => listener.Report is { } report ? $", player reports {report}" : "";
 
     /// <summary>L16 packets have a known size (header + samples + SRTP tag); other codecs vary, so only packets/s is shown.</summary>
     private string Bitrate(double packetsPerSecond)
