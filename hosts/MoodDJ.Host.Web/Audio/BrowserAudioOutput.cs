@@ -6,13 +6,13 @@ namespace MoodDJ.Host.Web.Audio;
 
 /// <summary>
 /// An audio output whose "device" is a browser: each frame the player writes becomes one binary
-/// WebSocket message — an 8-byte little-endian double (the frame's pump time, Unix ms) followed
-/// by the frame as interleaved 16-bit PCM. The buffer is reused: the player awaits each write, so
+/// WebSocket message — two little-endian doubles (the frame's pump time and the host's send time,
+/// both Unix ms) followed by the frame as interleaved 16-bit PCM. The buffer is reused: the player awaits each write, so
 /// there is never more than one send in flight.
 /// </summary>
 public sealed class BrowserAudioOutput(WebSocket socket) : IAudioOutput, IAudioPlayback
 {
-    public const int HeaderBytes = 8;
+    public const int HeaderBytes = 16;
     private byte[] _buffer = new byte[HeaderBytes + 2 * 4096];
 
     public AudioFormat Format { get; private set; } = AudioFormat.SeedMono;
@@ -34,8 +34,9 @@ public sealed class BrowserAudioOutput(WebSocket socket) : IAudioOutput, IAudioP
     {
         var bytes = HeaderBytes + samples.Length * 2;
         if (_buffer.Length < bytes) _buffer = new byte[bytes];
-        var pumpTime = DateTimeOffset.UtcNow - SincePump();
-        BinaryPrimitives.WriteDoubleLittleEndian(_buffer, (pumpTime - DateTimeOffset.UnixEpoch).TotalMilliseconds);
+        var now = DateTimeOffset.UtcNow;
+        BinaryPrimitives.WriteDoubleLittleEndian(_buffer, (now - SincePump() - DateTimeOffset.UnixEpoch).TotalMilliseconds);
+        BinaryPrimitives.WriteDoubleLittleEndian(_buffer.AsSpan(8), (now - DateTimeOffset.UnixEpoch).TotalMilliseconds);
         var span = samples.Span;
         for (var i = 0; i < span.Length; i++)
             BinaryPrimitives.WriteInt16LittleEndian(_buffer.AsSpan(HeaderBytes + 2 * i), (short)Math.Clamp(span[i] * 32767f, -32768f, 32767f));

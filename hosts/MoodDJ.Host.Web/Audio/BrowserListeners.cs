@@ -63,7 +63,13 @@ public sealed class BrowserListeners(MoodDJEngine engine, IStationLink link, Web
         var client = link.Client;
         var player = new StationPlayer(engine.StreamTransport, engine.Codec, output, link.StreamHost,
             (port, token) => client.SubscribeAsync(new SubscribeParams(port, Name: name), token),
-            new StationPlayerOptions { JitterDepth = TimeSpan.FromMilliseconds(options.JitterMs), ReportInterval = TimeSpan.FromSeconds(2) },
+            new StationPlayerOptions
+            {
+                JitterDepth = TimeSpan.FromMilliseconds(options.JitterMs),
+                // The browser buffers too: the host's buffer never holds more than the depth plus 60 ms.
+                TrimAbove = TimeSpan.FromMilliseconds(options.JitterMs + 60),
+                ReportInterval = TimeSpan.FromSeconds(2),
+            },
             loggerFactory.CreateLogger<StationPlayer>())
         {
             Unsubscribe = (token, ct) => client.UnsubscribeAsync(token, ct),

@@ -1,8 +1,8 @@
 // Listening in the browser: the host's /audio WebSocket sends one binary message per frame
-// (8-byte little-endian pump time in Unix ms, then interleaved 16-bit PCM); an AudioWorklet plays
+// (little-endian doubles: pump time and host send time in Unix ms; then interleaved 16-bit PCM); an AudioWorklet plays
 // it with a small buffer, applies the volume and reports the level and, for one frame in ten,
 // the context time its first sample plays, from which the pump-to-output latency follows.
-const HEADER = 8;
+const HEADER = 16;
 
 export class BrowserAudio {
   constructor({ onLevel, onState, onLatency }) {
@@ -10,6 +10,8 @@ export class BrowserAudio {
     this.context = null; this.node = null; this.socket = null; this.playing = false;
     this.volume = 0.8; this.backoff = 500; this.level = 0;
     this.latencies = []; this.latencyMs = null; this.latencyMethod = null; this.frames = 0;
+    this.sent = new Map(); // pump stamp → [host ms (pump to send), network ms (send to arrival)] of measured frames
+    this.parts = []; // [host, network, browser] per measured frame
     this.name = sessionStorage.getItem("mooddj-name") ?? `page-${Math.random().toString(36).slice(2, 6)}`;
     sessionStorage.setItem("mooddj-name", this.name);
   }
@@ -80,10 +82,15 @@ export class BrowserAudio {
       if (!this.node) return;
       const view = new DataView(event.data);
       const stamp = view.getFloat64(0, true);
+      const hostSent = view.getFloat64(8, true);
       const pcm = new Int16Array(event.data, HEADER);
       const samples = new Float32Array(pcm.length);
       for (let i = 0; i < pcm.length; i++) samples[i] = pcm[i] / 32768;
       const measure = (this.frames++ % 10) === 0;
+      if (measure) {
+        this.sent.set(stamp, [hostSent - stamp, performance.timeOrigin + performance.now() - hostSent]);
+        if (this.sent.size > 20) this.sent.delete(this.sent.keys().next().value);
+      }
       this.node.port.postMessage({ type: "frame", samples, stamp: measure ? stamp : 0 }, [samples.buffer]);
     };
     socket.onclose = () => {
@@ -122,6 +129,9 @@ export class BrowserAudio {
     if (!(latency > -1000 && latency < 10000)) return;
     this.latencies.push(latency);
     if (this.latencies.length > 50) this.latencies.shift();
+    const [host, network] = this.sent.get(stamp) ?? [NaN, NaN];
+    this.parts.push([host, network, latency - host - network]);
+    if (this.parts.length > 50) this.parts.shift();
     const sorted = [...this.latencies].sort((a, b) => a - b);
     this.latencyMs = sorted[Math.floor(sorted.length / 2)];
     this.latencyMethod = how;

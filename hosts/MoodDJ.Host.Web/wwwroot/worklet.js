@@ -1,7 +1,7 @@
 // The player's AudioWorklet: a ring buffer of interleaved samples fed by the page, played with a
 // small start-up buffer. When the buffer runs more than MAX ahead (the page was busy), it skips
 // forward to TARGET so latency does not creep up; after an underrun it waits for TARGET again.
-const TARGET_MS = 30, MAX_MS = 150;
+const TARGET_MS = 30, MAX_MS = 80;
 
 class MoodDJPlayer extends AudioWorkletProcessor {
   constructor(options) {
