@@ -44,7 +44,7 @@ public sealed class PageTests(BrowserFixture fixture, ITestOutputHelper output)
         await page.ClickAsync("#play");
 
         await Expect(page, "document.getElementById('level').value > 0");
-        await Expect(page, "window.mooddj.audio.latencies.length >= 20", timeoutMs: 60_000);
+        await Expect(page, "window.mooddj.audio.latencies.length >= 40", timeoutMs: 60_000);
         var latency = await page.EvaluateAsync<double>("window.mooddj.audio.latencyMs");
         var method = await page.EvaluateAsync<string>("window.mooddj.audio.latencyMethod");
         var spread = await page.EvaluateAsync<double[]>("[...window.mooddj.audio.latencies].sort((a, b) => a - b)");

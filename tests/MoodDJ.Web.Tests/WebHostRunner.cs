@@ -16,16 +16,22 @@ public sealed class WebHostRunner : IAsyncDisposable
 {
     private WebApplication? _app;
 
-    private WebHostRunner(int port) => Port = port;
+    private readonly string[] _extra;
+
+    private WebHostRunner(int port, string[] extra)
+    {
+        Port = port;
+        _extra = extra;
+    }
 
     public int Port { get; private set; }
 
     public string Url => $"http://127.0.0.1:{Port}/";
 
     /// <summary>Starts a host; <paramref name="port"/> 0 takes a free one (restart on the same port with <see cref="RestartAsync"/>).</summary>
-    public static async Task<WebHostRunner> StartAsync(int port = 0)
+    public static async Task<WebHostRunner> StartAsync(int port = 0, string[]? settings = null)
     {
-        var runner = new WebHostRunner(port);
+        var runner = new WebHostRunner(port, settings ?? []);
         await runner.StartAppAsync();
         return runner;
     }
@@ -36,7 +42,7 @@ public sealed class WebHostRunner : IAsyncDisposable
         [
             "--urls", $"http://127.0.0.1:{Port}",
             "--station:bind=127.0.0.1", "--station:controlPort=0", "--station:streamPort=0", "--station:heartbeatPort=0",
-            "--station:resumeLastMood=false", "--use:audioOutput=null",
+            "--station:resumeLastMood=false", "--use:audioOutput=null", .. _extra,
         ]);
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
