@@ -15,3 +15,9 @@ catch (Exception e) when (e is ConfigurationException or SettingsException or Ar
     Console.Error.WriteLine($"mooddj-web: error: {e.Message}");
     return 2;
 }
+catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException)
+{
+    // A port in use: the page's (web:urls) or the in-process station's (station:*Port).
+    Console.Error.WriteLine($"mooddj-web: error: could not listen: {e.Message.TrimEnd('.')}. Is another program (or `mooddj server`) on that port? Set --urls or station:controlPort.");
+    return 1;
+}
