@@ -31,12 +31,18 @@ public static class WebHostApp
         var (configPath, settings) = WebArguments.Split(args);
         var configuration = MoodDJConfiguration.Build(configPath, settings);
         var web = WebOptions.From(configuration);
-        if (!web.IsRemote && string.IsNullOrWhiteSpace(configuration["station:key"]))
+        if (!web.IsRemote)
         {
+            var local = new List<string>();
             // The station and the host's client share this process: a throw-away key (URL-safe, so
             // aead and fernet both take it) gives encryption with no setup, as `mooddj demo` does.
-            var key = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)).Replace('+', '-').Replace('/', '_');
-            configuration = MoodDJConfiguration.Build(configPath, [$"--station:key={key}", .. settings]);
+            if (string.IsNullOrWhiteSpace(configuration["station:key"]))
+                local.Add($"--station:key={Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)).Replace('+', '-').Replace('/', '_')}");
+            // Every browser listens through the host's one control session: allow a party, not 8.
+            if (string.IsNullOrWhiteSpace(configuration["station:maxListenersPerSession"]))
+                local.Add("--station:maxListenersPerSession=256");
+            if (local.Count > 0)
+                configuration = MoodDJConfiguration.Build(configPath, [.. local, .. settings]);
         }
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions

@@ -31,7 +31,7 @@ public sealed class BrowserListeners(MoodDJEngine engine, IStationLink link, Web
             type = "format", name, sampleRate = format.SampleRate, channels = format.Channels,
         }, PageJson.Options), WebSocketMessageType.Text, true, cancellationToken);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var player = Create(output, name);
+        var player = Create(output, name, out var detach);
         output.SincePump = () => player.Pipeline?.Stats.Buffered ?? TimeSpan.Zero;
         _players[name] = player;
         var playing = player.RunAsync(stop.Token);
@@ -50,6 +50,7 @@ public sealed class BrowserListeners(MoodDJEngine engine, IStationLink link, Web
         }
         finally
         {
+            detach();
             _players.TryRemove(name, out _);
             stop.Cancel();
             try { await playing; }
@@ -57,8 +58,11 @@ public sealed class BrowserListeners(MoodDJEngine engine, IStationLink link, Web
         }
     }
 
-    /// <summary>A player named <paramref name="name"/> subscribed through the station link's client.</summary>
-    public StationPlayer Create(MoodDJ.Abstractions.Audio.IAudioOutput output, string name)
+    /// <summary>
+    /// A player named <paramref name="name"/> subscribed through the station link's client;
+    /// <paramref name="detach"/> unhooks it from the client's volume notifications when it is done.
+    /// </summary>
+    public StationPlayer Create(MoodDJ.Abstractions.Audio.IAudioOutput output, string name, out Action detach)
     {
         var client = link.Client;
         var player = new StationPlayer(engine.StreamTransport, engine.Codec, output, link.StreamHost,
@@ -75,7 +79,9 @@ public sealed class BrowserListeners(MoodDJEngine engine, IStationLink link, Web
             Unsubscribe = (token, ct) => client.UnsubscribeAsync(token, ct),
             Report = (report, ct) => client.ReportAsync(report, ct),
         };
-        client.VolumeChanged += e => player.Apply(e);
+        Action<VolumeEvent> apply = e => player.Apply(e);
+        client.VolumeChanged += apply;
+        detach = () => client.VolumeChanged -= apply;
         return player;
     }
 

@@ -33,10 +33,10 @@ public sealed class ServerSpeakers(MoodDJEngine engine, BrowserListeners listene
                 return;
             }
             LastError = null;
-            var player = listeners.Create(engine.AudioOutput(), Name);
+            var player = listeners.Create(engine.AudioOutput(), Name, out var detach);
             listeners.Track(Name, player);
             _stop = new CancellationTokenSource();
-            _playing = RunAsync(player, _stop.Token);
+            _playing = RunAsync(player, detach, _stop.Token);
         }
         finally
         {
@@ -44,7 +44,7 @@ public sealed class ServerSpeakers(MoodDJEngine engine, BrowserListeners listene
         }
     }
 
-    private async Task RunAsync(StationPlayer player, CancellationToken cancellationToken)
+    private async Task RunAsync(StationPlayer player, Action detach, CancellationToken cancellationToken)
     {
         try
         {
@@ -59,6 +59,7 @@ public sealed class ServerSpeakers(MoodDJEngine engine, BrowserListeners listene
         }
         finally
         {
+            detach();
             listeners.Forget(Name);
         }
     }
