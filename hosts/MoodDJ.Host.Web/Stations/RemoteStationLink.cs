@@ -15,6 +15,9 @@ namespace MoodDJ.Host.Web.Stations;
 public sealed class RemoteStationLink(MoodDJEngine engine, WebOptions options, ILoggerFactory loggerFactory) : IStationLink
 {
     private readonly ConcurrentDictionary<(string Name, string Address), int> _seen = new();
+    private readonly ILogger _log = loggerFactory.CreateLogger<RemoteStationLink>();
+    private readonly CancellationTokenSource _stop = new();
+    private Task _retry = Task.CompletedTask;
     private StationControlClient? _client;
     private IPEndPoint? _endPoint;
 
@@ -34,7 +37,35 @@ public sealed class RemoteStationLink(MoodDJEngine engine, WebOptions options, I
         }, loggerFactory.CreateLogger<StationClient>());
         _client.ListenerJoined += e => _seen[(e.Name, e.Address)] = 1;
         _client.ListenerLeft += e => _seen.TryRemove((e.Name, e.Address), out _);
-        await _client.ConnectAsync(cancellationToken);
+        // The page is served even while the station is down; the panel says so until it answers.
+        try
+        {
+            await _client.ConnectAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            _log.LogWarning("The station at {Server} did not answer ({Error}); retrying in the background.", options.Server, e.Message);
+            _retry = RetryAsync(_stop.Token);
+        }
+    }
+
+    private async Task RetryAsync(CancellationToken cancellationToken)
+    {
+        var delay = TimeSpan.FromMilliseconds(500);
+        while (!cancellationToken.IsCancellationRequested && _client!.State != StationClientState.Connected)
+        {
+            try
+            {
+                await Task.Delay(delay, cancellationToken);
+                await _client.ConnectAsync(cancellationToken);
+            }
+            catch (OperationCanceledException) { return; }
+            catch (Exception e)
+            {
+                _log.LogDebug("The station still does not answer: {Error}", e.Message);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(10).Ticks));
+            }
+        }
     }
 
     public IReadOnlyList<ListenerView> Listeners(IReadOnlyDictionary<string, PlayerStats> local) =>
@@ -56,6 +87,8 @@ public sealed class RemoteStationLink(MoodDJEngine engine, WebOptions options, I
 
     public async ValueTask DisposeAsync()
     {
+        _stop.Cancel();
+        await _retry;
         if (_client is not null) await _client.DisposeAsync();
     }
 }
