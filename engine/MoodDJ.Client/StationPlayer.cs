@@ -182,6 +182,7 @@ public sealed class StationPlayer
             {
                 ClockRate = subscription.ClockRate,
                 TargetDepth = _options.JitterDepth,
+                TrimAbove = _options.TrimAbove,
                 PacketDurationHint = TimeSpan.FromMilliseconds(subscription.FrameMilliseconds),
             },
         };

@@ -13,6 +13,9 @@ public sealed record StationPlayerOptions
     /// <summary>Audio the jitter buffer holds before playing.</summary>
     public TimeSpan JitterDepth { get; init; } = TimeSpan.FromMilliseconds(60);
 
+    /// <summary>Skip back to <see cref="JitterDepth"/> when more than this is held (null: never); see <see cref="Media.JitterBufferOptions.TrimAbove"/>.</summary>
+    public TimeSpan? TrimAbove { get; init; }
+
     /// <summary>Wait before subscribing again after a failure, doubled up to <see cref="MaxRetryDelay"/>.</summary>
     public TimeSpan RetryDelay { get; init; } = TimeSpan.FromMilliseconds(200);
 

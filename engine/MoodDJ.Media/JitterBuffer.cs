@@ -176,6 +176,7 @@ public sealed class JitterBuffer
             if (_highest < _next || (!drain && Buffered < _target && _highest - _next + 1 < _slots.Length)) return JitterPopResult.Buffering;
             _playing = true;
         }
+        if (_options.TrimAbove is { } trim && Buffered > trim) Trim();
         if (_next > _highest)
         {
             _underruns++;
@@ -203,6 +204,23 @@ public sealed class JitterBuffer
         _concealed++;
         _next++;
         return JitterPopResult.Missing;
+    }
+
+    /// <summary>Packets skipped by <see cref="JitterBufferOptions.TrimAbove"/>.</summary>
+    public long Trimmed { get; private set; }
+
+    // Skips to the target depth: a skipped packet counts as played (a copy is a duplicate), a skipped
+    // gap as concealed (a straggler is late), so the loss figures stay what the network did.
+    private void Trim()
+    {
+        var keep = Math.Max(1, (long)Math.Ceiling(_target.TotalSeconds * _options.ClockRate / _ticksPerPacket));
+        for (var to = _highest - keep + 1; _next < to; _next++)
+        {
+            ref var slot = ref SlotFor(_next);
+            slot.State = slot.Sequence == _next && slot.State == SlotState.Held ? SlotState.Played : SlotState.Concealed;
+            slot.Sequence = _next;
+            Trimmed++;
+        }
     }
 
     /// <summary>Forgets every packet (a new source); counters are kept.</summary>

@@ -27,6 +27,13 @@ public sealed record JitterBufferOptions
     /// <summary>A jump of more sequence numbers than this (either way) means the sender restarted: start over.</summary>
     public int ResyncDistance { get; init; } = 3000;
 
+    /// <summary>
+    /// When set: while playing, a buffer holding more than this skips its oldest packets back to the
+    /// target depth, so a burst after a stall does not add latency for good (the web host's
+    /// browser listeners; null keeps every packet, as `mooddj player` does).
+    /// </summary>
+    public TimeSpan? TrimAbove { get; init; }
+
     internal void Validate()
     {
         if (ClockRate is < 1000 or > 384000) throw new ArgumentException($"Jitter buffer ClockRate must be 1000..384000 Hz, not {ClockRate}.");
@@ -35,6 +42,7 @@ public sealed record JitterBufferOptions
         if (TargetDepth < TimeSpan.Zero || TargetDepth > TimeSpan.FromSeconds(10)) throw new ArgumentException($"Jitter buffer TargetDepth must be 0..10 s, not {TargetDepth}.");
         if (MaxDepth < TargetDepth) throw new ArgumentException($"Jitter buffer MaxDepth ({MaxDepth}) must be at least TargetDepth ({TargetDepth}).");
         if (PacketDurationHint <= TimeSpan.Zero || PacketDurationHint > TimeSpan.FromSeconds(1)) throw new ArgumentException($"Jitter buffer PacketDurationHint must be within (0, 1 s], not {PacketDurationHint}.");
+        if (TrimAbove is { } trim && trim <= TargetDepth) throw new ArgumentException($"Jitter buffer TrimAbove ({trim}) must be more than TargetDepth ({TargetDepth}).");
         if (ResyncDistance < Capacity) throw new ArgumentException($"Jitter buffer ResyncDistance ({ResyncDistance}) must be at least Capacity ({Capacity}).");
     }
 }

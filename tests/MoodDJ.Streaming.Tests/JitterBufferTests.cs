@@ -48,6 +48,24 @@ public class JitterBufferTests
     }
 
     [Fact]
+    public void A_burst_beyond_TrimAbove_skips_back_to_the_target_and_stragglers_are_late()
+    {
+        var buffer = new JitterBuffer(new JitterBufferOptions { ClockRate = 44100, TargetDepth = TimeSpan.FromMilliseconds(30), TrimAbove = TimeSpan.FromMilliseconds(60), Capacity = 64 });
+        for (ushort s = 1; s <= 3; s++) Offer(buffer, s, (byte)s);
+        var payload = new byte[16];
+        Assert.Equal(JitterPopResult.Packet, buffer.Pop(payload, out _, out _));
+        Assert.Equal(1, payload[0]);
+        for (ushort s = 4; s <= 12; s++)
+            if (s != 6) Offer(buffer, s, (byte)s); // a burst: 2..12 held but 6, 110 ms
+
+        Assert.Equal(new[] { 10, 11, 12 }, Drain(buffer));
+        Assert.Equal(8, buffer.Trimmed); // 2..9
+        Assert.Equal(JitterInsertResult.Duplicate, Offer(buffer, 5, 5));
+        Assert.Equal(JitterInsertResult.Late, Offer(buffer, 6, 6)); // the straggler arrived: not lost
+        Assert.Equal(0, buffer.Stats.Lost);
+    }
+
+    [Fact]
     public void Reordered_packets_come_out_in_sequence()
     {
         var buffer = Make(targetMs: 50);

@@ -1,0 +1,98 @@
+using System.Collections.Concurrent;
+using System.Net.WebSockets;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using MoodDJ.Client;
+using MoodDJ.Hosting;
+using MoodDJ.Host.Web.Stations;
+using MoodDJ.Protocol.Messages;
+
+namespace MoodDJ.Host.Web.Audio;
+
+/// <summary>
+/// Each browser that listens gets its own player on the host: a station listener (so the station
+/// lists it and gets its loss and buffer reports) whose output is the browser's audio WebSocket.
+/// </summary>
+public sealed class BrowserListeners(MoodDJEngine engine, IStationLink link, WebOptions options, ILoggerFactory loggerFactory)
+{
+    private readonly ConcurrentDictionary<string, StationPlayer> _players = new();
+    private int _next;
+
+    /// <summary>This host's players by listener name (the browsers and the server speakers).</summary>
+    public IReadOnlyDictionary<string, PlayerStats> Stats() => _players.ToDictionary(p => p.Key, p => p.Value.Stats);
+
+    /// <summary>Streams to <paramref name="socket"/> until the browser closes it or the host stops.</summary>
+    public async Task RunAsync(WebSocket socket, string? requestedName, CancellationToken cancellationToken)
+    {
+        var name = $"web {Interlocked.Increment(ref _next)}" + (Clean(requestedName) is { } n ? $" ({n})" : "");
+        var output = new BrowserAudioOutput(socket);
+        output.Opened += format => socket.SendAsync(JsonSerializer.SerializeToUtf8Bytes(new
+        {
+            type = "format", name, sampleRate = format.SampleRate, channels = format.Channels,
+        }, PageJson.Options), WebSocketMessageType.Text, true, cancellationToken);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var player = Create(output, name, out var detach);
+        output.SincePump = () => player.Pipeline?.Stats.Buffered ?? TimeSpan.Zero;
+        _players[name] = player;
+        var playing = player.RunAsync(stop.Token);
+        try
+        {
+            // The browser sends nothing on this socket; a close (or a lost connection) ends the listener.
+            var scratch = new byte[256];
+            while (socket.State == WebSocketState.Open && !playing.IsCompleted)
+            {
+                var read = await socket.ReceiveAsync(scratch, stop.Token);
+                if (read.MessageType == WebSocketMessageType.Close) break;
+            }
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException)
+        {
+        }
+        finally
+        {
+            detach();
+            _players.TryRemove(name, out _);
+            stop.Cancel();
+            try { await playing; }
+            catch (Exception e) when (e is OperationCanceledException or AudioOutputFailedException or IOException or WebSocketException) { }
+        }
+    }
+
+    /// <summary>
+    /// A player named <paramref name="name"/> subscribed through the station link's client;
+    /// <paramref name="detach"/> unhooks it from the client's volume notifications when it is done.
+    /// </summary>
+    public StationPlayer Create(MoodDJ.Abstractions.Audio.IAudioOutput output, string name, out Action detach)
+    {
+        var client = link.Client;
+        var player = new StationPlayer(engine.StreamTransport, engine.Codec, output, link.StreamHost,
+            (port, token) => client.SubscribeAsync(new SubscribeParams(port, Name: name), token),
+            new StationPlayerOptions
+            {
+                JitterDepth = TimeSpan.FromMilliseconds(options.JitterMs),
+                // The browser buffers too: the host's buffer never holds more than the depth plus 60 ms.
+                TrimAbove = TimeSpan.FromMilliseconds(options.JitterMs + 60),
+                ReportInterval = TimeSpan.FromSeconds(2),
+            },
+            loggerFactory.CreateLogger<StationPlayer>())
+        {
+            Unsubscribe = (token, ct) => client.UnsubscribeAsync(token, ct),
+            Report = (report, ct) => client.ReportAsync(report, ct),
+        };
+        Action<VolumeEvent> apply = e => player.Apply(e);
+        client.VolumeChanged += apply;
+        detach = () => client.VolumeChanged -= apply;
+        return player;
+    }
+
+    public void Track(string name, StationPlayer player) => _players[name] = player;
+
+    public void Forget(string name) => _players.TryRemove(name, out _);
+
+    private static string? Clean(string? name)
+    {
+        if (string.IsNullOrWhiteSpace(name)) return null;
+        var cleaned = new string(name.Where(c => char.IsLetterOrDigit(c) || c is ' ' or '-' or '_' or '.').Take(24).ToArray()).Trim();
+        return cleaned.Length == 0 ? null : cleaned;
+    }
+}

@@ -1,0 +1,57 @@
+using System.Net;
+using Microsoft.Extensions.Logging;
+using MoodDJ.Client;
+using MoodDJ.Hosting;
+using MoodDJ.Station;
+
+namespace MoodDJ.Host.Web.Stations;
+
+/// <summary>
+/// The station runs in this process (the default): a <see cref="StationServer"/> from the
+/// configuration's station section, and a control client to it over loopback, so the page uses the
+/// same protocol as it would with a remote station. The server's own listener registry gives every
+/// listener's reported loss and buffer.
+/// </summary>
+public sealed class LocalStationLink(MoodDJEngine engine, ILoggerFactory loggerFactory) : IStationLink
+{
+    private StationServer? _server;
+    private StationControlClient? _client;
+
+    public string Where => _server is null ? "in this process" : $"in this process (control {_server.ControlEndPoint})";
+
+    public StationControlClient Client => _client ?? throw new InvalidOperationException("The station has not started.");
+
+    public IPAddress StreamHost => IPAddress.Loopback;
+
+    public StationServer Server => _server ?? throw new InvalidOperationException("The station has not started.");
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        _server = StationFactory.Create(engine, loggerFactory);
+        await _server.StartAsync(cancellationToken);
+        var control = (IPEndPoint)_server.ControlEndPoint;
+        var address = control.Address.Equals(IPAddress.Any) ? IPAddress.Loopback : control.Address;
+        _client = new StationControlClient(engine.ControlTransport, engine.Crypto, new StationClientOptions
+        {
+            EndPoint = new IPEndPoint(address, control.Port),
+            ClientName = "mooddj web",
+        }, loggerFactory.CreateLogger<StationClient>());
+        await _client.ConnectAsync(cancellationToken);
+    }
+
+    public IReadOnlyList<ListenerView> Listeners(IReadOnlyDictionary<string, PlayerStats> local) =>
+        Server.Listeners.Snapshot.Select(l => l.Report is { } report
+                ? new ListenerView(l.Name, l.EndPoint.ToString(), Math.Round(report.LossPercent, 2), report.BufferedMs)
+                : local.TryGetValue(l.Name, out var stats) ? View(l.Name, l.EndPoint.ToString(), stats)
+                : new ListenerView(l.Name, l.EndPoint.ToString(), null, null))
+            .ToArray();
+
+    internal static ListenerView View(string name, string address, PlayerStats stats) =>
+        new(name, address, stats.Received + stats.Lost == 0 ? 0 : Math.Round(100.0 * stats.Lost / (stats.Received + stats.Lost), 2), (int)stats.Buffered.TotalMilliseconds);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_client is not null) await _client.DisposeAsync();
+        if (_server is not null) await _server.DisposeAsync();
+    }
+}
