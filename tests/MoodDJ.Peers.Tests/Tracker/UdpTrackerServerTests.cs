@@ -57,9 +57,9 @@ public sealed class UdpTrackerServerTests
     [Fact(Timeout = 30000)]
     public async Task A_peer_that_keeps_announcing_does_not_expire()
     {
-        await using var server = StartServer(new UdpTrackerServerOptions { AnnounceInterval = TimeSpan.FromMilliseconds(200), PeerExpiry = TimeSpan.FromMilliseconds(800) });
+        await using var server = StartServer(new UdpTrackerServerOptions { AnnounceInterval = TimeSpan.FromMilliseconds(200), PeerExpiry = TimeSpan.FromMilliseconds(1500) });
         using var a = Client(server);
-        for (int i = 0; i < 8; i++)
+        for (int i = 0; i < 12; i++) // 2.4 s of announcing, well past the expiry
         {
             await a.AnnounceAsync(Announce(Hash('d'), 7003, AnnounceEvent.None));
             await Task.Delay(200);
