@@ -31,15 +31,15 @@ public sealed class TrackerBadInputTests
     [Fact(Timeout = 30000)]
     public async Task A_connection_id_issued_to_one_address_is_refused_from_another()
     {
-        await using var server = StartServer(new UdpTrackerServerOptions { EndPoint = new IPEndPoint(IPAddress.Any, 0) } );
-        using var honest = new RawUdp(new IPEndPoint(IPAddress.Loopback, server.LocalEndPoint.Port));
+        await using var server = StartServer(); // on 127.0.0.1: a datagram from 127.0.0.2 still reaches it
+        using var honest = new RawUdp(server.LocalEndPoint);
         var id = await honest.ConnectAsync();
         // 127.0.0.2 is still this machine's loopback: a second "address" without leaving the host.
         using var other = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         other.Bind(new IPEndPoint(IPAddress.Parse("127.0.0.2"), 0));
         var packet = new byte[TrackerProtocol.AnnounceRequestLength];
         TrackerCodec.WriteAnnounceRequest(packet, new AnnounceRequest(id, 1, Hash('b'), PeerId.NewMoodDJ(), 0, 1, 0, AnnounceEvent.Started, 0, -1, 9000));
-        other.SendTo(packet, new IPEndPoint(IPAddress.Loopback, server.LocalEndPoint.Port));
+        other.SendTo(packet, server.LocalEndPoint);
         await CountersWhen(server, c => c.Spoofed == 1);
         honest.Send(packet);
         var reply = await honest.ReceiveAsync(TimeSpan.FromSeconds(10));

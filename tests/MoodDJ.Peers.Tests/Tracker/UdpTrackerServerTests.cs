@@ -33,7 +33,7 @@ public sealed class UdpTrackerServerTests
     [Fact(Timeout = 30000)]
     public async Task Stopped_removes_the_peer_and_silent_peers_expire()
     {
-        await using var server = StartServer(new UdpTrackerServerOptions { AnnounceInterval = TimeSpan.FromMilliseconds(200), PeerExpiry = TimeSpan.FromMilliseconds(600) });
+        await using var server = StartServer(new UdpTrackerServerOptions { AnnounceInterval = TimeSpan.FromMilliseconds(500), PeerExpiry = TimeSpan.FromSeconds(2) });
         var notices = new List<TrackerNotice>();
         server.Notice += n => { lock (notices) notices.Add(n); };
         using var a = Client(server);
