@@ -39,11 +39,24 @@ public sealed class TrackerPeerDiscovery : IPeerDiscovery, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(endPoint);
         if (endPoint.Port is < 1 or > ushort.MaxValue) throw new ArgumentException($"Cannot announce port {endPoint.Port}.", nameof(endPoint));
         await LeaveLoopAsync(swarmId);
-        var results = await AnnounceAllAsync(hash, (ushort)endPoint.Port, AnnounceEvent.Started, -1, cancellationToken);
         var announcement = new Announcement(endPoint, CancellationTokenSource.CreateLinkedTokenSource(_stop.Token));
-        announcement.Loop = ReannounceAsync(hash, announcement, Interval(results), announcement.Stop.Token);
+        var token = announcement.Stop.Token; // taken now: a LeaveAsync meanwhile disposes the source
         _announced[swarmId] = announcement;
+        try
+        {
+            var results = await AnnounceAllAsync(hash, (ushort)endPoint.Port, AnnounceEvent.Started, -1, cancellationToken);
+            announcement.Loop = ReannounceAsync(hash, announcement, Interval(results), token);
+        }
+        catch (TrackerException)
+        {
+            // No tracker heard us (not started yet?): keep trying in the background, and tell the caller now.
+            announcement.Loop = ReannounceAsync(hash, announcement, RetryInterval, token);
+            throw;
+        }
     }
+
+    /// <summary>How soon to try again when no tracker answered.</summary>
+    public static readonly TimeSpan RetryInterval = TimeSpan.FromSeconds(5);
 
     public async ValueTask<IReadOnlyList<IPEndPoint>> FindPeersAsync(string swarmId, int maxPeers, CancellationToken cancellationToken = default)
     {
@@ -88,8 +101,9 @@ public sealed class TrackerPeerDiscovery : IPeerDiscovery, IAsyncDisposable
             }
             catch (TrackerException e)
             {
-                // Every tracker down this round: keep trying at the same pace; peers we know keep working.
+                // Every tracker down this round: try again soon; peers we know keep working meanwhile.
                 _log.LogWarning("Re-announcing swarm {Swarm}: {Error}", hash, e.Message);
+                interval = RetryInterval;
             }
         }
     }

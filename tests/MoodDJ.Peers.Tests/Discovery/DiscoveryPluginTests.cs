@@ -54,6 +54,21 @@ public sealed class DiscoveryPluginTests
         Assert.Contains("udp://127.0.0.1:9 did not answer the announce after 2 attempts", e.Message);
     }
 
+    [Fact(Timeout = 60000)]
+    public async Task A_peer_announced_before_its_tracker_started_is_registered_once_it_runs()
+    {
+        int port;
+        using (var probe = new System.Net.Sockets.UdpClient(new IPEndPoint(IPAddress.Loopback, 0))) port = ((IPEndPoint)probe.Client.LocalEndPoint!).Port;
+        using var folder = new PluginFolder("tracker");
+        await using var engine = folder.Start("tracker", new { tracker = new { trackers = new[] { $"udp://127.0.0.1:{port}" }, timeoutMs = 100, attempts = 2 } });
+        var discovery = engine.Selected<IPeerDiscovery>();
+        await Assert.ThrowsAnyAsync<Exception>(() => discovery.AnnounceAsync(Swarm, new IPEndPoint(IPAddress.Loopback, 7150)).AsTask());
+
+        await using var tracker = new UdpTrackerServer(new UdpTrackerServerOptions { EndPoint = new IPEndPoint(IPAddress.Loopback, port) });
+        tracker.Start();
+        await CountersWhen(tracker, c => c.Peers == 1); // the plugin retries every 5 s
+    }
+
     [Fact]
     public void A_bad_tracker_address_names_its_key()
     {
