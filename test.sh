@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-packages=(ffmpeg yt-dlp libopus0 libasound2 alsa-utils python3 python3-cryptography gcc libc6-dev iproute2 opentracker avahi-daemon avahi-utils dbus-daemon)
+packages=(ffmpeg yt-dlp libopus0 libasound2 alsa-utils python3 python3-cryptography gcc libc6-dev iproute2 opentracker avahi-daemon avahi-utils dbus-daemon python3-libtorrent)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
