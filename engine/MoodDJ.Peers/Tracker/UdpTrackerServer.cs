@@ -21,6 +21,7 @@ public sealed class UdpTrackerServer : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly byte[] _receive;
     private readonly byte[] _send;
+    private readonly uint _loopbackAs;
     private Socket? _socket;
     private Task _loops = Task.CompletedTask;
     private long _connects, _announces, _scrapes, _junk, _truncated, _oversized, _spoofed, _unknown, _refused, _failures;
@@ -34,6 +35,7 @@ public sealed class UdpTrackerServer : IAsyncDisposable
         _swarms = new SwarmTable(options.MaxSwarms, options.MaxPeersPerSwarm);
         _swarms.Notice += n => Notice?.Invoke(n);
         _receive = new byte[options.MaxRequestBytes + 1];
+        _loopbackAs = options.LoopbackPeersAs is { } a ? BinaryPrimitives.ReadUInt32BigEndian(a.GetAddressBytes()) : 0;
         _send = new byte[Math.Max(AnnounceResponseHeaderLength + options.MaxNumWant * PeerLength, ScrapeResponseHeaderLength + MaxScrapeHashes * ScrapeEntryLength)];
     }
 
@@ -155,7 +157,9 @@ public sealed class UdpTrackerServer : IAsyncDisposable
 
     private int Announce(in AnnounceRequest request, uint address, int requestLength)
     {
-        var self = new TrackerPeer(address, request.Port);
+        // A peer on the tracker's own machine is listed under the machine's LAN address when one is configured.
+        var listed = _loopbackAs != 0 && (address >> 24) == 127 ? _loopbackAs : address;
+        var self = new TrackerPeer(listed, request.Port);
         var now = _time.GetUtcNow().UtcTicks;
         lock (_gate)
         {

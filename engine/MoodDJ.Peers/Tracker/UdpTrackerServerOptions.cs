@@ -19,6 +19,13 @@ public sealed record UdpTrackerServerOptions
     /// <summary>Connection ids are valid for one to two of these (BEP 15 lets a client use one for a minute).</summary>
     public TimeSpan ConnectionIdSlice { get; init; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// The address listed for peers that announce from loopback (they run on the tracker's machine), so
+    /// peers on other machines can reach them; null lists them as 127.0.0.1. Only a local process can send
+    /// from loopback, so this cannot be used to register a stranger.
+    /// </summary>
+    public IPAddress? LoopbackPeersAs { get; init; }
+
     public int MaxSwarms { get; init; } = 10_000;
 
     public int MaxPeersPerSwarm { get; init; } = 1_000;
@@ -35,6 +42,8 @@ public sealed record UdpTrackerServerOptions
             throw new ArgumentOutOfRangeException(nameof(AnnounceInterval), AnnounceInterval, "announce interval must be at least 100 ms");
         if (PeerExpiry < AnnounceInterval)
             throw new ArgumentOutOfRangeException(nameof(PeerExpiry), PeerExpiry, "peer expiry must be at least the announce interval");
+        if (LoopbackPeersAs is { AddressFamily: not System.Net.Sockets.AddressFamily.InterNetwork })
+            throw new ArgumentOutOfRangeException(nameof(LoopbackPeersAs), LoopbackPeersAs, "must be an IPv4 address");
         if (MaxSwarms < 1) throw new ArgumentOutOfRangeException(nameof(MaxSwarms), MaxSwarms, "must be at least 1");
         if (MaxPeersPerSwarm < 1) throw new ArgumentOutOfRangeException(nameof(MaxPeersPerSwarm), MaxPeersPerSwarm, "must be at least 1");
         if (MaxNumWant is < 1 or > 200) throw new ArgumentOutOfRangeException(nameof(MaxNumWant), MaxNumWant, "must be 1..200 (one reply stays under 1500 bytes)");

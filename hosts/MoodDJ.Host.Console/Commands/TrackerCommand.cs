@@ -77,6 +77,11 @@ internal sealed class TrackerCommand : ICliCommand
 
     private static async Task<int> RunAsync(UdpTrackerServerOptions options, TimeSpan statsEvery, CancellationToken ct)
     {
+        // Bound to every interface: peers on this machine announce from 127.0.0.1; list them under the
+        // LAN address so peers elsewhere can reach them (nothing changes on a machine with no network).
+        var lan = ReachableAddress.For(options.EndPoint.Address);
+        if (options.EndPoint.Address.Equals(IPAddress.Any) && !IPAddress.IsLoopback(lan))
+            options = options with { LoopbackPeersAs = lan };
         await using var server = new UdpTrackerServer(options);
         // Lines are queued so a slow terminal never holds up the receive loop; if it falls far behind, lines are dropped.
         var lines = Channel.CreateBounded<TrackerNotice>(new BoundedChannelOptions(4096) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
@@ -86,6 +91,8 @@ internal sealed class TrackerCommand : ICliCommand
         var reachable = ReachableAddress.For(local.Address);
         var output = System.Console.Out;
         output.WriteLine($"tracker: listening on udp://{local} (BEP 15; announce every {options.AnnounceInterval.TotalSeconds:0} s, silent peers dropped after {options.PeerExpiry.TotalSeconds:0} s)");
+        if (options.LoopbackPeersAs is { } listedAs)
+            output.WriteLine($"tracker: peers on this machine are listed as {listedAs}, so others on the LAN can reach them");
         output.WriteLine($"tracker: peers announce to udp://{reachable}:{local.Port}   ·   limits: {options.MaxSwarms} swarms, {options.MaxPeersPerSwarm} peers each, {options.MaxNumWant} per reply   ·   Ctrl+C stops.");
         output.Flush();
 

@@ -103,6 +103,20 @@ public sealed class UdpTrackerServerTests
         Assert.Equal((2, 6, 2L), (counters.Swarms, counters.Peers, counters.Refused));
     }
 
+    [Fact(Timeout = 30000)]
+    public async Task Peers_on_the_trackers_machine_can_be_listed_under_its_lan_address()
+    {
+        // 192.0.2.7 (TEST-NET-1) is only written into replies here; nothing is sent to it.
+        await using var server = StartServer(new UdpTrackerServerOptions { LoopbackPeersAs = IPAddress.Parse("192.0.2.7") });
+        using var a = Client(server);
+        using var b = Client(server);
+        await a.AnnounceAsync(Announce(Hash('f'), 7005));
+        var seen = await b.AnnounceAsync(Announce(Hash('f'), 7006));
+        Assert.Equal([new IPEndPoint(IPAddress.Parse("192.0.2.7"), 7005)], seen.Peers);
+        await b.AnnounceAsync(Announce(Hash('f'), 7006, AnnounceEvent.Stopped));
+        Assert.Equal(1, server.Counters.Peers);
+    }
+
     [Fact]
     public void Bad_options_are_refused_by_name()
     {
