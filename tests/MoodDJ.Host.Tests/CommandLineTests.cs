@@ -6,7 +6,7 @@ namespace MoodDJ.Host.Tests;
 public class CommandLineTests
 {
     private static readonly string[] BundledPlugins =
-        ["aead", "alsa", "fernet", "generator", "icecast", "lexicon", "llm", "local", "none", "opus", "outputs", "pcm", "tcp", "udp", "youtube"];
+        ["aead", "alsa", "fernet", "generator", "icecast", "lan", "lexicon", "llm", "local", "none", "opus", "outputs", "pcm", "static", "tcp", "tracker", "udp", "youtube"];
 
     [Fact]
     public async Task Plugins_list_shows_every_bundled_plugin_active()

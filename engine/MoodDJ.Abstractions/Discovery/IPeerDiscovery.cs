@@ -10,4 +10,7 @@ public interface IPeerDiscovery
 
     /// <summary>Peers currently known in <paramref name="swarmId"/>, at most <paramref name="maxPeers"/>.</summary>
     ValueTask<IReadOnlyList<IPEndPoint>> FindPeersAsync(string swarmId, int maxPeers, CancellationToken cancellationToken = default);
+
+    /// <summary>Tells others this peer left <paramref name="swarmId"/> and stops re-announcing it (best effort; nothing by default).</summary>
+    ValueTask LeaveAsync(string swarmId, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
 }
