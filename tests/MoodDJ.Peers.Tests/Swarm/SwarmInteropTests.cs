@@ -16,6 +16,8 @@ public sealed class SwarmInteropTests
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(40);
     private static string LibTorrentScript => Path.Combine(AppContext.BaseDirectory, "Swarm", "libtorrent_peer.py");
 
+    // aria2c speaks UDP trackers only through its DHT socket, and DHT would look beyond this machine, so
+    // this test hands aria2c an HTTP tracker (opentracker); python3-libtorrent covers the MoodDJ tracker.
     [RequiresProgramsFact(Aria2c, OpenTracker)]
     public async Task Aria2c_downloads_a_track_from_two_MoodDJ_seeders_found_through_a_tracker()
     {
