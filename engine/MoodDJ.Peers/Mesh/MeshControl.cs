@@ -50,7 +50,9 @@ internal sealed class MeshControl(MeshRelay relay, MeshSession s, byte[] reply)
     {
         var endPoint = EndPointOf(from);
         int length;
-        if (!MeshWire.TryReadAttach(datagram.Span, out var ticket)
+        var accepted = false;
+        ushort? newest = null;
+        if (!MeshWire.TryReadAttach(datagram.Span, out var ticket, out newest)
             || !MeshTicket.Verify(ticket, s.Verifier, child, endPoint.Address, DateTimeOffset.UtcNow))
         {
             length = MeshWire.WriteRefuse(reply, s.Family.Self, RefuseReason.BadTicket);
@@ -62,9 +64,16 @@ internal sealed class MeshControl(MeshRelay relay, MeshSession s, byte[] reply)
         else
         {
             length = MeshWire.WritePath(reply, MeshMessage.Accept, s.Family.Self, s.Family.Hops, s.Family.Ancestry());
+            accepted = true;
             relay.RequestReport(cancellationToken);
         }
         await MeshRelay.SendQuietlyAsync(s.Socket, reply.AsMemory(0, length), from, cancellationToken).ConfigureAwait(false);
+        if (accepted && newest is { } after)
+        {
+            // A re-attaching child: send what it missed while it looked for a parent (its window drops what it has).
+            foreach (var packet in relay.Backfill.After(after))
+                await MeshRelay.SendQuietlyAsync(s.Socket, packet, from, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private void OnAccept(long parentId, ReadOnlySpan<byte> datagram, IPEndPoint from, long now)

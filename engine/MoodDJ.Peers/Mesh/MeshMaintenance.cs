@@ -43,7 +43,7 @@ internal sealed class MeshMaintenance(MeshRelay relay, MeshSession s)
         {
             if (family.NextAttach(now) is { } candidate)
             {
-                var length = MeshWire.WriteAttach(_buffer, family.Self, s.Ticket);
+                var length = MeshWire.WriteAttach(_buffer, family.Self, s.Ticket, relay.Newest);
                 await MeshRelay.SendQuietlyAsync(s.Socket, _buffer.AsMemory(0, length), candidate.Serialize(), cancellationToken).ConfigureAwait(false);
             }
             else if (!family.AttachPending && family.CandidateCount == 0 && (_asking is null || _asking.IsCompleted)

@@ -24,10 +24,12 @@ public sealed class MeshRelay : IStreamRelay, IDisposable
     private readonly ILogger _log;
     private readonly MeshKeyRing _keys = new();
     private readonly SequenceWindow _window = new();
+    private readonly MeshBackfill _backfill = new();
     private readonly Lock _mediaGate = new();
     private MeshFamily? _family;
     private MeshSession? _session;
     private long _verified, _forwarded, _forged, _duplicates, _junk, _unknownKey, _parentsDropped, _forgersDropped, _reattaches;
+    private long _joinStarted;
     private long _lastReattachTicks, _longestReattachTicks, _orphanedAt, _lastMedia;
 
     public MeshRelay(MeshPeerOptions options, Func<string, CancellationToken, Task<MeshParentsResult>> askParents, ILogger? log = null)
@@ -55,6 +57,9 @@ public sealed class MeshRelay : IStreamRelay, IDisposable
                 f?.Hops ?? 0, f?.Parents.Length ?? 0, f?.Children.Length ?? 0, f?.Direct ?? false);
         }
     }
+
+    /// <summary>From the relay's start to its first verified packet (the subscription's own part of join time).</summary>
+    public TimeSpan? JoinTime { get; private set; }
 
     /// <summary>Ids of the current parents (0 stands for the station when fed directly).</summary>
     public long[] ParentIds => _family is { } f ? f.Direct ? [0] : Array.ConvertAll(f.Parents, p => p.Id) : [];
@@ -98,7 +103,8 @@ public sealed class MeshRelay : IStreamRelay, IDisposable
         var family = new MeshFamily(mesh.PeerId, _options, mesh.MaxHops) { Direct = mesh.Direct };
         family.SetCandidates(mesh.Candidates);
         lock (_mediaGate) _window.Reset();
-        Interlocked.Exchange(ref _orphanedAt, mesh.Direct ? 0 : Stopwatch.GetTimestamp());
+        Interlocked.Exchange(ref _orphanedAt, 0);
+        _joinStarted = Stopwatch.GetTimestamp();
         var session = new MeshSession(socket, subscription, pipeline, family, verifier, ticket);
         Volatile.Write(ref _family, family);
         Volatile.Write(ref _session, session);
@@ -173,6 +179,12 @@ public sealed class MeshRelay : IStreamRelay, IDisposable
         Volatile.Write(ref _lastMedia, now);
         if (Interlocked.Exchange(ref _orphanedAt, 0) is var orphaned and > 0)
             RecordReattach(Stopwatch.GetElapsedTime(orphaned, now));
+        if (_joinStarted > 0)
+        {
+            JoinTime = Stopwatch.GetElapsedTime(_joinStarted, now);
+            _joinStarted = 0;
+        }
+        _backfill.Add(buffer.AsSpan(0, length), MeshPacket.Sequence(buffer));
         foreach (var child in s.Family.Children)
         {
             var pending = s.Socket.SendToAsync(buffer.AsMemory(0, length), child.Address, cancellationToken);
@@ -240,6 +252,11 @@ public sealed class MeshRelay : IStreamRelay, IDisposable
     internal Task<MeshParentsResult> AskParentsAsync(string token, CancellationToken cancellationToken) => _askParents(token, cancellationToken);
 
     internal ILogger Log => _log;
+
+    internal MeshBackfill Backfill => _backfill;
+
+    /// <summary>The newest sequence number this peer took (an attach names it so the parent backfills the gap).</summary>
+    internal ushort? Newest { get { lock (_mediaGate) return _window.Newest; } }
 
     private static async Task SayLeaveAsync(MeshSession s)
     {

@@ -34,7 +34,7 @@ public static class MeshWire
     public const int HeaderLength = 3 + 1 + 8;
     /// <summary>Longest ancestry a path message carries; a path beyond it is refused as too deep.</summary>
     public const int MaxPath = 16;
-    public const int MaxLength = HeaderLength + 1 + 1 + MaxPath * 8 + MeshTicket.Length;
+    public const int MaxLength = HeaderLength + 1 + 1 + MaxPath * 8 + MeshTicket.Length + 3;
 
     public static bool IsControl(ReadOnlySpan<byte> datagram) =>
         datagram.Length >= HeaderLength && datagram[0] == (byte)'M' && datagram[1] == (byte)'D' && datagram[2] == (byte)'J';
@@ -60,18 +60,25 @@ public static class MeshWire
         return HeaderLength;
     }
 
-    /// <summary>Attach: the child's station-signed ticket.</summary>
-    public static int WriteAttach(Span<byte> buffer, long child, ReadOnlySpan<byte> ticket)
+    /// <summary>Attach: the child's station-signed ticket, and the newest sequence number it holds (so the parent backfills what it missed).</summary>
+    public static int WriteAttach(Span<byte> buffer, long child, ReadOnlySpan<byte> ticket, ushort? newest)
     {
         var n = Write(buffer, MeshMessage.Attach, child);
         ticket.CopyTo(buffer[n..]);
-        return n + ticket.Length;
+        n += ticket.Length;
+        buffer[n++] = newest.HasValue ? (byte)1 : (byte)0;
+        BinaryPrimitives.WriteUInt16BigEndian(buffer[n..], newest ?? 0);
+        return n + 2;
     }
 
-    public static bool TryReadAttach(ReadOnlySpan<byte> datagram, out ReadOnlySpan<byte> ticket)
+    public static bool TryReadAttach(ReadOnlySpan<byte> datagram, out ReadOnlySpan<byte> ticket, out ushort? newest)
     {
-        ticket = datagram.Length == HeaderLength + MeshTicket.Length ? datagram[HeaderLength..] : default;
-        return !ticket.IsEmpty;
+        newest = null;
+        ticket = default;
+        if (datagram.Length != HeaderLength + MeshTicket.Length + 3 || datagram[^3] > 1) return false;
+        ticket = datagram.Slice(HeaderLength, MeshTicket.Length);
+        if (datagram[^3] == 1) newest = BinaryPrimitives.ReadUInt16BigEndian(datagram[^2..]);
+        return true;
     }
 
     /// <summary>Accept and path: the parent's hop count and its ancestry (station side first, the parent itself last).</summary>

@@ -41,6 +41,9 @@ public sealed class SequenceWindow
 
     public void Reset() => _highest = -1;
 
+    /// <summary>The newest sequence number taken, or null before the first.</summary>
+    public ushort? Newest => _highest < 0 ? null : (ushort)(_highest & 0xFFFF);
+
     /// <summary>The extended number closest to the highest seen (RFC 3550's rollover guess).</summary>
     private long Extend(ushort sequence)
     {
