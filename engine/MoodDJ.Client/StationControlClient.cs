@@ -127,8 +127,8 @@ public sealed class StationControlClient : IAsyncDisposable
         CallAsync<ReportResult>(StationMethods.Report, report, cancellationToken);
 
     /// <summary>A relaying peer asks for parents, or a direct feed (docs/protocol.md, "Live relay mesh").</summary>
-    public Task<MeshParentsResult> MeshParentsAsync(string token, CancellationToken cancellationToken = default) =>
-        CallAsync<MeshParentsResult>(StationMethods.MeshParents, new MeshParentsParams(token), cancellationToken);
+    public Task<MeshParentsResult> MeshParentsAsync(string token, int? newest = null, CancellationToken cancellationToken = default) =>
+        CallAsync<MeshParentsResult>(StationMethods.MeshParents, new MeshParentsParams(token, newest), cancellationToken);
 
     public Task<SetVolumeResult> SetVolumeAsync(string listener, int volume, bool? muted = null, CancellationToken cancellationToken = default) =>
         CallAsync<SetVolumeResult>(StationMethods.SetVolume, new SetVolumeParams(listener, volume, muted), cancellationToken);

@@ -191,6 +191,7 @@ public sealed class StationPlayer
             {
                 ClockRate = subscription.ClockRate,
                 TargetDepth = _options.JitterDepth,
+                MaxDepth = _options.JitterDepth > TimeSpan.FromMilliseconds(500) ? _options.JitterDepth : TimeSpan.FromMilliseconds(500),
                 PacketDurationHint = TimeSpan.FromMilliseconds(subscription.FrameMilliseconds),
             },
         };

@@ -79,7 +79,7 @@ internal sealed class MeshHarness : IAsyncDisposable
     {
         var name = $"peer{_peers.Count + 1}";
         var control = await ConnectAsync(name);
-        var peer = new MeshTestPeer(name, control, options, Engine, jitter ?? TimeSpan.FromMilliseconds(400));
+        var peer = new MeshTestPeer(name, control, options, Engine, jitter ?? TimeSpan.FromMilliseconds(1000));
         _peers.Add(peer);
         peer.Start();
         return peer;
@@ -105,7 +105,7 @@ internal sealed class MeshTestPeer : IAsyncDisposable
         Name = name;
         _control = control;
         Output = new CountingOutput();
-        Relay = new MeshRelay(options, (token, ct) => control.MeshParentsAsync(token, ct))
+        Relay = new MeshRelay(options, (token, newest, ct) => control.MeshParentsAsync(token, newest, ct))
         {
             ReportNow = ct => Player!.Subscription is { } s ? control.ReportAsync(Report(s.Token), ct) : Task.CompletedTask,
         };

@@ -29,7 +29,10 @@ internal sealed class MeshControl(MeshRelay relay, MeshSession s, byte[] reply)
                 if (!MeshWire.TryReadRefuse(datagram.Span, out var reason) || !family.Answered(EndPointOf(from)))
                     relay.CountJunk();
                 else
+                {
                     relay.Log.LogRefusal(family.Self, sender, reason);
+                    await relay.AttachNextAsync(s, now, cancellationToken).ConfigureAwait(false);   // the next candidate at once
+                }
                 break;
             case MeshMessage.Keepalive:
                 if (family.FindChild(from) is { } child && child.Id == sender) Volatile.Write(ref child.LastHeard, now);

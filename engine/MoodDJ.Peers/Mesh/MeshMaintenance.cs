@@ -41,13 +41,11 @@ internal sealed class MeshMaintenance(MeshRelay relay, MeshSession s)
             foreach (var parent in family.Parents) relay.DropParent(s, parent, "the station feeds this peer now");
         if (family.WantsParent)
         {
-            if (family.NextAttach(now) is { } candidate)
-            {
-                var length = MeshWire.WriteAttach(_buffer, family.Self, s.Ticket, relay.Newest);
-                await MeshRelay.SendQuietlyAsync(s.Socket, _buffer.AsMemory(0, length), candidate.Serialize(), cancellationToken).ConfigureAwait(false);
-            }
-            else if (!family.AttachPending && family.CandidateCount == 0 && (_asking is null || _asking.IsCompleted)
-                && Stopwatch.GetElapsedTime(_lastAsk, now) >= options.AskInterval)
+            // An orphan asks the station at once, while it tries the candidates it still holds.
+            var urgent = relay.TakeOrphaned();
+            var tried = await relay.AttachNextAsync(s, now, cancellationToken).ConfigureAwait(false);
+            if ((urgent || (!tried && !family.AttachPending && family.CandidateCount == 0)) && (_asking is null || _asking.IsCompleted)
+                && (urgent || Stopwatch.GetElapsedTime(_lastAsk, now) >= options.AskInterval))
             {
                 _lastAsk = now;
                 _asking = AskAsync(cancellationToken);
@@ -93,6 +91,8 @@ internal sealed class MeshMaintenance(MeshRelay relay, MeshSession s)
             else
             {
                 s.Family.SetCandidates(answer.Candidates);
+                if (s.Family.WantsParent)
+                    await relay.AttachNextAsync(s, Stopwatch.GetTimestamp(), cancellationToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) { }

@@ -20,7 +20,7 @@ namespace MoodDJ.Peers.Mesh;
 public sealed class MeshRelay : IStreamRelay, IDisposable
 {
     private readonly MeshPeerOptions _options;
-    private readonly Func<string, CancellationToken, Task<MeshParentsResult>> _askParents;
+    private readonly Func<string, int?, CancellationToken, Task<MeshParentsResult>> _askParents;
     private readonly ILogger _log;
     private readonly MeshKeyRing _keys = new();
     private readonly SequenceWindow _window = new();
@@ -32,7 +32,7 @@ public sealed class MeshRelay : IStreamRelay, IDisposable
     private long _joinStarted;
     private long _lastReattachTicks, _longestReattachTicks, _orphanedAt, _lastMedia;
 
-    public MeshRelay(MeshPeerOptions options, Func<string, CancellationToken, Task<MeshParentsResult>> askParents, ILogger? log = null)
+    public MeshRelay(MeshPeerOptions options, Func<string, int?, CancellationToken, Task<MeshParentsResult>> askParents, ILogger? log = null)
     {
         options.Validate();
         _options = options;
@@ -161,13 +161,9 @@ public sealed class MeshRelay : IStreamRelay, IDisposable
             return;
         }
         var now = Stopwatch.GetTimestamp();
+        // A signed packet from someone who is not a parent (the station resending what an orphan missed,
+        // a parent just dropped) is still the station's: the window below keeps any replay out.
         if (parent is not null) Volatile.Write(ref parent.LastHeard, now);
-        else if (!s.Family.Direct)
-        {
-            // Signed but from nobody we attached to: a replay from a stranger, or a parent we just dropped.
-            Interlocked.Increment(ref _junk);
-            return;
-        }
         bool first;
         lock (_mediaGate) first = _window.TryAccept(MeshPacket.Sequence(buffer));
         if (!first)
@@ -214,9 +210,9 @@ public sealed class MeshRelay : IStreamRelay, IDisposable
     }
 
     /// <summary>True while valid media arrived lately (a parent only vouches for itself to children while it is fed).</summary>
-    internal bool ReceivedLately(long now) => s_fedWindow > now - Volatile.Read(ref _lastMedia);
-
-    private static readonly long s_fedWindow = 2 * Stopwatch.Frequency;
+    /// A parent whose own feed stalled stops vouching after half the silence limit, so its children
+    /// look for a live parent in parallel with it instead of after it.
+    internal bool ReceivedLately(long now) => (long)(_options.ParentSilence.TotalSeconds * Stopwatch.Frequency / 2) > now - Volatile.Read(ref _lastMedia);
 
     internal void DropParent(MeshSession s, MeshLink parent, string why)
     {
@@ -224,14 +220,41 @@ public sealed class MeshRelay : IStreamRelay, IDisposable
         Interlocked.Increment(ref _parentsDropped);
         _log.LogInformation("Mesh peer {Id}: dropped parent {Parent} ({Why}).", s.Family.Self, parent.Id, why);
         if (s.Family.Parents.Length == 0 && !s.Family.Direct)
+        {
             Interlocked.CompareExchange(ref _orphanedAt, Stopwatch.GetTimestamp(), 0);
+            Volatile.Write(ref _orphanedFlag, 1);
+        }
         var leave = new byte[MeshWire.HeaderLength];
         MeshWire.Write(leave, MeshMessage.Leave, s.Family.Self);
         _ = SendQuietlyAsync(s.Socket, leave, parent.Address, CancellationToken.None);
         RequestReport(CancellationToken.None);
     }
 
-    internal void Count(ref long counter) => Interlocked.Increment(ref counter);
+    private int _orphanedFlag;
+
+    /// <summary>True once after the last parent was dropped (the maintenance loop then asks the station at once).</summary>
+    internal bool TakeOrphaned() => Interlocked.Exchange(ref _orphanedFlag, 0) == 1;
+
+    private readonly byte[] _attach = new byte[MeshWire.MaxLength];
+    private readonly SemaphoreSlim _attaching = new(1, 1);
+
+    /// <summary>Sends an attach to the next candidate when none is pending; false when there was nobody to try.</summary>
+    internal async Task<bool> AttachNextAsync(MeshSession s, long now, CancellationToken cancellationToken)
+    {
+        if (!s.Family.WantsParent) return false;
+        await _attaching.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (s.Family.NextAttach(now) is not { } candidate) return false;
+            var length = MeshWire.WriteAttach(_attach, s.Family.Self, s.Ticket, Newest);
+            await SendQuietlyAsync(s.Socket, _attach.AsMemory(0, length), candidate.Serialize(), cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        finally
+        {
+            _attaching.Release();
+        }
+    }
 
     internal void CountJunk() => Interlocked.Increment(ref _junk);
 
@@ -249,7 +272,7 @@ public sealed class MeshRelay : IStreamRelay, IDisposable
         }, CancellationToken.None);
     }
 
-    internal Task<MeshParentsResult> AskParentsAsync(string token, CancellationToken cancellationToken) => _askParents(token, cancellationToken);
+    internal Task<MeshParentsResult> AskParentsAsync(string token, CancellationToken cancellationToken) => _askParents(token, Newest, cancellationToken);
 
     internal ILogger Log => _log;
 
@@ -272,7 +295,11 @@ public sealed class MeshRelay : IStreamRelay, IDisposable
         catch (Exception e) when (e is SocketException or OperationCanceledException or ObjectDisposedException) { }
     }
 
-    public void Dispose() => _keys.Dispose();
+    public void Dispose()
+    {
+        _keys.Dispose();
+        _attaching.Dispose();
+    }
 }
 
 /// <summary>One subscription's relaying context.</summary>

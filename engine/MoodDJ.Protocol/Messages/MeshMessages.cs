@@ -17,8 +17,11 @@ public sealed record MeshDto(
 /// <summary>A peer that may take a child: where to send the attach, its hop count and its free slots.</summary>
 public sealed record MeshCandidateDto(long PeerId, string Host, int Port, int Hops, int FreeSlots);
 
-/// <summary><c>meshParents</c>: the peer's token.</summary>
-public sealed record MeshParentsParams(string Token);
+/// <summary>
+/// <c>meshParents</c>: the peer's token, and the newest sequence number it holds: when the station
+/// feeds it directly from now on, it first resends what the peer missed after that.
+/// </summary>
+public sealed record MeshParentsParams(string Token, int? Newest = null);
 
 /// <summary>Either the station feeds the peer directly now, or here are peers to attach to (fewest hops first).</summary>
 public sealed record MeshParentsResult(bool Direct, IReadOnlyList<MeshCandidateDto> Candidates);

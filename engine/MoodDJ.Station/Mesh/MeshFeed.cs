@@ -66,6 +66,36 @@ public sealed class MeshFeed : IDisposable
         var srtp = _current.Context.Protect(_datagram, rtp.Length);
         _length = MeshPacket.Seal(_datagram, srtp, _current.Id, Signer);
         PacketsSigned++;
+        lock (_recentGate)
+        {
+            _datagram.AsSpan(0, _length).CopyTo(_recent[_recentNext]);
+            _recentLengths[_recentNext] = _length;
+            _recentNext = (_recentNext + 1) % _recent.Length;
+            _recentCount = Math.Min(_recentCount + 1, _recent.Length);
+        }
+    }
+
+    // The last second or so of signed datagrams, so a peer the station starts feeding after it lost
+    // its parent gets what it missed (see MeshMethods.Parents).
+    private readonly Lock _recentGate = new();
+    private readonly byte[][] _recent = Enumerable.Range(0, 128).Select(_ => new byte[Listener.MaxDatagramBytes]).ToArray();
+    private readonly int[] _recentLengths = new int[128];
+    private int _recentNext, _recentCount;
+
+    /// <summary>Copies of the held datagrams whose sequence number is after <paramref name="after"/>, oldest first.</summary>
+    internal List<byte[]> RecentAfter(ushort after)
+    {
+        var found = new List<byte[]>();
+        lock (_recentGate)
+        {
+            for (var i = 0; i < _recentCount; i++)
+            {
+                var slot = (_recentNext - _recentCount + i + _recent.Length) % _recent.Length;
+                var packet = _recent[slot].AsSpan(0, _recentLengths[slot]);
+                if ((short)(MeshPacket.Sequence(packet) - after) > 0) found.Add(packet.ToArray());
+            }
+        }
+        return found;
     }
 
     private void Rotate()

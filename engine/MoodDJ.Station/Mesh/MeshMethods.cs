@@ -54,12 +54,25 @@ internal sealed class MeshMethods(LiveStation station)
     {
         var listener = OwnPeer(state, parameters);
         var peer = listener.Mesh!;
+        var promoted = false;
         lock (_gate)
         {
             if (!peer.Direct && CountDirect() < station.Options.MaxDirectPeers)
-                peer.Direct = true;
+                promoted = peer.Direct = true;
         }
+        if (promoted && ParamReader.Has(parameters, "newest"))
+            _ = ResendAsync(listener, (ushort)ParamReader.RequiredInt(parameters, "newest", 0, 65535));
         return new MeshParentsResult(peer.Direct, peer.Direct ? [] : Candidates(listener));
+    }
+
+    /// <summary>An orphan the station now feeds gets what it missed since its newest packet (it drops what it has).</summary>
+    private async Task ResendAsync(Listener listener, ushort newest)
+    {
+        foreach (var datagram in station.MeshFeed.RecentAfter(newest))
+        {
+            try { await station.Ports.Stream.SendToAsync(datagram, listener.Address).ConfigureAwait(false); }
+            catch (Exception e) when (e is System.Net.Sockets.SocketException or ObjectDisposedException or OperationCanceledException) { return; }
+        }
     }
 
     /// <summary>Reads the optional <c>mesh</c> member of a report; throws a one-line invalid-params error when it is malformed.</summary>
