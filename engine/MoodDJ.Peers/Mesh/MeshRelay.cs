@@ -41,7 +41,7 @@ public sealed class MeshRelay : IStreamRelay, IDisposable
     }
 
     /// <summary>Sends the station a report at once (parents changed); optional.</summary>
-    public Func<CancellationToken, Task>? ReportNow { get; init; }
+    public Func<CancellationToken, Task>? ReportNow { get; set; }
 
     public MeshPeerOptions Options => _options;
 
