@@ -169,7 +169,13 @@ internal sealed class MeshTestPeer : IAsyncDisposable
 /// <summary>An output that only counts samples and notes whether any was not silence.</summary>
 internal sealed class CountingOutput : IAudioOutput, IAudioPlayback
 {
-    private long _samples, _loud;
+    private long _samples, _loud, _marked;
+
+    /// <summary>The L16 sample value a forging relay writes (0x3039); genuine music never holds it for long.</summary>
+    public const float Marker = 12345f / 32768f;
+
+    /// <summary>Samples equal to <see cref="Marker"/>: a forged frame that was played.</summary>
+    public long MarkedSamples => Interlocked.Read(ref _marked);
 
     public AudioFormat Format { get; private set; }
 
@@ -186,8 +192,13 @@ internal sealed class CountingOutput : IAudioOutput, IAudioPlayback
     public ValueTask WriteAsync(ReadOnlyMemory<float> samples, CancellationToken cancellationToken = default)
     {
         var loud = 0;
+        var marked = 0;
         foreach (var s in samples.Span)
+        {
             if (Math.Abs(s) > 1e-3f) loud++;
+            if (s == Marker) marked++;
+        }
+        Interlocked.Add(ref _marked, marked);
         Interlocked.Add(ref _samples, samples.Length);
         Interlocked.Add(ref _loud, loud);
         return ValueTask.CompletedTask;
