@@ -12,16 +12,24 @@ public sealed class MeshKeyRing : IDisposable
     private readonly Lock _gate = new();
     private int _newest = -1, _previous = -1;
 
+    private readonly string?[] _inline = new string?[256];
+
+    /// <summary>Holds <paramref name="keys"/> under <paramref name="id"/>; the same id with other keys (a restarted station) replaces them.</summary>
     public void Add(byte id, SrtpKeys keys)
     {
+        var inline = keys.ToInlineBase64();
         lock (_gate)
         {
-            if (_contexts[id] is not null) return;
+            if (_inline[id] == inline) return;
+            _contexts[id]?.Dispose();
             _contexts[id] = SrtpContext.Create(keys);
+            _inline[id] = inline;
+            if (id == _newest) return;   // the same id renewed: nothing shifts
             if (_previous >= 0 && _previous != id)
             {
                 _contexts[_previous]?.Dispose();
                 _contexts[_previous] = null;
+                _inline[_previous] = null;
             }
             (_previous, _newest) = (_newest, id);
         }
@@ -41,13 +49,20 @@ public sealed class MeshKeyRing : IDisposable
         }
     }
 
-    public void Dispose()
+    /// <summary>Forgets every key (a new subscription: a restarted station reuses key ids with new keys).</summary>
+    public void Clear()
     {
         lock (_gate)
+        {
             for (var i = 0; i < _contexts.Length; i++)
             {
                 _contexts[i]?.Dispose();
                 _contexts[i] = null;
+                _inline[i] = null;
             }
+            (_newest, _previous) = (-1, -1);
+        }
     }
+
+    public void Dispose() => Clear();
 }
