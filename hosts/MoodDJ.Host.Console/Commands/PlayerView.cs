@@ -112,12 +112,20 @@ internal sealed class PlayerView
     public MoodDJ.Peers.Mesh.MeshRelay? Relay { get; set; }
 
     /// <summary>Parents, children, hops and what the relay forwarded and dropped, in one line.</summary>
+    private long _forwarded, _forwardedAt = Stopwatch.GetTimestamp();
+    private double _egress;
+
     private string MeshLine()
     {
         var m = Relay!.Stats;
+        var seconds = Stopwatch.GetElapsedTime(_forwardedAt).TotalSeconds;
+        if (seconds >= 1)
+        {
+            (_egress, _forwarded, _forwardedAt) = ((m.Forwarded - _forwarded) / seconds, m.Forwarded, Stopwatch.GetTimestamp());
+        }
         var report = Relay.DescribeMesh();
         var parents = m.Direct ? "the station" : m.Parents == 0 ? "none (looking)" : string.Join(", ", Relay.ParentIds);
-        return $"parents {parents} · children {m.Children} · hops {m.Hops} · continuity {100 * (report?.Continuity ?? 0):0.00} % · forwarded {m.Forwarded:N0} · forged {m.Forged:N0}";
+        return $"parents {parents} · children {m.Children} · hops {m.Hops} · continuity {100 * (report?.Continuity ?? 0):0.00} % · egress {_egress:0} packets/s · forged {m.Forged:N0}";
     }
 
     public Table Render(StationPlayer player, StationClient client)
