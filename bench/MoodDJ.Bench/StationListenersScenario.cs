@@ -14,7 +14,10 @@ namespace MoodDJ.Bench;
 /// L16 10 ms frames (100 packets/s per listener) for a measured window. Prints delivery (packets
 /// received / packets the station sent), whether the pump kept real time, and the station process's
 /// CPU per listener (Process.TotalProcessorTime). The receivers share the 2-core machine.
-/// `dotnet run -c Release --project bench/MoodDJ.Bench -- station-listeners [none|aead] [listeners...] [--seconds S]`
+/// `mesh` subscribes every receiver as a relaying peer fed directly (station:maxDirectPeers = N): the
+/// station protects and signs each frame once and sends the same bytes to all (docs/protocol.md,
+/// "Live relay mesh"), against `aead`'s SRTP per listener.
+/// `dotnet run -c Release --project bench/MoodDJ.Bench -- station-listeners [none|aead|mesh] [listeners...] [--seconds S]`
 /// </summary>
 public sealed class StationListenersScenario : IBenchScenario
 {
@@ -22,7 +25,9 @@ public sealed class StationListenersScenario : IBenchScenario
 
     public async Task<int> RunAsync(string[] args)
     {
-        var crypto = args.FirstOrDefault(a => a is "none" or "aead") ?? "none";
+        var mode = args.FirstOrDefault(a => a is "none" or "aead" or "mesh") ?? "none";
+        var crypto = mode == "mesh" ? "aead" : mode;
+        var mesh = mode == "mesh";
         var seconds = 10.0;
         var counts = new List<int>();
         for (var i = 0; i < args.Length; i++)
@@ -31,16 +36,16 @@ public sealed class StationListenersScenario : IBenchScenario
             else if (int.TryParse(args[i], out var n)) counts.Add(n);
         }
         if (counts.Count == 0) counts.AddRange([250, 500, 1000]);
-        Console.WriteLine($"listeners fed in real time: L16 44.1 kHz mono, 10 ms frames (100 packets/s each), crypto {crypto}{(crypto == "aead" ? " (SRTP per listener)" : "")}, {seconds:0} s window; {Environment.ProcessorCount} cores, receivers in a child process");
+        Console.WriteLine($"listeners fed in real time: L16 44.1 kHz mono, 10 ms frames (100 packets/s each), crypto {crypto}{(mesh ? " (one shared SRTP key, Ed25519-signed once per frame: mesh peers fed directly)" : crypto == "aead" ? " (SRTP per listener)" : "")}, {seconds:0} s window; {Environment.ProcessorCount} cores, receivers in a child process");
         Console.WriteLine("listeners | sent/s    | delivery  | pump frames/s | skipped busy | send errors | station CPU | CPU per listener | receiver CPU");
         foreach (var n in counts)
-            await MeasureAsync(crypto, n, seconds);
+            await MeasureAsync(crypto, n, seconds, mesh);
         return 0;
     }
 
-    private static async Task MeasureAsync(string crypto, int listeners, double seconds)
+    private static async Task MeasureAsync(string crypto, int listeners, double seconds, bool mesh)
     {
-        await using var engine = StationBenchSupport.StartEngine(crypto,
+        await using var engine = StationBenchSupport.StartEngine(crypto, ("station:maxDirectPeers", listeners.ToString()),
             ("station:maxListeners", (listeners + 10).ToString()), ("station:maxListenersPerSession", listeners.ToString()),
             ("station:heartbeatIntervalSeconds", "30"), ("station:listenerExpirySeconds", "300"), ("station:sendBufferBytes", (8 << 20).ToString()));
         await using var station = StationFactory.Create(engine);
@@ -49,7 +54,7 @@ public sealed class StationListenersScenario : IBenchScenario
         await using var client = StationBenchSupport.Client(engine, station.ControlEndPoint, "bench");
         await client.ConnectAsync();
         foreach (var port in receivers.Ports)
-            await StationBenchSupport.SubscribeAsync(client, port);
+            await (mesh ? client.SubscribeAsync(new SubscribeParams(port, Relay: 0)) : StationBenchSupport.SubscribeAsync(client, port));
         await Task.Delay(2000);   // warm up
 
         var self = Process.GetCurrentProcess();

@@ -87,7 +87,8 @@ public sealed class PlayerPipeline
         if (Interlocked.Exchange(ref _running, 1) != 0)
             throw new InvalidOperationException("This player pipeline is already running.");
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var receive = Task.Run(() => ReceiveLoopAsync(stop.Token), CancellationToken.None);
+        var receive = _options.ReceiveFromSocket ? Task.Run(() => ReceiveLoopAsync(stop.Token), CancellationToken.None)
+            : Task.Delay(Timeout.Infinite, stop.Token).ContinueWith(_ => { }, TaskScheduler.Default);
         var play = Task.Run(() => PlayLoopAsync(stop.Token), CancellationToken.None);
         try
         {
@@ -119,6 +120,9 @@ public sealed class PlayerPipeline
             Accept(datagram.AsSpan(0, length));
         }
     }
+
+    /// <summary>Hands in one datagram read elsewhere (see <see cref="PlayerPipelineOptions.ReceiveFromSocket"/>); it may be decrypted in place.</summary>
+    public void Deliver(Span<byte> datagram) => Accept(datagram);
 
     /// <summary>Takes one datagram: a packet of this stream goes to the jitter buffer, anything else is counted.</summary>
     internal void Accept(Span<byte> datagram)

@@ -8,6 +8,12 @@ public sealed record PlayerPipelineOptions
     /// <summary>The RTP payload type to play (from the SDP); packets with another type are counted as junk.</summary>
     public required byte PayloadType { get; init; }
 
+    /// <summary>
+    /// False when someone else reads the socket and hands datagrams in through
+    /// <see cref="PlayerPipeline.Deliver"/> (a mesh relay, which verifies and forwards first).
+    /// </summary>
+    public bool ReceiveFromSocket { get; init; } = true;
+
     /// <summary>The jitter buffer: clock rate, target depth, capacity.</summary>
     public JitterBufferOptions JitterBuffer { get; init; } = new();
 

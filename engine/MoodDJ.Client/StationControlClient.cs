@@ -53,6 +53,12 @@ public sealed class StationControlClient : IAsyncDisposable
     /// <summary>The station asks this client's player (matched by <see cref="VolumeEvent.Token"/>) to change its volume; see <see cref="StationPlayer.Apply"/>.</summary>
     public event Action<VolumeEvent>? VolumeChanged;
 
+    /// <summary>The station asks one of this client's relaying peers to probe a child about to attach.</summary>
+    public event Action<MeshProbeEvent>? MeshProbeRequested;
+
+    /// <summary>The station's next mesh stream key.</summary>
+    public event Action<MeshKeyEvent>? MeshKeyAnnounced;
+
     /// <summary>Connects, says hello (to <see cref="StationClientOptions.Station"/>) and returns its reply.</summary>
     public async Task<HelloResult> ConnectAsync(CancellationToken cancellationToken = default)
     {
@@ -120,6 +126,10 @@ public sealed class StationControlClient : IAsyncDisposable
     public Task<ReportResult> ReportAsync(ReportParams report, CancellationToken cancellationToken = default) =>
         CallAsync<ReportResult>(StationMethods.Report, report, cancellationToken);
 
+    /// <summary>A relaying peer asks for parents, or a direct feed (docs/protocol.md, "Live relay mesh").</summary>
+    public Task<MeshParentsResult> MeshParentsAsync(string token, int? newest = null, CancellationToken cancellationToken = default) =>
+        CallAsync<MeshParentsResult>(StationMethods.MeshParents, new MeshParentsParams(token, newest), cancellationToken);
+
     public Task<SetVolumeResult> SetVolumeAsync(string listener, int volume, bool? muted = null, CancellationToken cancellationToken = default) =>
         CallAsync<SetVolumeResult>(StationMethods.SetVolume, new SetVolumeParams(listener, volume, muted), cancellationToken);
 
@@ -154,6 +164,8 @@ public sealed class StationControlClient : IAsyncDisposable
                 case StationMethods.ListenerJoined: ListenerJoined?.Invoke(Read<ListenerEvent>(notification.Params, notification.Method)); break;
                 case StationMethods.ListenerLeft: ListenerLeft?.Invoke(Read<ListenerEvent>(notification.Params, notification.Method)); break;
                 case StationMethods.Volume: VolumeChanged?.Invoke(Read<VolumeEvent>(notification.Params, notification.Method)); break;
+                case StationMethods.MeshProbe: MeshProbeRequested?.Invoke(Read<MeshProbeEvent>(notification.Params, notification.Method)); break;
+                case StationMethods.MeshKey: MeshKeyAnnounced?.Invoke(Read<MeshKeyEvent>(notification.Params, notification.Method)); break;
                 case StationMethods.Error: ErrorReceived?.Invoke(Read<ErrorEvent>(notification.Params, notification.Method)); break;
             }
         }

@@ -62,6 +62,12 @@ public sealed class StationPlayer
     /// </summary>
     public Func<ReportParams, CancellationToken, Task>? Report { get; init; }
 
+    /// <summary>
+    /// Relays the stream when the station made this a relaying subscription (`mooddj peer`): the relay
+    /// reads the socket and feeds the pipeline. Optional; plain players leave it null.
+    /// </summary>
+    public IStreamRelay? Relay { get; init; }
+
     /// <summary>Volume 0–100 this player plays at (set by the station's <c>volume</c> notification through <see cref="Apply"/>).</summary>
     public int Volume => _volume.Volume;
 
@@ -174,15 +180,19 @@ public sealed class StationPlayer
         }
         var frameSamples = subscription.SampleRate * subscription.FrameMilliseconds / 1000;
         using var decoder = _codec.CreateDecoder(format, frameSamples);
-        using var srtp = subscription.Srtp is { } keys ? SrtpContext.Create(SrtpKeys.FromInlineBase64(keys.KeyParams)) : null;
+        var relayed = Relay is not null && subscription.Mesh is not null;
+        // A relay verifies and decrypts mesh packets before it delivers them; the pipeline then sees plain RTP.
+        using var srtp = !relayed && subscription.Srtp is { } keys ? SrtpContext.Create(SrtpKeys.FromInlineBase64(keys.KeyParams)) : null;
         var options = new PlayerPipelineOptions
         {
             PayloadType = (byte)subscription.PayloadType,
+            ReceiveFromSocket = !relayed,
             JitterBuffer = new JitterBufferOptions
             {
                 ClockRate = subscription.ClockRate,
                 TargetDepth = _options.JitterDepth,
                 TrimAbove = _options.TrimAbove,
+                MaxDepth = _options.JitterDepth > TimeSpan.FromMilliseconds(500) ? _options.JitterDepth : TimeSpan.FromMilliseconds(500),
                 PacketDurationHint = TimeSpan.FromMilliseconds(subscription.FrameMilliseconds),
             },
         };
@@ -197,6 +207,7 @@ public sealed class StationPlayer
         Volatile.Write(ref _pipeline, pipeline);
         _ = pipeline.FirstSamplePlayed.ContinueWith(_ => _firstSample.TrySetResult(), TaskScheduler.Default);
         var playing = pipeline.RunAsync(stop.Token);
+        var relaying = relayed ? RelayAsync(socket, subscription, pipeline, stop.Token) : Task.CompletedTask;
         var heartbeating = heartbeats.RunAsync(stop.Token);
         var reporting = Report is null ? Task.CompletedTask : ReportAsync(pipeline, subscription.Token, stop.Token);
         if (await Task.WhenAny(playing, heartbeating).ConfigureAwait(false) == playing && !cancellationToken.IsCancellationRequested)
@@ -206,6 +217,7 @@ public sealed class StationPlayer
             stop.Cancel();
             await heartbeating.ConfigureAwait(false);
             await reporting.ConfigureAwait(false);
+            await relaying.ConfigureAwait(false);
             await LeaveAsync(heartbeats, subscription.Token).ConfigureAwait(false);
             _finished = Add(_finished, pipeline.Stats);
             Volatile.Write(ref _pipeline, null);
@@ -224,6 +236,7 @@ public sealed class StationPlayer
             await heartbeats.LeaveAsync(CancellationToken.None).ConfigureAwait(false);
         stop.Cancel();
         await reporting.ConfigureAwait(false);
+        await relaying.ConfigureAwait(false);
         try { await playing.ConfigureAwait(false); }
         catch (Exception e) when (e is not OperationCanceledException) { _log.LogWarning(e, "The player pipeline failed."); }
         _finished = Add(_finished, pipeline.Stats);
@@ -242,7 +255,7 @@ public sealed class StationPlayer
                 try
                 {
                     await Report!(new ReportParams(token, stats.Received, stats.Lost, stats.Late,
-                        (int)stats.Buffered.TotalMilliseconds, (int)stats.Target.TotalMilliseconds), cancellationToken).ConfigureAwait(false);
+                        (int)stats.Buffered.TotalMilliseconds, (int)stats.Target.TotalMilliseconds, Relay?.DescribeMesh()), cancellationToken).ConfigureAwait(false);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
@@ -254,6 +267,13 @@ public sealed class StationPlayer
         catch (OperationCanceledException)
         {
         }
+    }
+
+    private async Task RelayAsync(IDatagramSocket socket, SubscribeResult subscription, PlayerPipeline pipeline, CancellationToken cancellationToken)
+    {
+        try { await Relay!.RunAsync(socket, subscription, pipeline, cancellationToken).ConfigureAwait(false); }
+        catch (OperationCanceledException) { }
+        catch (Exception e) { _log.LogWarning("The relay stopped: {Error}", e.Message); }
     }
 
     private async Task LeaveAsync(HeartbeatClient heartbeats, string token)

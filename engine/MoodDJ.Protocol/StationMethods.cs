@@ -28,6 +28,8 @@ public static class StationMethods
     public const string Unsubscribe = "unsubscribe";
     public const string SetVolume = "setVolume";
     public const string Report = "report";
+    /// <summary>A relaying peer asks for parents (or a direct feed); docs/protocol.md, "Live relay mesh".</summary>
+    public const string MeshParents = "meshParents";
 
     // Notifications (station → client).
     public const string NowPlaying = "nowPlaying";
@@ -37,4 +39,8 @@ public static class StationMethods
     public const string Error = "error";
     /// <summary>Sent only to the client that holds the listener: its player applies the volume.</summary>
     public const string Volume = "volume";
+    /// <summary>Sent to a relaying peer: send a probe datagram to this address (a child is about to attach; opens a NAT).</summary>
+    public const string MeshProbe = "meshProbe";
+    /// <summary>Sent to every relaying peer: the station's next stream key (rotation).</summary>
+    public const string MeshKey = "meshKey";
 }

@@ -19,8 +19,9 @@ public sealed class Listener
     private int _retired;
     private int _protectorDisposed;
 
-    internal Listener(long id, UInt128 token, string sessionId, IPEndPoint endPoint, IRtpProtector protector, long now, string? name = null)
+    internal Listener(long id, UInt128 token, string sessionId, IPEndPoint endPoint, IRtpProtector protector, long now, string? name = null, MeshPeer? mesh = null)
     {
+        Mesh = mesh;
         Name = string.IsNullOrEmpty(name) ? endPoint.ToString() : name;
         Id = id;
         Token = token;
@@ -49,6 +50,12 @@ public sealed class Listener
     internal SocketAddress Address { get; }
 
     public IRtpProtector Protector { get; }
+
+    /// <summary>The mesh state of a relaying peer (null for a plain player).</summary>
+    public MeshPeer? Mesh { get; }
+
+    /// <summary>A relaying peer the station does not feed itself (it gets the stream from parents): the fan-out skips it.</summary>
+    internal bool FedByPeers => Mesh is { Direct: false };
 
     public DateTimeOffset Since { get; }
 

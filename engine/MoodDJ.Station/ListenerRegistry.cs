@@ -53,7 +53,7 @@ public sealed class ListenerRegistry : IListenerDirectory
     /// subscribes the same endpoint again replaces its old listener (a player that restarted).
     /// Returns null and a reason when a limit is reached.
     /// </summary>
-    public Listener? TryAdd(string sessionId, IPEndPoint endPoint, IRtpProtector protector, out string? error, string? name = null)
+    public Listener? TryAdd(string sessionId, IPEndPoint endPoint, IRtpProtector protector, out string? error, string? name = null, MeshPeer? mesh = null)
     {
         Listener listener;
         Listener? replaced;
@@ -75,7 +75,7 @@ public sealed class ListenerRegistry : IListenerDirectory
             }
             if (replaced is not null)
                 _byToken.TryRemove(replaced.Token, out _);
-            listener = new Listener(++_nextId, NewToken(), sessionId, endPoint, protector, _time.GetTimestamp(), name);
+            listener = new Listener(++_nextId, NewToken(), sessionId, endPoint, protector, _time.GetTimestamp(), name, mesh);
             _byToken[listener.Token] = listener;
             Volatile.Write(ref _snapshot, [.. others, listener]);
             count = others.Length + 1;

@@ -72,6 +72,10 @@ public sealed class LiveStation : IAsyncDisposable
         _sdp = new SdpWriter(options, parts.Codec.EncodingName, Ssrc);
         Playback = new PlaybackMethods(this, _loggerFactory.CreateLogger<PlaybackMethods>());
         Subscriptions = new SubscriptionMethods(this, _loggerFactory.CreateLogger<SubscriptionMethods>());
+        MeshFeed = new MeshFeed(TimeSpan.FromSeconds(options.MeshKeyRotationSeconds));
+        MeshFeed.KeyAnnounced += AnnounceMeshKey;
+        Mesh = new MeshMethods(this);
+        Egress = new EgressMeter(Counters);
     }
 
     /// <summary>The id clients name in hello's <c>station</c> parameter.</summary>
@@ -123,6 +127,13 @@ public sealed class LiveStation : IAsyncDisposable
 
     internal SubscriptionMethods Subscriptions { get; }
 
+    /// <summary>The one signed stream every directly fed relaying peer gets.</summary>
+    internal MeshFeed MeshFeed { get; }
+
+    internal MeshMethods Mesh { get; }
+
+    internal EgressMeter Egress { get; }
+
     internal StationPorts Ports => _ports ?? throw NotStarted();
 
     internal AudioPump Pump => _pump ?? throw NotStarted();
@@ -143,7 +154,7 @@ public sealed class LiveStation : IAsyncDisposable
         if (!string.IsNullOrWhiteSpace(Options.MulticastGroup))
             _multicast = MulticastFeed.Open(Options, _parts.StreamTransport, _parts.Crypto.IsEncrypted, Counters, stopping);
         _packetizer = RtpPacketizer.Create(_parts.Codec, Options.Format, Options.FrameSamplesPerChannel, Ssrc);
-        var sender = new StreamSender(Listeners, new RtpFanout(ports.Stream, Counters, stopping), _multicast, Options, Counters);
+        var sender = new StreamSender(Listeners, new RtpFanout(ports.Stream, Counters, stopping), _multicast, Options, Counters, MeshFeed);
         _pump = new AudioPump(
             _parts.Director.ReadAsync,
             _packetizer,
@@ -222,9 +233,20 @@ public sealed class LiveStation : IAsyncDisposable
         try
         {
             while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+            {
                 Listeners.ExpireSilent();
+                Egress.Sample();
+            }
         }
         catch (OperationCanceledException) { }
+    }
+
+    /// <summary>Hands every relaying peer the next stream key (each over its own sealed session) before packets use it.</summary>
+    private void AnnounceMeshKey(byte id, SrtpKeys keys)
+    {
+        var announced = MeshMethods.KeyEvent(id, keys);
+        foreach (var listener in Listeners.Snapshot)
+            if (listener.Mesh is not null) NotifyOwner(listener, StationMethods.MeshKey, announced);
     }
 
     private InvalidOperationException NotStarted() => new($"The station '{Id}' is not started.");
@@ -240,6 +262,7 @@ public sealed class LiveStation : IAsyncDisposable
         _notifier = null;
         Listeners.Clear();
         _packetizer?.Dispose();
+        MeshFeed.Dispose();
         if (OwnsDirector && _parts.Director is IAsyncDisposable director)
             await director.DisposeAsync().ConfigureAwait(false);
         _stopping.Dispose();

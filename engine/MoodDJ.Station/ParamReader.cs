@@ -60,6 +60,11 @@ internal static class ParamReader
         return value.GetDouble();
     }
 
+    /// <summary>Whether the member is present and not null.</summary>
+    public static bool Has(JsonElement parameters, string name) => TryGet(parameters, name, out _);
+
+    public static bool TryGetElement(JsonElement parameters, string name, out JsonElement value) => TryGet(parameters, name, out value);
+
     private static bool TryGet(JsonElement parameters, string name, out JsonElement value)
     {
         value = default;

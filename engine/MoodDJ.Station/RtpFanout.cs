@@ -105,6 +105,8 @@ internal sealed class RtpFanout
 
     public bool SendOne(ReadOnlySpan<byte> rtp, Listener listener)
     {
+        if (listener.FedByPeers)
+            return false;
         if (!listener.TryBeginSend())
         {
             Interlocked.Increment(ref _counters.framesSkippedBusy);
@@ -123,6 +125,7 @@ internal sealed class RtpFanout
             Complete(listener, ok: false);
             return false;
         }
+        Interlocked.Add(ref _counters.bytesSent, length);
         if (pending.IsCompletedSuccessfully)
         {
             pending.GetAwaiter().GetResult();   // releases a pooled source, if the transport used one

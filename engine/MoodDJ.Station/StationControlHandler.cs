@@ -38,6 +38,7 @@ internal sealed class StationControlHandler(StationRouter router, ILogger log) :
             StationMethods.Unsubscribe => station.Subscriptions.Unsubscribe(state, parameters),
             StationMethods.SetVolume => station.Subscriptions.SetVolume(parameters),
             StationMethods.Report => station.Subscriptions.Report(state, parameters),
+            StationMethods.MeshParents => station.Mesh.Parents(state, parameters),
             _ => throw JsonRpcException.MethodNotFound(method),
         };
         return Serialize(result);

@@ -9,7 +9,7 @@ public sealed class StationCounters
 {
     internal long heartbeats, heartbeatJunk, unknownTokens, heartbeatsRateLimited;
     internal long streamPortDatagrams, streamPortJunk;
-    internal long frames, packetsSent, sendErrors, framesSkippedBusy, rtcpReports;
+    internal long frames, packetsSent, bytesSent, sendErrors, framesSkippedBusy, rtcpReports;
     internal long lateWakes, resyncs, droppedMilliseconds;
 
     /// <summary>Valid heartbeat datagrams received on the heartbeat port.</summary>
@@ -33,6 +33,9 @@ public sealed class StationCounters
     public long Frames => Interlocked.Read(ref frames);
 
     public long PacketsSent => Interlocked.Read(ref packetsSent);
+
+    /// <summary>Bytes of RTP/SRTP datagrams handed to the stream socket (the server's egress).</summary>
+    public long BytesSent => Interlocked.Read(ref bytesSent);
 
     public long SendErrors => Interlocked.Read(ref sendErrors);
 

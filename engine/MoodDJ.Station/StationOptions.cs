@@ -105,6 +105,18 @@ public sealed class StationOptions
 
     public TimeSpan PromptReplyWait => TimeSpan.FromMilliseconds(PromptReplyWaitMilliseconds);
 
+    /// <summary>Relaying peers (`mooddj peer`) the station feeds itself; the others attach to peers (docs/protocol.md, "Live relay mesh").</summary>
+    public int MaxDirectPeers { get; set; } = 4;
+
+    /// <summary>Longest chain of relays from the station to a peer.</summary>
+    public int MeshMaxHops { get; set; } = 8;
+
+    /// <summary>How often the shared mesh stream key changes (0: never).</summary>
+    public double MeshKeyRotationSeconds { get; set; } = 600;
+
+    /// <summary>The tracker the station announces to and tells its listeners about (e.g. udp://127.0.0.1:5700); empty for none.</summary>
+    public string? Tracker { get; set; }
+
     /// <summary>Longest text a prompt may carry.</summary>
     public int MaxPromptChars { get; set; } = 4096;
 
@@ -178,6 +190,14 @@ public sealed class StationOptions
             Fail("promptReplyWaitMilliseconds", "must be 0..60000");
         if (MaxPromptChars is < 1 or > 1 << 20)
             Fail("maxPromptChars", "must be 1..1048576");
+        if (MaxDirectPeers is < 0 or > 10_000)
+            Fail("maxDirectPeers", "must be 0..10000");
+        if (MeshMaxHops is < 1 or > 16)
+            Fail("meshMaxHops", "must be 1..16");
+        if (MeshKeyRotationSeconds is not 0 and (< 5 or > 86400))
+            Fail("meshKeyRotationSeconds", "must be 0 (never) or 5..86400");
+        if (!string.IsNullOrWhiteSpace(Tracker) && !Tracker.StartsWith("udp://", StringComparison.OrdinalIgnoreCase))
+            Fail("tracker", $"'{Tracker}' is not a UDP tracker URL (udp://host:port)");
         _ = Format;
     }
 

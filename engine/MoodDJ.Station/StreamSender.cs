@@ -8,7 +8,7 @@ namespace MoodDJ.Station;
 /// now and then an RTCP sender report (muxed on the RTP port, RFC 5761) that ties the media clock
 /// to the wall clock for synchronized play-out.
 /// </summary>
-internal sealed class StreamSender(ListenerRegistry listeners, RtpFanout fanout, MulticastFeed? multicast, StationOptions options, StationCounters counters)
+internal sealed class StreamSender(ListenerRegistry listeners, RtpFanout fanout, MulticastFeed? multicast, StationOptions options, StationCounters counters, MeshFeed? mesh = null)
 {
     private readonly byte[] _rtcp = new byte[256];
     private long _nextSenderReport;
@@ -16,6 +16,15 @@ internal sealed class StreamSender(ListenerRegistry listeners, RtpFanout fanout,
     public void OnFrame(ReadOnlySpan<byte> rtp, RtpPacketizer packetizer)
     {
         var snapshot = listeners.Snapshot;
+        if (mesh is not null)
+        {
+            // Relaying peers fed directly all get the same bytes: protected and signed once here.
+            var direct = 0;
+            foreach (var listener in snapshot)
+                if (listener.Mesh is { Direct: true }) direct++;
+            mesh.DirectPeers = direct;
+            mesh.Prepare(rtp);
+        }
         fanout.Send(rtp, snapshot);
         if (multicast is not null)
             multicast.Fanout.SendOne(rtp, multicast.Group);

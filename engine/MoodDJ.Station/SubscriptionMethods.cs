@@ -36,7 +36,13 @@ internal sealed class SubscriptionMethods(LiveStation station, ILogger log)
 
         SrtpKeys? keys = null;
         IRtpProtector protector = ClearRtp.Instance;
-        if (session.SecureChannel.IsEncrypted)
+        MeshPeer? mesh = null;
+        if (ParamReader.Has(parameters, "relay"))
+        {
+            // A relaying peer: the station's shared, signed stream (docs/protocol.md, "Live relay mesh").
+            (protector, mesh) = station.Mesh.Admit(parameters);
+        }
+        else if (session.SecureChannel.IsEncrypted)
         {
             // One master key per control session, exported from its handshake: another listener
             // (with its own session) cannot decrypt this copy of the stream.
@@ -45,7 +51,7 @@ internal sealed class SubscriptionMethods(LiveStation station, ILogger log)
         }
 
         var endPoint = new IPEndPoint(target, port);
-        var listener = station.Listeners.TryAdd(state.ResumeToken, endPoint, protector, out var error, name);
+        var listener = station.Listeners.TryAdd(state.ResumeToken, endPoint, protector, out var error, name, mesh);
         if (listener is null)
         {
             (protector as IDisposable)?.Dispose();
@@ -60,7 +66,8 @@ internal sealed class SubscriptionMethods(LiveStation station, ILogger log)
             packetizer.ClockRate, options.SampleRate, options.Channels, options.FrameMilliseconds,
             target.ToString(), port, station.StreamEndPoint.Port, station.HeartbeatEndPoint.Port,
             (int)options.HeartbeatInterval.TotalMilliseconds, (int)options.ListenerExpiry.TotalMilliseconds,
-            srtp, station.DescribeStream(endPoint, keys));
+            srtp, station.DescribeStream(endPoint, keys), mesh is null ? null : station.Mesh.Describe(listener),
+            string.IsNullOrWhiteSpace(options.Tracker) ? null : options.Tracker);
     }
 
     private SubscribeResult SubscribeMulticast()
@@ -82,6 +89,8 @@ internal sealed class SubscriptionMethods(LiveStation station, ILogger log)
         if (!HeartbeatDatagram.TryParseToken(text, out var token)
             || !station.Listeners.TryGet(token, out var listener) || listener!.SessionId != state.ResumeToken)
             return new ReportResult(false);
+        if (MeshMethods.ReadReport(parameters) is { } mesh)
+            listener.Mesh?.Record(mesh);
         listener.Record(new ListenerReport(
             ParamReader.RequiredLong(parameters, "received", 0, long.MaxValue),
             ParamReader.RequiredLong(parameters, "lost", 0, long.MaxValue),

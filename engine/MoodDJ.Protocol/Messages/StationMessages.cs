@@ -44,11 +44,12 @@ public sealed record SrtpDto(string Suite, string KeyParams);
 
 public sealed record SubscribeResult(
     string Token, uint Ssrc, string Codec, int PayloadType, int ClockRate, int SampleRate, int Channels, int FrameMilliseconds,
-    string Host, int Port, int StreamPort, int HeartbeatPort, int HeartbeatIntervalMs, int ExpiryMs, SrtpDto? Srtp, string Sdp);
+    string Host, int Port, int StreamPort, int HeartbeatPort, int HeartbeatIntervalMs, int ExpiryMs, SrtpDto? Srtp, string Sdp,
+    MeshDto? Mesh = null, string? Tracker = null);
 
 public sealed record StatusResult(
     string State, NowPlayingEvent NowPlaying, int Listeners, int MaxListeners, double UptimeSeconds, string Codec, int SampleRate, int Channels,
-    bool Encrypted, StationCountersDto Counters);
+    bool Encrypted, StationCountersDto Counters, MeshStatusDto? Mesh = null);
 
 public sealed record StationCountersDto(
     long Frames, long PacketsSent, long SendErrors, long FramesSkippedBusy, long Heartbeats, long HeartbeatJunk, long UnknownTokens,

@@ -18,7 +18,7 @@ public sealed record SeekParams(double Position);
 /// control connection's own address), or the multicast group when <see cref="Multicast"/> is true.
 /// <see cref="Name"/> is how the station shows this listener (default: the client's name).
 /// </summary>
-public sealed record SubscribeParams(int Port, string? Host = null, bool? Multicast = null, string? Name = null)
+public sealed record SubscribeParams(int Port, string? Host = null, bool? Multicast = null, string? Name = null, int? Relay = null)
 {
     public static SubscribeParams ForMulticast() => new(0, Multicast: true);
 }
@@ -45,7 +45,7 @@ public sealed record SetVolumeResult(int Listeners);
 /// A player's reception so far (counts since it subscribed), sent every few seconds so the station
 /// can show each listener's loss and buffer.
 /// </summary>
-public sealed record ReportParams(string Token, long Received, long Lost, long Late, int BufferedMs, int TargetMs);
+public sealed record ReportParams(string Token, long Received, long Lost, long Late, int BufferedMs, int TargetMs, MeshReportDto? Mesh = null);
 
 public sealed record ReportResult(bool Known);
 

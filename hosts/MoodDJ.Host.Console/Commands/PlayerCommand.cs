@@ -18,6 +18,13 @@ namespace MoodDJ.Host.Console.Commands;
 /// </summary>
 internal sealed class PlayerCommand : ICliCommand
 {
+    private readonly bool _relay;
+
+    public PlayerCommand() { }
+
+    /// <summary>With <paramref name="relay"/>, the same player as `mooddj peer`: it also relays to other peers (docs/protocol.md, "Live relay mesh").</summary>
+    internal PlayerCommand(bool relay) => _relay = relay;
+
     public Command Create(GlobalOptions globals)
     {
         var port = new Option<int>("--port", "-p") { Description = "Local UDP port to receive the stream on (default 0: a free one).", DefaultValueFactory = _ => 0 };
@@ -28,8 +35,14 @@ internal sealed class PlayerCommand : ICliCommand
         var seconds = new Option<double?>("--seconds") { Description = "Stop after this many seconds (default: until Ctrl+C)." };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "No live stats; one summary line at the end." };
         var name = new Option<string?>("--name") { Description = "How the station shows this listener (and what `client` /volume NAME and /mute NAME use); default: player USER@HOST." };
-        var command = new Command("player", "Listen to a running station: subscribe, receive RTP/SRTP, play, show loss and buffer stats.")
-            { port, output, server, join, jitter, seconds, quiet, name };
+        var maxChildren = new Option<int?>("--max-children") { Description = "Peers this peer relays to at most (default peer:maxChildren, 4)." };
+        var parents = new Option<int?>("--parents") { Description = "Parents to take the stream from at once, 1 or 2 (default peer:parents, 1)." };
+        var command = _relay
+            ? new Command("peer", "Listen to a running station like `mooddj player` and relay its signed stream to other peers (the live mesh).")
+                { port, output, server, join, jitter, seconds, quiet, name, maxChildren, parents }
+            : new Command("player", "Listen to a running station: subscribe, receive RTP/SRTP, play, show loss and buffer stats.")
+                { port, output, server, join, jitter, seconds, quiet, name };
+        if (_relay) jitter.DefaultValueFactory = _ => 600;
         command.SetAction((parseResult, ct) =>
         {
             var overrides = new Dictionary<string, string?>();
@@ -39,7 +52,8 @@ internal sealed class PlayerCommand : ICliCommand
             var target = new StationTarget(parseResult, server, join);
             string? notice = null;
             return CommandRunner.RunAsync(parseResult, globals, (context, token) => RunAsync(context, target, new PlayerArguments(
-                parseResult.GetValue(port), parseResult.GetValue(jitter), parseResult.GetValue(seconds), parseResult.GetValue(quiet), notice, parseResult.GetValue(name)), token),
+                parseResult.GetValue(port), parseResult.GetValue(jitter), parseResult.GetValue(seconds), parseResult.GetValue(quiet), notice, parseResult.GetValue(name),
+                _relay, parseResult.GetValue(maxChildren), parseResult.GetValue(parents)), token),
                 ct, overrides, prepare: configuration =>
                 {
                     var prepared = new Dictionary<string, string?>(target.Prepare(configuration) ?? new Dictionary<string, string?>());
@@ -50,7 +64,8 @@ internal sealed class PlayerCommand : ICliCommand
         return command;
     }
 
-    private sealed record PlayerArguments(int Port, int JitterMs, double? Seconds, bool Quiet, string? OutputNotice, string? Name);
+    private sealed record PlayerArguments(int Port, int JitterMs, double? Seconds, bool Quiet, string? OutputNotice, string? Name,
+        bool Relay = false, int? MaxChildren = null, int? Parents = null);
 
     /// <summary>
     /// With no --output and no use:audioOutput of the user's own: the speakers when the machine has
@@ -115,7 +130,7 @@ internal sealed class PlayerCommand : ICliCommand
         await using var client = new StationClient(engine.ControlTransport, engine.Crypto, new StationClientOptions
         {
             EndPoint = endPoint,
-            ClientName = $"player {Environment.UserName}@{Environment.MachineName}",
+            ClientName = $"{(args.Relay ? "peer" : "player")} {Environment.UserName}@{Environment.MachineName}",
         }, context.Verbose ? context.LoggerFactory.CreateLogger<StationClient>() : null);
         await using var control = new StationControlClient(client, ownsConnection: false);
         var view = new PlayerView();
@@ -134,8 +149,9 @@ internal sealed class PlayerCommand : ICliCommand
         var stationHost = endPoint is IPEndPoint ip ? ip.Address
             : (await Dns.GetHostAddressesAsync(((DnsEndPoint)endPoint).Host, ct)).First();
 
+        using var relay = args.Relay ? PeerSettings.CreateRelay(context, control, args.MaxChildren, args.Parents) : null;
         var player = new StationPlayer(engine.StreamTransport, engine.Codec, engine.AudioOutput(), stationHost,
-            (port, token) => control.SubscribeAsync(new SubscribeParams(port, Name: args.Name), token),
+            (port, token) => control.SubscribeAsync(new SubscribeParams(port, Name: args.Name, Relay: relay?.Options.MaxChildren), token),
             new StationPlayerOptions
             {
                 Port = args.Port,
@@ -148,7 +164,11 @@ internal sealed class PlayerCommand : ICliCommand
             Unsubscribe = (token, ct) => control.UnsubscribeAsync(token, ct),
             // Every 5 s the station hears this player's loss and buffer (the server console shows them).
             Report = (report, ct) => control.ReportAsync(report, ct),
+            Relay = relay,
         };
+        view.Relay = relay;
+        if (relay is not null)
+            relay.ReportNow = ct => PeerSettings.ReportAsync(control, player, relay, ct);
         // /volume and /mute from any client reach this player through the station's volume event.
         control.VolumeChanged += e =>
         {
@@ -183,7 +203,9 @@ internal sealed class PlayerCommand : ICliCommand
             return CommandRunner.Failed;
         }
         var boundPort = player.Port.IsCompletedSuccessfully ? player.Port.Result : args.Port;
-        console.WriteLine($"player on UDP {boundPort}: {player.Stats}; subscribed {player.Subscriptions} time(s).");
+        console.WriteLine($"{(args.Relay ? "peer" : "player")} on UDP {boundPort}: {player.Stats}; subscribed {player.Subscriptions} time(s).");
+        if (relay is not null)
+            console.WriteLine($"relay: {relay.Stats}");
         if (player.Stats.Played == 0 && view.StationError is { } error)
             console.WriteLine($"no audio arrived; the station said: {error}");
         return 0;

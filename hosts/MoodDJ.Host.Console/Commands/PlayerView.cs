@@ -108,6 +108,26 @@ internal sealed class PlayerView
         }
     }
 
+    /// <summary>The relay of `mooddj peer` (null for a plain player).</summary>
+    public MoodDJ.Peers.Mesh.MeshRelay? Relay { get; set; }
+
+    /// <summary>Parents, children, hops and what the relay forwarded and dropped, in one line.</summary>
+    private long _forwarded, _forwardedAt = Stopwatch.GetTimestamp();
+    private double _egress;
+
+    private string MeshLine()
+    {
+        var m = Relay!.Stats;
+        var seconds = Stopwatch.GetElapsedTime(_forwardedAt).TotalSeconds;
+        if (seconds >= 1)
+        {
+            (_egress, _forwarded, _forwardedAt) = ((m.Forwarded - _forwarded) / seconds, m.Forwarded, Stopwatch.GetTimestamp());
+        }
+        var report = Relay.DescribeMesh();
+        var parents = m.Direct ? "the station" : m.Parents == 0 ? "none (looking)" : string.Join(", ", Relay.ParentIds);
+        return $"parents {parents} · children {m.Children} · hops {m.Hops} · continuity {100 * (report?.Continuity ?? 0):0.00} % · egress {_egress:0} packets/s · forged {m.Forged:N0}";
+    }
+
     public Table Render(StationPlayer player, StationClient client)
     {
         var s = player.Stats;
@@ -127,6 +147,8 @@ internal sealed class PlayerView
         table.AddRow("buffer", $"{s.Buffered.TotalMilliseconds:0} ms (target {s.Target.TotalMilliseconds:0} ms)");
         if (s.Junk + s.Unauthenticated > 0)
             table.AddRow("dropped", $"{s.Junk:N0} junk, {s.Unauthenticated:N0} failed SRTP");
+        if (Relay is not null)
+            table.AddRow("mesh", Markup.Escape(MeshLine()));
         return table;
     }
 
@@ -142,7 +164,8 @@ internal sealed class PlayerView
             next = Stopwatch.GetTimestamp() + 5 * Stopwatch.Frequency;
             var s = player.Stats;
             var total = Math.Max(1, s.Received + s.Lost);
-            console.WriteLine($"{DateTime.Now:HH:mm:ss} {Plain(NowPlaying())} · received {s.Received}, lost {100.0 * s.Lost / total:0.0} %, buffer {s.Buffered.TotalMilliseconds:0} ms");
+            console.WriteLine($"{DateTime.Now:HH:mm:ss} {Plain(NowPlaying())} · received {s.Received}, lost {100.0 * s.Lost / total:0.0} %, buffer {s.Buffered.TotalMilliseconds:0} ms"
+                + (Relay is null ? "" : " · " + MeshLine()));
         }
         FlushEvents(console);
     }

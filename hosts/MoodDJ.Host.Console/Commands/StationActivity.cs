@@ -118,11 +118,23 @@ internal sealed class StationActivity(StationServer station, string codec, bool 
                 var rate = (sent - packets) / seconds;
                 (packets, rateAt) = (sent, Stopwatch.GetTimestamp());
                 Line(output, $"egress {rate:0} packets/s{Bitrate(rate)} to {now.Length} listener(s); {station.Counters.SendErrors} send errors so far");
+                var peers = Array.FindAll(now, l => l.Mesh is not null);
+                if (peers.Length > 0)
+                    Line(output, $"mesh: {peers.Length} peer(s), {Array.FindAll(peers, l => l.Mesh!.Direct).Length}/{station.Options.MaxDirectPeers} fed by the server");
                 foreach (var listener in now)
                     if (listener.Report is { } report)
-                        Line(output, $"  {listener.Name}: {report}");
+                        Line(output, $"  {listener.Name}: {report}{Mesh(listener)}");
             }
         }
+    }
+
+    /// <summary>A relaying peer's place in the mesh, from its last report.</summary>
+    private static string Mesh(Listener listener)
+    {
+        if (listener.Mesh is not { } mesh) return "";
+        var r = mesh.Report;
+        var parents = mesh.Direct ? "the server" : r is null || r.Parents.Count == 0 ? "none" : string.Join(",", r.Parents);
+        return $"; parents {parents}, children {r?.Children ?? 0}, hops {mesh.Hops}, continuity {100 * (r?.Continuity ?? 0):0.00} %, forged {r?.Forged ?? 0}";
     }
 
     /// <summary>", player reports loss 0.2 %, …" when the listener's player reported its reception.</summary>

@@ -1,0 +1,56 @@
+namespace MoodDJ.Peers.Mesh;
+
+/// <summary>
+/// Which RTP sequence numbers a peer already took, over the last <see cref="Size"/>: the second
+/// copy (from a second parent) and any replay are refused before they are played or forwarded.
+/// Packets older than the window are refused too. No allocation after construction.
+/// </summary>
+public sealed class SequenceWindow
+{
+    public const int Size = 1024;
+
+    private readonly bool[] _seen = new bool[Size];
+    private long _highest = -1;   // extended sequence number (16-bit sequence plus rollovers)
+
+    /// <summary>True the first time a sequence number is offered within the window.</summary>
+    public bool TryAccept(ushort sequence)
+    {
+        if (_highest < 0)
+        {
+            _highest = sequence;
+            _seen[sequence % Size] = true;
+            return true;
+        }
+        var extended = Extend(sequence);
+        if (extended > _highest)
+        {
+            // Clear the slots the window slides over.
+            var steps = Math.Min(extended - _highest, Size);
+            for (long s = 1; s <= steps; s++)
+                _seen[(_highest + s) % Size] = false;
+            _highest = extended;
+            _seen[extended % Size] = true;
+            return true;
+        }
+        if (_highest - extended >= Size) return false;
+        ref var slot = ref _seen[extended % Size];
+        if (slot) return false;
+        slot = true;
+        return true;
+    }
+
+    public void Reset() => _highest = -1;
+
+    /// <summary>The newest sequence number taken, or null before the first.</summary>
+    public ushort? Newest => _highest < 0 ? null : (ushort)(_highest & 0xFFFF);
+
+    /// <summary>The extended number closest to the highest seen (RFC 3550's rollover guess).</summary>
+    private long Extend(ushort sequence)
+    {
+        var cycle = _highest & ~0xFFFFL;
+        var candidate = cycle | sequence;
+        if (candidate - _highest > 0x8000) candidate -= 0x10000;
+        else if (_highest - candidate > 0x8000) candidate += 0x10000;
+        return Math.Max(candidate, 0);
+    }
+}

@@ -1,0 +1,59 @@
+using System.CommandLine;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using MoodDJ.Client;
+using MoodDJ.Peers.Mesh;
+using MoodDJ.Protocol.Messages;
+
+namespace MoodDJ.Host.Console.Commands;
+
+/// <summary>`mooddj peer`: `mooddj player` that also relays the station's signed stream to other peers.</summary>
+internal sealed class PeerCommand : ICliCommand
+{
+    public Command Create(GlobalOptions globals) => new PlayerCommand(relay: true).Create(globals);
+}
+
+/// <summary>The <c>peer</c> section of mooddj.json and the relay `mooddj peer` runs with it.</summary>
+internal static class PeerSettings
+{
+    public static MeshRelay CreateRelay(HostContext context, StationControlClient control, int? maxChildren, int? parents)
+    {
+        var configuration = context.Configuration;
+        var options = new MeshPeerOptions
+        {
+            MaxChildren = maxChildren ?? Read(configuration, "peer:maxChildren", 4),
+            Parents = parents ?? Read(configuration, "peer:parents", 1),
+            ParentSilence = TimeSpan.FromMilliseconds(Read(configuration, "peer:parentSilenceMs", 250)),
+        };
+        try
+        {
+            options.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            throw new UserFacingException(e.Message);
+        }
+        var relay = new MeshRelay(options, (token, newest, ct) => control.MeshParentsAsync(token, newest, ct),
+            context.Verbose ? context.LoggerFactory.CreateLogger<MeshRelay>() : null);
+        control.MeshKeyAnnounced += relay.OnKey;
+        control.MeshProbeRequested += relay.OnProbe;
+        return relay;
+    }
+
+    /// <summary>A report sent at once when the relay's parents or children change.</summary>
+    public static Task ReportAsync(StationControlClient control, StationPlayer player, MeshRelay relay, CancellationToken cancellationToken)
+    {
+        if (player.Subscription is not { } subscription) return Task.CompletedTask;
+        var s = player.Stats;
+        return control.ReportAsync(new ReportParams(subscription.Token, s.Received, s.Lost, s.Late, (int)s.Buffered.TotalMilliseconds,
+            (int)s.Target.TotalMilliseconds, relay.DescribeMesh()), cancellationToken);
+    }
+
+    private static int Read(IConfiguration configuration, string key, int fallback)
+    {
+        var text = configuration[key];
+        if (string.IsNullOrWhiteSpace(text)) return fallback;
+        return int.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var value)
+            ? value : throw new UserFacingException($"{key} must be a whole number, not '{text}'.");
+    }
+}

@@ -1,0 +1,61 @@
+using System.Text.Json;
+using MoodDJ.Host.Tests.Support;
+
+namespace MoodDJ.Host.Tests;
+
+/// <summary>
+/// The live relay mesh as a user runs it: `mooddj server` feeding at most one peer itself, three
+/// `mooddj peer` processes (dotnet mooddj.dll) that each write a WAV, and `mooddj status --json`.
+/// </summary>
+public sealed class MeshPeerProcessTests
+{
+    [Fact]
+    public async Task Three_peers_each_write_music_while_status_shows_at_most_S_direct_peers()
+    {
+        using var temp = new TempFolder();
+        var port = StationJoinTests.FreeTcpPort();
+        var key = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        string[] station = ["--server", $"127.0.0.1:{port}", "--set", $"station:key={key}"];
+        await using var server = RunningProcess.StartMooddj(temp.Path, null, ["server", .. StationJoinTests.LoopbackFreePorts,
+            "--set", $"station:controlPort={port}", "--set", $"station:key={key}", "--set", "station:maxDirectPeers=1", "--set", "music:preferencesFile=none"]);
+        await server.WaitForAsync("mooddj player --join ");
+        var sent = await MooddjProcess.RunAsync(temp.Path, ["send", "I feel happy", .. station]);
+        Assert.True(sent.ExitCode == 0, sent.ToString());
+
+        var peers = Enumerable.Range(1, 3).Select(i => RunningProcess.StartMooddj(temp.Path, null, ["peer", .. station, "--output", "wav",
+            "--set", $"plugins:settings:outputs:wavPath={temp.File($"peer{i}.wav")}", "--seconds", "25", "--quiet"])).ToList();
+        try
+        {
+            // Every peer is in the mesh with a place (the direct one or a child) before the status is read.
+            JsonElement mesh = default;
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(1000);
+                var status = await MooddjProcess.RunAsync(temp.Path, ["status", "--json", .. station]);
+                Assert.True(status.ExitCode == 0, status.ToString());
+                mesh = JsonDocument.Parse(status.StdOut).RootElement.GetProperty("mesh");
+                if (mesh.GetProperty("peers").GetInt32() == 3 && mesh.GetProperty("peerList").EnumerateArray().All(p => p.GetProperty("hops").GetInt32() > 0))
+                    break;
+            }
+            Assert.Equal(3, mesh.GetProperty("peers").GetInt32());
+            Assert.InRange(mesh.GetProperty("directPeers").GetInt32(), 1, 1);
+            Assert.Contains(mesh.GetProperty("peerList").EnumerateArray(), p => p.GetProperty("hops").GetInt32() == 2);
+            // One stream leaves the server (100 packets/s of 10 ms frames), not three.
+            Assert.InRange(mesh.GetProperty("egressPacketsPerSecond").GetDouble(), 50, 150);
+
+            foreach (var peer in peers)
+                Assert.Equal(0, await peer.WaitForExitAsync(TimeSpan.FromSeconds(90)));
+        }
+        finally
+        {
+            foreach (var peer in peers) await peer.DisposeAsync();
+        }
+        for (var i = 1; i <= 3; i++)
+        {
+            var wav = WavFile.Read(temp.File($"peer{i}.wav"));
+            Assert.True(wav.Seconds > 5, $"peer{i}.wav holds {wav.Seconds:0.0} s");
+            Assert.True(wav.Samples.Max(Math.Abs) > 0.05f, $"peer{i}.wav is silent");
+        }
+    }
+}
