@@ -35,7 +35,7 @@ public sealed class LibtorrentTrackerTests
     public async Task Libtorrent_announces_to_our_tracker_and_the_peers_see_each_other()
     {
         await using var server = StartServer();
-        using var ours = Client(server);
+        using var ours = TrackerClient(server);
         var hash = Hash('9');
         await ours.AnnounceAsync(Announce(hash, 6001));
 

@@ -82,7 +82,7 @@ public sealed class TrackerBadInputTests
         var counters = await CountersWhen(server, c => c.UnknownAction == 2);
         Assert.Equal((1L, 2L, 1L, 0L), (counters.Junk, counters.Truncated, counters.Oversized, counters.Failures));
 
-        using var good = Client(server);
+        using var good = TrackerClient(server);
         var result = await good.AnnounceAsync(Announce(Hash('c'), 6100));
         Assert.Empty(result.Peers);
         Assert.Equal(1, server.Counters.Peers);

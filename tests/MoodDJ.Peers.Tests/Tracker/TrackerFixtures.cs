@@ -18,7 +18,7 @@ internal static class TrackerFixtures
         return server;
     }
 
-    public static UdpTrackerClient Client(UdpTrackerServer server) => new(server.LocalEndPoint, FastClient);
+    public static UdpTrackerClient TrackerClient(UdpTrackerServer server) => new(server.LocalEndPoint, FastClient);
 
     public static AnnounceParameters Announce(InfoHash hash, ushort port, AnnounceEvent e = AnnounceEvent.Started, int numWant = -1) =>
         new(hash, PeerId.NewMoodDJ(), port) { Event = e, NumWant = numWant, Left = 1 };

@@ -10,8 +10,8 @@ public sealed class UdpTrackerServerTests
     public async Task Two_peers_announce_and_each_sees_the_other_then_scrape_counts_them()
     {
         await using var server = StartServer();
-        using var a = Client(server);
-        using var b = Client(server);
+        using var a = TrackerClient(server);
+        using var b = TrackerClient(server);
         var hash = Hash('a');
 
         var first = await a.AnnounceAsync(Announce(hash, 6001));
@@ -36,8 +36,8 @@ public sealed class UdpTrackerServerTests
         await using var server = StartServer(new UdpTrackerServerOptions { AnnounceInterval = TimeSpan.FromMilliseconds(500), PeerExpiry = TimeSpan.FromSeconds(2) });
         var notices = new List<TrackerNotice>();
         server.Notice += n => { lock (notices) notices.Add(n); };
-        using var a = Client(server);
-        using var b = Client(server);
+        using var a = TrackerClient(server);
+        using var b = TrackerClient(server);
         var hash = Hash('c');
         await a.AnnounceAsync(Announce(hash, 7001));
         await b.AnnounceAsync(Announce(hash, 7002));
@@ -58,7 +58,7 @@ public sealed class UdpTrackerServerTests
     public async Task A_peer_that_keeps_announcing_does_not_expire()
     {
         await using var server = StartServer(new UdpTrackerServerOptions { AnnounceInterval = TimeSpan.FromMilliseconds(200), PeerExpiry = TimeSpan.FromMilliseconds(1500) });
-        using var a = Client(server);
+        using var a = TrackerClient(server);
         for (int i = 0; i < 12; i++) // 2.4 s of announcing, well past the expiry
         {
             await a.AnnounceAsync(Announce(Hash('d'), 7003, AnnounceEvent.None));
@@ -71,8 +71,8 @@ public sealed class UdpTrackerServerTests
     public async Task A_port_zero_announce_is_a_lookup_that_registers_nobody()
     {
         await using var server = StartServer();
-        using var a = Client(server);
-        using var b = Client(server);
+        using var a = TrackerClient(server);
+        using var b = TrackerClient(server);
         await a.AnnounceAsync(Announce(Hash('e'), 7004));
         var lookup = await b.AnnounceAsync(Announce(Hash('e'), 0, AnnounceEvent.None));
         Assert.Equal([new IPEndPoint(IPAddress.Loopback, 7004)], lookup.Peers);
@@ -83,7 +83,7 @@ public sealed class UdpTrackerServerTests
     public async Task Limits_on_swarms_peers_and_numwant_are_enforced_and_named()
     {
         await using var server = StartServer(new UdpTrackerServerOptions { MaxSwarms = 2, MaxPeersPerSwarm = 5, MaxNumWant = 3 });
-        using var client = Client(server);
+        using var client = TrackerClient(server);
         for (ushort port = 8001; port <= 8005; port++)
             await client.AnnounceAsync(Announce(Hash('1'), port));
         var full = await Assert.ThrowsAsync<TrackerException>(() => client.AnnounceAsync(Announce(Hash('1'), 8006)));
@@ -108,8 +108,8 @@ public sealed class UdpTrackerServerTests
     {
         // 192.0.2.7 (TEST-NET-1) is only written into replies here; nothing is sent to it.
         await using var server = StartServer(new UdpTrackerServerOptions { LoopbackPeersAs = IPAddress.Parse("192.0.2.7") });
-        using var a = Client(server);
-        using var b = Client(server);
+        using var a = TrackerClient(server);
+        using var b = TrackerClient(server);
         await a.AnnounceAsync(Announce(Hash('f'), 7005));
         var seen = await b.AnnounceAsync(Announce(Hash('f'), 7006));
         Assert.Equal([new IPEndPoint(IPAddress.Parse("192.0.2.7"), 7005)], seen.Peers);
