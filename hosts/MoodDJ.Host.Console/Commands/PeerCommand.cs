@@ -16,7 +16,7 @@ internal sealed class PeerCommand : ICliCommand
 /// <summary>The <c>peer</c> section of mooddj.json and the relay `mooddj peer` runs with it.</summary>
 internal static class PeerSettings
 {
-    public static MeshRelay CreateRelay(HostContext context, StationControlClient control, int? maxChildren, int? parents)
+    public static MeshRelay CreateRelay(HostContext context, StationControlClient control, int? maxChildren, int? parents, MeshDiscovery? discovery = null)
     {
         var configuration = context.Configuration;
         var options = new MeshPeerOptions
@@ -33,8 +33,14 @@ internal static class PeerSettings
         {
             throw new UserFacingException(e.Message);
         }
-        var relay = new MeshRelay(options, (token, newest, ct) => control.MeshParentsAsync(token, newest, ct),
+        // The station's candidates first (it also has them probe this peer through their NATs), then the swarm's.
+        var relay = new MeshRelay(options, async (token, newest, ct) =>
+            {
+                var answer = await control.MeshParentsAsync(token, newest, ct);
+                return discovery is null ? answer : discovery.AddTo(answer);
+            },
             context.Verbose ? context.LoggerFactory.CreateLogger<MeshRelay>() : null);
+        if (discovery is not null) relay.Joined = discovery.OnJoined;
         control.MeshKeyAnnounced += relay.OnKey;
         control.MeshProbeRequested += relay.OnProbe;
         return relay;
