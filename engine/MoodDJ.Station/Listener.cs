@@ -55,14 +55,16 @@ public sealed class Listener
     public MeshPeer? Mesh { get; }
 
     /// <summary>
-    /// A relaying peer the station does not feed itself (it gets the stream from parents), or one not heard
-    /// from yet: the fan-out skips it. Waiting for the first heartbeat lets a peer behind a NAT open its
-    /// mapping toward the stream port first (it sends there as it starts heartbeats); a packet arriving
-    /// earlier would make the NAT pick another port for that mapping, and the stream would never get in.
+    /// A relaying peer the station does not feed itself (it gets the stream from parents), or one neither heard
+    /// from nor a second old: the fan-out skips it. The wait lets a peer behind a NAT open its mapping toward
+    /// the stream port first (it sends there as it starts heartbeats); a packet arriving earlier would make the
+    /// NAT pick another port for that mapping, and the stream would never get in. After a second a peer that
+    /// sends no heartbeat (not a StationPlayer) is fed anyway.
     /// </summary>
-    internal bool FedByPeers => Mesh is { } mesh && (!mesh.Direct || Volatile.Read(ref _heard) == 0);
+    internal bool FedByPeers => Mesh is { } mesh && (!mesh.Direct || (Volatile.Read(ref _heard) == 0 && Environment.TickCount64 < _feedFrom));
 
     private int _heard;
+    private readonly long _feedFrom = Environment.TickCount64 + 1000;
 
     public DateTimeOffset Since { get; }
 
