@@ -66,6 +66,7 @@ public static class WebHostApp
             : new LocalStationLink(sp.GetRequiredService<MoodDJEngine>(), sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton<BrowserListeners>();
         services.AddSingleton<ServerSpeakers>();
+        services.AddSingleton<P2PAudio>();
         services.AddSingleton<MeshPeerPanel>();
         services.AddSingleton<IPeerPanel>(sp => sp.GetRequiredService<MeshPeerPanel>());
         services.AddSingleton<PageHub>();

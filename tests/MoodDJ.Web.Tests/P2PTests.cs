@@ -50,6 +50,9 @@ public sealed class P2PTests(BrowserFixture fixture, ITestOutputHelper output)
         await using var first = await TestPeer.StartAsync(host, "first peer");
         await first.Player.FirstSamplePlayed.WaitAsync(TimeSpan.FromSeconds(30));
         var page = await fixture.OpenAsync(host.Url);
+        await SendMoodAsync(page, "I feel happy"); // music, so the level meter moves
+        await page.ClickAsync("#play");
+        await Expect(page, "window.mooddj.audio.via === 'station' && document.getElementById('level').value > 0");
 
         await page.ClickAsync("#p2p-stream");
         await Expect(page, "document.getElementById('p2p-stream').getAttribute('aria-pressed') === 'true'");
@@ -59,14 +62,20 @@ public sealed class P2PTests(BrowserFixture fixture, ITestOutputHelper output)
         Assert.Contains($"parents: #{first.Link.Relay.PeerId}", relay);
         Assert.Equal("2", await page.GetAttributeAsync("#p2p-relay", "data-hops"));
         Assert.Contains(first.Link.Relay.ChildIds, id => relay.Contains($"peer #{id}"));
+        // The page's listening moved onto the peer: its audio socket reconnected through it, and sound flows.
+        await Expect(page, "window.mooddj.audio.via === 'p2p'");
+        var frames = await page.EvaluateAsync<int>("window.mooddj.audio.frames");
+        await Expect(page, $"window.mooddj.audio.frames > {frames + 50} && document.getElementById('level').value > 0");
+        output.WriteLine(await page.TextContentAsync("#audio-state") ?? "");
 
         await page.ClickAsync("#p2p-stream");
         await Expect(page, "document.getElementById('p2p-relay').textContent === '—'");
+        await Expect(page, "window.mooddj.audio.via === 'station'");
         Assert.Equal("Start P2P stream", (await page.TextContentAsync("#p2p-stream"))!.Trim());
         await page.Context.CloseAsync();
     }
 
-    /// <summary>A relaying peer of the host's station on its own control session, playing nowhere.</summary>
+    /// <summary>A relaying peer of the host's station on its own control session (the same wiring as `mooddj peer`), playing nowhere.</summary>
     private sealed class TestPeer : IAsyncDisposable
     {
         private readonly CancellationTokenSource _stop = new();

@@ -13,9 +13,10 @@ namespace MoodDJ.Host.Web.Peers;
 /// The P2P panel over the live relay mesh (docs/protocol.md, "Live relay mesh"). Discovery polls
 /// the station's <c>status</c> once a second for its <c>mesh</c> part (the same for a station in
 /// this process or a remote one); the hub's panel ticker carries it to the pages. The P2P stream is
-/// a relaying peer on this host, wired by <see cref="MeshPeerLink"/> exactly as `mooddj peer` is.
+/// a relaying peer on this host, wired by <see cref="MeshPeerLink"/> exactly as `mooddj peer` is;
+/// while it runs, the browsers listen through it (<see cref="P2PAudio"/>).
 /// </summary>
-public sealed class MeshPeerPanel(MoodDJEngine engine, IStationLink link, WebOptions options, ILoggerFactory loggerFactory) : IPeerPanel, IAsyncDisposable
+public sealed class MeshPeerPanel(MoodDJEngine engine, IStationLink link, WebOptions options, P2PAudio audio, ILoggerFactory loggerFactory) : IPeerPanel, IAsyncDisposable
 {
     public const string PeerName = "web p2p";
     private static readonly TimeSpan s_poll = TimeSpan.FromSeconds(1);
@@ -102,13 +103,14 @@ public sealed class MeshPeerPanel(MoodDJEngine engine, IStationLink link, WebOpt
         var client = link.Client;
         var host = link.StreamHost;
         var peerLink = new MeshPeerLink(client, new MeshPeerOptions(), loggerFactory.CreateLogger<MeshRelay>());
-        var player = new StationPlayer(engine.StreamTransport, engine.Codec, new DiscardOutput(), host,
+        var player = new StationPlayer(engine.StreamTransport, engine.Codec, audio, host,
             (port, token) => peerLink.SubscribeAsync(port, PeerName, token),
             new StationPlayerOptions
             {
                 Bind = IPAddress.IsLoopback(host) ? IPAddress.Loopback : IPAddress.Any,
-                // As `mooddj peer`: a relay's buffer rides out a parent change; nobody hears this one.
-                JitterDepth = TimeSpan.FromMilliseconds(Math.Max(options.JitterMs, 600)),
+                // The browsers' depth, as their own players have: the page's latency stays as it was.
+                JitterDepth = TimeSpan.FromMilliseconds(options.JitterMs),
+                TrimAbove = TimeSpan.FromMilliseconds(options.JitterMs + 60),
                 ReportInterval = TimeSpan.FromSeconds(2),
             },
             loggerFactory.CreateLogger<StationPlayer>())
@@ -118,14 +120,18 @@ public sealed class MeshPeerPanel(MoodDJEngine engine, IStationLink link, WebOpt
             Relay = peerLink.Relay,
         };
         peerLink.ReportFor(player);
+        audio.SincePump = () => player.Pipeline?.Stats.Buffered ?? TimeSpan.Zero;
         var stop = new CancellationTokenSource();
-        return new RelayPeer(peerLink, player, stop, player.RunAsync(stop.Token));
+        var peer = new RelayPeer(peerLink, player, stop, player.RunAsync(stop.Token));
+        audio.Switch(true);
+        return peer;
     }
 
     private async Task StopPeerAsync()
     {
         if (_peer is not { } peer) return;
         _peer = null;
+        audio.Switch(false);
         await peer.Stop.CancelAsync();
         try { await peer.Playing; }
         catch (Exception e) when (e is OperationCanceledException or IOException or TimeoutException or Protocol.JsonRpcException)

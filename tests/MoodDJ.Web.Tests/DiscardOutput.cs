@@ -1,10 +1,9 @@
 using MoodDJ.Abstractions.Audio;
 
-namespace MoodDJ.Host.Web.Peers;
+namespace MoodDJ.Web.Tests;
 
 /// <summary>
-/// The host's relaying peer plays nowhere: its job is to relay and to measure; the browsers keep
-/// their own players. The player paces itself on the network, so writing nowhere costs nothing.
+/// A test peer plays nowhere: it only relays and measures.
 /// </summary>
 internal sealed class DiscardOutput : IAudioOutput, IAudioPlayback
 {
