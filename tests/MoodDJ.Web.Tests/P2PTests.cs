@@ -67,6 +67,11 @@ public sealed class P2PTests(BrowserFixture fixture, ITestOutputHelper output)
         var frames = await page.EvaluateAsync<int>("window.mooddj.audio.frames");
         await Expect(page, $"window.mooddj.audio.frames > {frames + 50} && document.getElementById('level').value > 0");
         output.WriteLine(await page.TextContentAsync("#audio-state") ?? "");
+        // The page's pump-to-output latency through the peer (reported, not bounded: a loaded machine varies).
+        await page.EvaluateAsync("window.mooddj.audio.latencies.length = 0");
+        await Expect(page, "window.mooddj.audio.latencies.length >= 20", timeoutMs: 60_000);
+        var latency = await page.EvaluateAsync<double>("[...window.mooddj.audio.latencies].sort((a, b) => a - b)[10]");
+        output.WriteLine($"pump-to-output latency through the host's P2P peer (hops 2): median {latency:0} ms over 20 frames");
 
         await page.ClickAsync("#p2p-stream");
         await Expect(page, "document.getElementById('p2p-relay').textContent === '—'");
