@@ -3,7 +3,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using MoodDJ.Client;
 using MoodDJ.Peers.Mesh;
-using MoodDJ.Protocol.Messages;
 
 namespace MoodDJ.Host.Console.Commands;
 
@@ -13,10 +12,10 @@ internal sealed class PeerCommand : ICliCommand
     public Command Create(GlobalOptions globals) => new PlayerCommand(relay: true).Create(globals);
 }
 
-/// <summary>The <c>peer</c> section of mooddj.json and the relay `mooddj peer` runs with it.</summary>
+/// <summary>The <c>peer</c> section of mooddj.json and the relay `mooddj peer` runs with it (a <see cref="MeshPeerLink"/>, as the web host's P2P stream).</summary>
 internal static class PeerSettings
 {
-    public static MeshRelay CreateRelay(HostContext context, StationControlClient control, int? maxChildren, int? parents)
+    public static MeshPeerLink CreateRelay(HostContext context, StationControlClient control, int? maxChildren, int? parents)
     {
         var configuration = context.Configuration;
         var options = new MeshPeerOptions
@@ -33,20 +32,7 @@ internal static class PeerSettings
         {
             throw new UserFacingException(e.Message);
         }
-        var relay = new MeshRelay(options, (token, newest, ct) => control.MeshParentsAsync(token, newest, ct),
-            context.Verbose ? context.LoggerFactory.CreateLogger<MeshRelay>() : null);
-        control.MeshKeyAnnounced += relay.OnKey;
-        control.MeshProbeRequested += relay.OnProbe;
-        return relay;
-    }
-
-    /// <summary>A report sent at once when the relay's parents or children change.</summary>
-    public static Task ReportAsync(StationControlClient control, StationPlayer player, MeshRelay relay, CancellationToken cancellationToken)
-    {
-        if (player.Subscription is not { } subscription) return Task.CompletedTask;
-        var s = player.Stats;
-        return control.ReportAsync(new ReportParams(subscription.Token, s.Received, s.Lost, s.Late, (int)s.Buffered.TotalMilliseconds,
-            (int)s.Target.TotalMilliseconds, relay.DescribeMesh()), cancellationToken);
+        return new MeshPeerLink(control, options, context.Verbose ? context.LoggerFactory.CreateLogger<MeshRelay>() : null);
     }
 
     private static int Read(IConfiguration configuration, string key, int fallback)

@@ -149,9 +149,10 @@ internal sealed class PlayerCommand : ICliCommand
         var stationHost = endPoint is IPEndPoint ip ? ip.Address
             : (await Dns.GetHostAddressesAsync(((DnsEndPoint)endPoint).Host, ct)).First();
 
-        using var relay = args.Relay ? PeerSettings.CreateRelay(context, control, args.MaxChildren, args.Parents) : null;
+        using var peer = args.Relay ? PeerSettings.CreateRelay(context, control, args.MaxChildren, args.Parents) : null;
+        var relay = peer?.Relay;
         var player = new StationPlayer(engine.StreamTransport, engine.Codec, engine.AudioOutput(), stationHost,
-            (port, token) => control.SubscribeAsync(new SubscribeParams(port, Name: args.Name, Relay: relay?.Options.MaxChildren), token),
+            (port, token) => peer is not null ? peer.SubscribeAsync(port, args.Name, token) : control.SubscribeAsync(new SubscribeParams(port, Name: args.Name), token),
             new StationPlayerOptions
             {
                 Port = args.Port,
@@ -167,8 +168,7 @@ internal sealed class PlayerCommand : ICliCommand
             Relay = relay,
         };
         view.Relay = relay;
-        if (relay is not null)
-            relay.ReportNow = ct => PeerSettings.ReportAsync(control, player, relay, ct);
+        peer?.ReportFor(player);
         // /volume and /mute from any client reach this player through the station's volume event.
         control.VolumeChanged += e =>
         {
