@@ -66,7 +66,9 @@ public static class WebHostApp
             : new LocalStationLink(sp.GetRequiredService<MoodDJEngine>(), sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton<BrowserListeners>();
         services.AddSingleton<ServerSpeakers>();
-        services.AddSingleton<IPeerPanel, PeersNotAvailable>();
+        services.AddSingleton<P2PAudio>();
+        services.AddSingleton<MeshPeerPanel>();
+        services.AddSingleton<IPeerPanel>(sp => sp.GetRequiredService<MeshPeerPanel>());
         services.AddSingleton<PageHub>();
         services.AddSingleton<PageCommands>();
         services.AddHostedService<StationService>();
@@ -103,7 +105,7 @@ public static class WebHostApp
 }
 
 /// <summary>Starts the station link before the host listens, runs the hub, and stops them in order.</summary>
-internal sealed class StationService(IStationLink link, PageHub hub, ServerSpeakers speakers, MoodDJEngine engine) : IHostedService
+internal sealed class StationService(IStationLink link, PageHub hub, ServerSpeakers speakers, MeshPeerPanel peers, MoodDJEngine engine) : IHostedService
 {
     private readonly CancellationTokenSource _stop = new();
     private Task? _hub;
@@ -119,6 +121,7 @@ internal sealed class StationService(IStationLink link, PageHub hub, ServerSpeak
         _stop.Cancel();
         if (_hub is not null) await _hub;
         await speakers.DisposeAsync();
+        await peers.DisposeAsync();
         await link.DisposeAsync();
         await engine.DisposeAsync();
     }

@@ -28,6 +28,9 @@ public sealed class WebHostRunner : IAsyncDisposable
 
     public string Url => $"http://127.0.0.1:{Port}/";
 
+    /// <summary>The running host's services (its engine and station link), for tests that join its station from beside the page.</summary>
+    public IServiceProvider Services => _app?.Services ?? throw new InvalidOperationException("The host is not running.");
+
     /// <summary>Starts a host; <paramref name="port"/> 0 takes a free one (restart on the same port with <see cref="RestartAsync"/>).</summary>
     public static async Task<WebHostRunner> StartAsync(int port = 0, string[]? settings = null)
     {

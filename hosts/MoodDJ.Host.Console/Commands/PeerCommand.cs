@@ -3,7 +3,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using MoodDJ.Client;
 using MoodDJ.Peers.Mesh;
-using MoodDJ.Protocol.Messages;
 
 namespace MoodDJ.Host.Console.Commands;
 
@@ -13,10 +12,10 @@ internal sealed class PeerCommand : ICliCommand
     public Command Create(GlobalOptions globals) => new PlayerCommand(relay: true).Create(globals);
 }
 
-/// <summary>The <c>peer</c> section of mooddj.json and the relay `mooddj peer` runs with it.</summary>
+/// <summary>The <c>peer</c> section of mooddj.json and the relay `mooddj peer` runs with it (a <see cref="MeshPeerLink"/>, as the web host's P2P stream).</summary>
 internal static class PeerSettings
 {
-    public static MeshRelay CreateRelay(HostContext context, StationControlClient control, int? maxChildren, int? parents, MeshDiscovery? discovery = null)
+    public static MeshPeerLink CreateRelay(HostContext context, StationControlClient control, int? maxChildren, int? parents, MeshDiscovery? discovery = null)
     {
         var configuration = context.Configuration;
         var options = new MeshPeerOptions
@@ -34,25 +33,9 @@ internal static class PeerSettings
             throw new UserFacingException(e.Message);
         }
         // The station's candidates first (it also has them probe this peer through their NATs), then the swarm's.
-        var relay = new MeshRelay(options, async (token, newest, ct) =>
-            {
-                var answer = await control.MeshParentsAsync(token, newest, ct);
-                return discovery is null ? answer : discovery.AddTo(answer);
-            },
-            context.Verbose ? context.LoggerFactory.CreateLogger<MeshRelay>() : null);
-        if (discovery is not null) relay.Joined = discovery.OnJoined;
-        control.MeshKeyAnnounced += relay.OnKey;
-        control.MeshProbeRequested += relay.OnProbe;
-        return relay;
-    }
-
-    /// <summary>A report sent at once when the relay's parents or children change.</summary>
-    public static Task ReportAsync(StationControlClient control, StationPlayer player, MeshRelay relay, CancellationToken cancellationToken)
-    {
-        if (player.Subscription is not { } subscription) return Task.CompletedTask;
-        var s = player.Stats;
-        return control.ReportAsync(new ReportParams(subscription.Token, s.Received, s.Lost, s.Late, (int)s.Buffered.TotalMilliseconds,
-            (int)s.Target.TotalMilliseconds, relay.DescribeMesh()), cancellationToken);
+        var link = new MeshPeerLink(control, options, context.Verbose ? context.LoggerFactory.CreateLogger<MeshRelay>() : null, discovery is null ? null : discovery.AddTo);
+        if (discovery is not null) link.Relay.Joined = discovery.OnJoined;
+        return link;
     }
 
     private static int Read(IConfiguration configuration, string key, int fallback)

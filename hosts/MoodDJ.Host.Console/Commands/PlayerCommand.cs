@@ -150,9 +150,10 @@ internal sealed class PlayerCommand : ICliCommand
             : (await Dns.GetHostAddressesAsync(((DnsEndPoint)endPoint).Host, ct)).First();
 
         await using var discovery = args.Relay ? MeshDiscovery.Create(engine, stationHost, context.LoggerFactory.CreateLogger("mooddj.peer")) : null;
-        using var relay = args.Relay ? PeerSettings.CreateRelay(context, control, args.MaxChildren, args.Parents, discovery) : null;
+        using var peer = args.Relay ? PeerSettings.CreateRelay(context, control, args.MaxChildren, args.Parents, discovery) : null;
+        var relay = peer?.Relay;
         var player = new StationPlayer(engine.StreamTransport, engine.Codec, engine.AudioOutput(), stationHost,
-            (port, token) => control.SubscribeAsync(new SubscribeParams(port, Name: args.Name, Relay: relay?.Options.MaxChildren), token),
+            (port, token) => peer is not null ? peer.SubscribeAsync(port, args.Name, token) : control.SubscribeAsync(new SubscribeParams(port, Name: args.Name), token),
             new StationPlayerOptions
             {
                 Port = args.Port,
@@ -168,8 +169,7 @@ internal sealed class PlayerCommand : ICliCommand
             Relay = relay,
         };
         view.Relay = relay;
-        if (relay is not null)
-            relay.ReportNow = ct => PeerSettings.ReportAsync(control, player, relay, ct);
+        peer?.ReportFor(player);
         // /volume and /mute from any client reach this player through the station's volume event.
         control.VolumeChanged += e =>
         {

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using MoodDJ.Client;
 using MoodDJ.Hosting;
+using MoodDJ.Host.Web.Peers;
 using MoodDJ.Host.Web.Stations;
 using MoodDJ.Protocol.Messages;
 
@@ -12,11 +13,32 @@ namespace MoodDJ.Host.Web.Audio;
 /// <summary>
 /// Each browser that listens gets its own player on the host: a station listener (so the station
 /// lists it and gets its loss and buffer reports) whose output is the browser's audio WebSocket.
+/// While the P2P stream is on, a browser instead listens through the host's relaying mesh peer
+/// (<see cref="P2PAudio"/>); a switch closes every audio socket so each reconnects on the new path.
 /// </summary>
-public sealed class BrowserListeners(MoodDJEngine engine, IStationLink link, WebOptions options, ILoggerFactory loggerFactory)
+public sealed class BrowserListeners
 {
     private readonly ConcurrentDictionary<string, StationPlayer> _players = new();
+    private readonly ConcurrentDictionary<CancellationTokenSource, byte> _sockets = new();
+    private readonly MoodDJEngine engine;
+    private readonly IStationLink link;
+    private readonly WebOptions options;
+    private readonly ILoggerFactory loggerFactory;
+    private readonly P2PAudio _p2p;
     private int _next;
+
+    public BrowserListeners(MoodDJEngine engine, IStationLink link, WebOptions options, ILoggerFactory loggerFactory, P2PAudio p2p)
+    {
+        this.engine = engine;
+        this.link = link;
+        this.options = options;
+        this.loggerFactory = loggerFactory;
+        _p2p = p2p;
+        p2p.Switched += () =>
+        {
+            foreach (var socket in _sockets.Keys) socket.Cancel();
+        };
+    }
 
     /// <summary>This host's players by listener name (the browsers and the server speakers).</summary>
     public IReadOnlyDictionary<string, PlayerStats> Stats() => _players.ToDictionary(p => p.Key, p => p.Value.Stats);
@@ -25,12 +47,49 @@ public sealed class BrowserListeners(MoodDJEngine engine, IStationLink link, Web
     public async Task RunAsync(WebSocket socket, string? requestedName, CancellationToken cancellationToken)
     {
         var name = $"web {Interlocked.Increment(ref _next)}" + (Clean(requestedName) is { } n ? $" ({n})" : "");
+        var viaP2P = _p2p.Active;
         var output = new BrowserAudioOutput(socket);
         output.Opened += format => socket.SendAsync(JsonSerializer.SerializeToUtf8Bytes(new
         {
-            type = "format", name, sampleRate = format.SampleRate, channels = format.Channels,
+            type = "format", name, sampleRate = format.SampleRate, channels = format.Channels, via = viaP2P ? "p2p" : "station",
         }, PageJson.Options), WebSocketMessageType.Text, true, cancellationToken);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        _sockets[stop] = 0;
+        try
+        {
+            if (viaP2P) await ListenThroughPeerAsync(socket, output, stop.Token);
+            else await ListenAsync(socket, output, name, stop);
+        }
+        finally
+        {
+            _sockets.TryRemove(stop, out _);
+        }
+    }
+
+    private async Task ListenThroughPeerAsync(WebSocket socket, BrowserAudioOutput output, CancellationToken cancellationToken)
+    {
+        output.SincePump = _p2p.SincePump;
+        try
+        {
+            await _p2p.AttachAsync(output, cancellationToken);
+            var scratch = new byte[256];
+            while (socket.State == WebSocketState.Open)
+            {
+                var read = await socket.ReceiveAsync(scratch, cancellationToken);
+                if (read.MessageType == WebSocketMessageType.Close) break;
+            }
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException)
+        {
+        }
+        finally
+        {
+            _p2p.Detach(output);
+        }
+    }
+
+    private async Task ListenAsync(WebSocket socket, BrowserAudioOutput output, string name, CancellationTokenSource stop)
+    {
         var player = Create(output, name, out var detach);
         output.SincePump = () => player.Pipeline?.Stats.Buffered ?? TimeSpan.Zero;
         _players[name] = player;

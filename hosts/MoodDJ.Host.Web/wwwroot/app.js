@@ -145,12 +145,30 @@ function showPeers(peers) {
   $("discovery").textContent = peers.discovery ? "Disable P2P discovery" : "Enable P2P discovery";
   $("p2p-stream").setAttribute("aria-pressed", String(peers.streaming));
   $("p2p-stream").textContent = peers.streaming ? "Stop P2P stream" : "Start P2P stream";
-  $("p2p-state").textContent = peers.available ? (peers.discovery ? `${peers.peers.length} peer(s) found` : "Discovery is off.") : peers.why;
-  const list = peers.peers.map((p) => { const li = document.createElement("li"); li.textContent = `${p.id} at ${p.address}${p.note ? " · " + p.note : ""}`; return li; });
+  const mesh = peers.mesh;
+  const found = mesh ? `${peers.peers.length} peer(s) · ${mesh.directPeers}/${mesh.maxDirectPeers} fed by the station · egress ${mesh.egressKilobitsPerSecond} kbit/s (${mesh.egressPacketsPerSecond} packets/s)` : "Looking for peers…";
+  $("p2p-state").textContent = peers.why ?? (peers.discovery ? found : "Discovery is off.");
+  const list = peers.peers.map((p) => {
+    const li = document.createElement("li");
+    li.dataset.peerId = p.id;
+    const self = p.id === peers.self ? " (this host)" : "";
+    li.textContent = `${p.name ?? p.id}${self} · #${p.id} at ${p.address} · hops ${p.hops} · parents ${p.parentIds.join(", ") || "none"} · children ${p.children}` +
+      ` · continuity ${percent(p.continuity)} · loss ${p.lossPercent} % · forged ${p.forged}`;
+    return li;
+  });
+  if (peers.discovery && !list.length) { const li = document.createElement("li"); li.textContent = "No mesh peers yet."; list.push(li); }
   $("peers").replaceChildren(...list);
-  $("p2p-relay").textContent = peers.streaming
-    ? `parents: ${peers.parents.map((p) => p.id).join(", ") || "none"} · children: ${peers.children.map((p) => p.id).join(", ") || "none"} · hops ${peers.hops ?? "?"} · loss ${peers.lossPercent ?? "?"} % · continuity ${peers.continuity ?? "?"}`
+  const relay = $("p2p-relay");
+  relay.dataset.hops = peers.streaming ? String(peers.hops ?? "") : "";
+  relay.dataset.continuity = peers.streaming ? String(peers.continuity ?? "") : "";
+  const ids = (list) => list.map((p) => p.id === "station" ? "the station" : `#${p.id}`).join(", ") || "none";
+  relay.textContent = peers.streaming
+    ? `peer #${peers.self ?? "?"} · parents: ${ids(peers.parents)} · children: ${ids(peers.children)} · hops ${peers.hops ?? "?"} · loss ${peers.lossPercent ?? "?"} % · continuity ${percent(peers.continuity)}`
     : "—";
+}
+
+function percent(fraction) {
+  return fraction == null ? "?" : `${(100 * fraction).toFixed(1)} %`;
 }
 
 let errorTimer = 0;

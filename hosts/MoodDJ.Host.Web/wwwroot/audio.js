@@ -75,7 +75,8 @@ export class BrowserAudio {
         if (format.type === "format") {
           await this.ensureContext(format.sampleRate, format.channels);
           this.backoff = 500;
-          this.onState(`Playing as “${format.name}” · PCM ${format.sampleRate} Hz, ${format.channels} ch`);
+          this.via = format.via;
+          this.onState(`Playing as “${format.name}” · PCM ${format.sampleRate} Hz, ${format.channels} ch${format.via === "p2p" ? " · through the host's P2P peer" : ""}`);
         }
         return;
       }

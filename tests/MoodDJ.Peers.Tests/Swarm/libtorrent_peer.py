@@ -19,10 +19,12 @@ else:
     torrent, save, peer = sys.argv[2], sys.argv[3], sys.argv[4]
     h = s.add_torrent({'ti': lt.torrent_info(torrent), 'save_path': save})
     host, port = peer.rsplit(':', 1)
+announced = False
 for i in range(1200):
     st = h.status()
     if mode != 'seed' and i % 10 == 0: h.connect_peer((host, int(port)))
     if i % 20 == 0: print(f"state {st.state} progress {st.progress:.3f} seeding {st.is_seeding} port {s.listen_port()}", flush=True)
-    if mode == 'seed' and st.is_seeding and i == 5: print(f"seeding port {s.listen_port()}", flush=True)
+    if mode == 'seed' and st.is_seeding and not announced:
+        print(f"seeding port {s.listen_port()}", flush=True); announced = True
     if mode != 'seed' and st.is_seeding: print("finished", flush=True); break
     time.sleep(0.1)
