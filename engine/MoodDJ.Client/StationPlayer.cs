@@ -208,6 +208,8 @@ public sealed class StationPlayer
         _ = pipeline.FirstSamplePlayed.ContinueWith(_ => _firstSample.TrySetResult(), TaskScheduler.Default);
         var playing = pipeline.RunAsync(stop.Token);
         var relaying = relayed ? RelayAsync(socket, subscription, pipeline, stop.Token) : Task.CompletedTask;
+        // The punch leaves before the first heartbeat: a relaying peer gets no stream until the station hears one.
+        var punching = StreamPortPunch.RunAsync(socket, new IPEndPoint(_stationHost, subscription.StreamPort), (uint)Random.Shared.Next(), stop.Token);
         var heartbeating = heartbeats.RunAsync(stop.Token);
         var reporting = Report is null ? Task.CompletedTask : ReportAsync(pipeline, subscription.Token, stop.Token);
         if (await Task.WhenAny(playing, heartbeating).ConfigureAwait(false) == playing && !cancellationToken.IsCancellationRequested)
@@ -218,6 +220,7 @@ public sealed class StationPlayer
             await heartbeating.ConfigureAwait(false);
             await reporting.ConfigureAwait(false);
             await relaying.ConfigureAwait(false);
+            await punching.ConfigureAwait(false);
             await LeaveAsync(heartbeats, subscription.Token).ConfigureAwait(false);
             _finished = Add(_finished, pipeline.Stats);
             Volatile.Write(ref _pipeline, null);
@@ -237,6 +240,7 @@ public sealed class StationPlayer
         stop.Cancel();
         await reporting.ConfigureAwait(false);
         await relaying.ConfigureAwait(false);
+        await punching.ConfigureAwait(false);
         try { await playing.ConfigureAwait(false); }
         catch (Exception e) when (e is not OperationCanceledException) { _log.LogWarning(e, "The player pipeline failed."); }
         _finished = Add(_finished, pipeline.Stats);

@@ -54,8 +54,17 @@ public sealed class Listener
     /// <summary>The mesh state of a relaying peer (null for a plain player).</summary>
     public MeshPeer? Mesh { get; }
 
-    /// <summary>A relaying peer the station does not feed itself (it gets the stream from parents): the fan-out skips it.</summary>
-    internal bool FedByPeers => Mesh is { Direct: false };
+    /// <summary>
+    /// A relaying peer the station does not feed itself (it gets the stream from parents), or one neither heard
+    /// from nor a second old: the fan-out skips it. The wait lets a peer behind a NAT open its mapping toward
+    /// the stream port first (it sends there as it starts heartbeats); a packet arriving earlier would make the
+    /// NAT pick another port for that mapping, and the stream would never get in. After a second a peer that
+    /// sends no heartbeat (not a StationPlayer) is fed anyway.
+    /// </summary>
+    internal bool FedByPeers => Mesh is { } mesh && (!mesh.Direct || (Volatile.Read(ref _heard) == 0 && Environment.TickCount64 < _feedFrom));
+
+    private int _heard;
+    private readonly long _feedFrom = Environment.TickCount64 + 1000;
 
     public DateTimeOffset Since { get; }
 
@@ -78,7 +87,11 @@ public sealed class Listener
 
     internal long LastHeard => Volatile.Read(ref _lastHeard);
 
-    internal void Touch(long now) => Volatile.Write(ref _lastHeard, now);
+    internal void Touch(long now)
+    {
+        Volatile.Write(ref _lastHeard, now);
+        Volatile.Write(ref _heard, 1);
+    }
 
     /// <summary>True once the listener left the registry; its protector is (or is about to be) disposed.</summary>
     public bool Retired => Volatile.Read(ref _retired) == 1;

@@ -81,6 +81,9 @@ public sealed class LiveStation : IAsyncDisposable
     /// <summary>The id clients name in hello's <c>station</c> parameter.</summary>
     public string Id { get; }
 
+    /// <summary>The swarm relaying peers announce themselves in (StationSwarmId.For its name and control address; set by the host), or null.</summary>
+    public string? SwarmId { get; set; }
+
     public StationOptions Options { get; }
 
     public StationParts Parts => _parts;

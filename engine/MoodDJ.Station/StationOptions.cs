@@ -196,7 +196,7 @@ public sealed class StationOptions
             Fail("meshMaxHops", "must be 1..16");
         if (MeshKeyRotationSeconds is not 0 and (< 5 or > 86400))
             Fail("meshKeyRotationSeconds", "must be 0 (never) or 5..86400");
-        if (!string.IsNullOrWhiteSpace(Tracker) && !Tracker.StartsWith("udp://", StringComparison.OrdinalIgnoreCase))
+        if (!string.IsNullOrWhiteSpace(Tracker) && !MoodDJ.Peers.Tracker.TrackerAddress.TryParse(Tracker, out _, out _))
             Fail("tracker", $"'{Tracker}' is not a UDP tracker URL (udp://host:port)");
         _ = Format;
     }

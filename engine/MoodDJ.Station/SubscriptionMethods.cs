@@ -67,7 +67,7 @@ internal sealed class SubscriptionMethods(LiveStation station, ILogger log)
             target.ToString(), port, station.StreamEndPoint.Port, station.HeartbeatEndPoint.Port,
             (int)options.HeartbeatInterval.TotalMilliseconds, (int)options.ListenerExpiry.TotalMilliseconds,
             srtp, station.DescribeStream(endPoint, keys), mesh is null ? null : station.Mesh.Describe(listener),
-            string.IsNullOrWhiteSpace(options.Tracker) ? null : options.Tracker);
+            string.IsNullOrWhiteSpace(options.Tracker) ? null : options.Tracker, mesh is null ? null : station.SwarmId);
     }
 
     private SubscribeResult SubscribeMulticast()

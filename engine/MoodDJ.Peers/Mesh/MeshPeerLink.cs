@@ -14,10 +14,13 @@ public sealed class MeshPeerLink : IDisposable
 {
     private readonly StationControlClient _control;
 
-    public MeshPeerLink(StationControlClient control, MeshPeerOptions options, ILogger? log = null)
+    /// <param name="addCandidates">Adds more candidate parents to each station answer (e.g. peers a tracker lists), after the station's own.</param>
+    public MeshPeerLink(StationControlClient control, MeshPeerOptions options, ILogger? log = null, Func<MeshParentsResult, MeshParentsResult>? addCandidates = null)
     {
         _control = control;
-        Relay = new MeshRelay(options, (token, newest, ct) => control.MeshParentsAsync(token, newest, ct), log);
+        Relay = new MeshRelay(options, addCandidates is null
+            ? (token, newest, ct) => control.MeshParentsAsync(token, newest, ct)
+            : async (token, newest, ct) => addCandidates(await control.MeshParentsAsync(token, newest, ct).ConfigureAwait(false)), log);
         control.MeshKeyAnnounced += Relay.OnKey;
         control.MeshProbeRequested += Relay.OnProbe;
     }

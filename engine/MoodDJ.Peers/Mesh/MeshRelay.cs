@@ -40,6 +40,9 @@ public sealed class MeshRelay : IStreamRelay, IDisposable
         _log = log ?? NullLogger.Instance;
     }
 
+    /// <summary>Called with each relaying subscription as the relay starts on it (the host announces the peer in the station's swarm).</summary>
+    public Action<SubscribeResult>? Joined { get; set; }
+
     /// <summary>Sends the station a report at once (parents changed); optional.</summary>
     public Func<CancellationToken, Task>? ReportNow { get; set; }
 
@@ -110,6 +113,7 @@ public sealed class MeshRelay : IStreamRelay, IDisposable
         Volatile.Write(ref _session, session);
         _log.LogInformation("Mesh peer {Id}: {How}.", mesh.PeerId, mesh.Direct ? "fed by the station" : $"{mesh.Candidates.Count} candidate parent(s)");
         if (mesh.Direct) RequestReport(cancellationToken);
+        Joined?.Invoke(subscription);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var receiving = Task.Run(() => ReceiveLoopAsync(session, stop.Token), CancellationToken.None);
         var maintaining = Task.Run(() => new MeshMaintenance(this, session).RunAsync(stop.Token), CancellationToken.None);

@@ -45,7 +45,7 @@ public sealed record SrtpDto(string Suite, string KeyParams);
 public sealed record SubscribeResult(
     string Token, uint Ssrc, string Codec, int PayloadType, int ClockRate, int SampleRate, int Channels, int FrameMilliseconds,
     string Host, int Port, int StreamPort, int HeartbeatPort, int HeartbeatIntervalMs, int ExpiryMs, SrtpDto? Srtp, string Sdp,
-    MeshDto? Mesh = null, string? Tracker = null);
+    MeshDto? Mesh = null, string? Tracker = null, string? SwarmId = null);
 
 public sealed record StatusResult(
     string State, NowPlayingEvent NowPlaying, int Listeners, int MaxListeners, double UptimeSeconds, string Codec, int SampleRate, int Channels,

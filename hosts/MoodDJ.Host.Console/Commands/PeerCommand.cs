@@ -15,7 +15,7 @@ internal sealed class PeerCommand : ICliCommand
 /// <summary>The <c>peer</c> section of mooddj.json and the relay `mooddj peer` runs with it (a <see cref="MeshPeerLink"/>, as the web host's P2P stream).</summary>
 internal static class PeerSettings
 {
-    public static MeshPeerLink CreateRelay(HostContext context, StationControlClient control, int? maxChildren, int? parents)
+    public static MeshPeerLink CreateRelay(HostContext context, StationControlClient control, int? maxChildren, int? parents, MeshDiscovery? discovery = null)
     {
         var configuration = context.Configuration;
         var options = new MeshPeerOptions
@@ -32,7 +32,10 @@ internal static class PeerSettings
         {
             throw new UserFacingException(e.Message);
         }
-        return new MeshPeerLink(control, options, context.Verbose ? context.LoggerFactory.CreateLogger<MeshRelay>() : null);
+        // The station's candidates first (it also has them probe this peer through their NATs), then the swarm's.
+        var link = new MeshPeerLink(control, options, context.Verbose ? context.LoggerFactory.CreateLogger<MeshRelay>() : null, discovery is null ? null : discovery.AddTo);
+        if (discovery is not null) link.Relay.Joined = discovery.OnJoined;
+        return link;
     }
 
     private static int Read(IConfiguration configuration, string key, int fallback)

@@ -149,7 +149,8 @@ internal sealed class PlayerCommand : ICliCommand
         var stationHost = endPoint is IPEndPoint ip ? ip.Address
             : (await Dns.GetHostAddressesAsync(((DnsEndPoint)endPoint).Host, ct)).First();
 
-        using var peer = args.Relay ? PeerSettings.CreateRelay(context, control, args.MaxChildren, args.Parents) : null;
+        await using var discovery = args.Relay ? MeshDiscovery.Create(engine, stationHost, context.LoggerFactory.CreateLogger("mooddj.peer")) : null;
+        using var peer = args.Relay ? PeerSettings.CreateRelay(context, control, args.MaxChildren, args.Parents, discovery) : null;
         var relay = peer?.Relay;
         var player = new StationPlayer(engine.StreamTransport, engine.Codec, engine.AudioOutput(), stationHost,
             (port, token) => peer is not null ? peer.SubscribeAsync(port, args.Name, token) : control.SubscribeAsync(new SubscribeParams(port, Name: args.Name), token),

@@ -74,11 +74,19 @@ internal sealed class ServerCommand : ICliCommand
         // This machine's own commands (send, client, player) find the station with no arguments.
         var local = bind.Equals(IPAddress.Any) ? IPAddress.Loopback : bind;
         new StationBook(UserConfigFolder.Default()).Remember(local.ToString(), control.Port, encrypted ? key.Key : null);
+        // Relaying peers meet in the station's swarm; the station lists itself on station:tracker (docs/protocol.md, "Tracker").
+        station.Default.SwarmId = MoodDJ.Peers.StationSwarmId.For(station.Default.Id, $"{reachable}:{control.Port}");
+        await using var announcer = station.Options.Tracker is { Length: > 0 } tracker
+            ? new TrackerAnnouncer(tracker, station.Default.SwarmId, station.StreamEndPoint.Port, context.LoggerFactory.CreateLogger("mooddj.tracker"))
+            : null;
+        announcer?.Start();
 
         var table = new Table().Border(TableBorder.Rounded).AddColumns("what", "where");
         table.AddRow("control (TCP, JSON-RPC)", Markup.Escape(control.ToString()));
         table.AddRow("stream (UDP, RTP" + (encrypted ? "/SRTP" : "") + ")", Markup.Escape(station.StreamEndPoint.ToString()));
         table.AddRow("heartbeats (UDP)", Markup.Escape(station.HeartbeatEndPoint.ToString()));
+        if (announcer is not null)
+            table.AddRow("tracker (swarm)", Markup.Escape($"{station.Options.Tracker} ({station.Default.SwarmId})"));
         if (await WriteMulticastSdpAsync(station, ct) is { } sdpPath)
         {
             table.AddRow("multicast group", Markup.Escape($"{station.Options.MulticastGroup}:{station.Options.MulticastPort}"));

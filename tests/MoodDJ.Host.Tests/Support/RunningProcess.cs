@@ -28,6 +28,20 @@ public sealed class RunningProcess : IAsyncDisposable
     public static RunningProcess StartMooddj(string workingDirectory, IReadOnlyDictionary<string, string?>? environment, params string[] args) =>
         Start("dotnet", workingDirectory, [Path.Combine(MooddjProcess.HostFolder, "mooddj.dll"), .. args], environment);
 
+    /// <summary>mooddj (dotnet mooddj.dll) on a network-lab host: inside its namespace, with the usual test environment.</summary>
+    public static RunningProcess StartMooddjOn(MoodDJ.Testing.LabHost host, string workingDirectory, IReadOnlyDictionary<string, string?>? environment, params string[] args)
+    {
+        var usual = MooddjProcess.StartInfo("dotnet", workingDirectory, [], environment);
+        var info = host.StartInfo("dotnet", [Path.Combine(MooddjProcess.HostFolder, "mooddj.dll"), .. args]);
+        info.WorkingDirectory = usual.WorkingDirectory;
+        info.StandardOutputEncoding = info.StandardErrorEncoding = Encoding.UTF8;
+        info.Environment.Clear();
+        foreach (var (key, value) in usual.Environment) info.Environment[key] = value;
+        var process = Process.Start(info) ?? throw new InvalidOperationException("Could not start ip netns exec.");
+        process.StandardInput.Close();
+        return new RunningProcess(process);
+    }
+
     public static RunningProcess Start(string program, string workingDirectory, IEnumerable<string> args, IReadOnlyDictionary<string, string?>? environment = null)
     {
         var process = Process.Start(MooddjProcess.StartInfo(program, workingDirectory, args, environment))
