@@ -57,6 +57,7 @@ internal sealed class SubscriptionMethods(LiveStation station, ILogger log)
             (protector as IDisposable)?.Dispose();
             throw new JsonRpcException(JsonRpcErrorCodes.ServerFull, error!);
         }
+        if (mesh is not null) station.Mesh.Place(listener);
         log.LogDebug("'{Client}' subscribed {Listener} on '{Station}'.", state.ClientName, listener, station.Id);
 
         var packetizer = station.Packetizer;

@@ -48,7 +48,8 @@ public sealed class RemoteStationTests(BrowserFixture fixture, ITestOutputHelper
         await using var server = StationFactory.Create(engine);
         await server.StartAsync();
 
-        await PageTests.Expect(page, "document.getElementById('connection').textContent.startsWith('Connected')");
+        // The host retries at most every 3 s; a loaded machine also takes a while to start the station.
+        await PageTests.Expect(page, "document.getElementById('connection').textContent.startsWith('Connected')", 60_000);
         await PageTests.SendMoodAsync(page, "I feel calm");
         await PageTests.Expect(page, "document.getElementById('reading-label').textContent === 'calm'");
         await page.Context.CloseAsync();

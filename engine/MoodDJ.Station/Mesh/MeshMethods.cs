@@ -26,13 +26,21 @@ internal sealed class MeshMethods(LiveStation station)
     {
         var maxChildren = ParamReader.RequiredInt(parameters, "relay", 0, MaxChildrenLimit);
         var feed = station.MeshFeed;
-        var peer = new MeshPeer(maxChildren);
+        return (new MeshProtector(feed), new MeshPeer(maxChildren));
+    }
+
+    /// <summary>
+    /// Decides whether the station feeds a newly added peer itself. It runs once the peer is in the listener
+    /// registry, under the lock, so peers subscribing at the same moment each see the others' places and
+    /// never take more than station:maxDirectPeers slots between them.
+    /// </summary>
+    public void Place(Listener listener)
+    {
         lock (_gate)
         {
             if (CountDirect() < station.Options.MaxDirectPeers)
-                peer.Direct = true;
+                listener.Mesh!.Direct = true;
         }
-        return (new MeshProtector(feed), peer);
     }
 
     /// <summary>What the subscribe result tells a relaying peer (over its sealed session).</summary>

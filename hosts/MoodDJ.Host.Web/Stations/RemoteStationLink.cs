@@ -49,6 +49,9 @@ public sealed class RemoteStationLink(MoodDJEngine engine, WebOptions options, I
         }
     }
 
+    /// <summary>Retries back off to this and no further: a station on the LAN that comes back should be found within seconds.</summary>
+    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(3);
+
     private async Task RetryAsync(CancellationToken cancellationToken)
     {
         var delay = TimeSpan.FromMilliseconds(500);
@@ -63,7 +66,7 @@ public sealed class RemoteStationLink(MoodDJEngine engine, WebOptions options, I
             catch (Exception e)
             {
                 _log.LogDebug("The station still does not answer: {Error}", e.Message);
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(10).Ticks));
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxRetryDelay.Ticks));
             }
         }
     }
