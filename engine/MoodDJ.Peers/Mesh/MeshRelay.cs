@@ -282,8 +282,8 @@ public sealed class MeshRelay : IStreamRelay, IDisposable
 
     internal MeshBackfill Backfill => _backfill;
 
-    /// <summary>The newest sequence number this peer took (an attach names it so the parent backfills the gap).</summary>
-    internal ushort? Newest { get { lock (_mediaGate) return _window.Newest; } }
+    /// <summary>The newest sequence number this peer holds with nothing missing before it (an attach names it so the parent backfills every gap).</summary>
+    internal ushort? Newest { get { lock (_mediaGate) return _window.NewestInOrder(MeshBackfill.Capacity); } }
 
     private static async Task SayLeaveAsync(MeshSession s)
     {

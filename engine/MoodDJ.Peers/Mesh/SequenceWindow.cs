@@ -11,13 +11,14 @@ public sealed class SequenceWindow
 
     private readonly bool[] _seen = new bool[Size];
     private long _highest = -1;   // extended sequence number (16-bit sequence plus rollovers)
+    private long _first = -1;     // the first one taken: nothing before it counts as missing
 
     /// <summary>True the first time a sequence number is offered within the window.</summary>
     public bool TryAccept(ushort sequence)
     {
         if (_highest < 0)
         {
-            _highest = sequence;
+            _highest = _first = sequence;
             _seen[sequence % Size] = true;
             return true;
         }
@@ -39,10 +40,24 @@ public sealed class SequenceWindow
         return true;
     }
 
-    public void Reset() => _highest = -1;
+    public void Reset() => _highest = _first = -1;
 
     /// <summary>The newest sequence number taken, or null before the first.</summary>
     public ushort? Newest => _highest < 0 ? null : (ushort)(_highest & 0xFFFF);
+
+    /// <summary>
+    /// The newest sequence number before the oldest hole among the last <paramref name="lookBack"/>: what a
+    /// re-attaching peer names so its new parent backfills every gap, not only what came after the newest
+    /// packet (packets after a gap can arrive first, from a parent that was itself catching up).
+    /// </summary>
+    public ushort? NewestInOrder(int lookBack)
+    {
+        if (_highest < 0) return null;
+        var from = Math.Max(_first, _highest - Math.Min(lookBack, Size - 1) + 1);
+        for (var s = from; s < _highest; s++)
+            if (!_seen[s % Size]) return (ushort)((s - 1) & 0xFFFF);
+        return (ushort)(_highest & 0xFFFF);
+    }
 
     /// <summary>The extended number closest to the highest seen (RFC 3550's rollover guess).</summary>
     private long Extend(ushort sequence)

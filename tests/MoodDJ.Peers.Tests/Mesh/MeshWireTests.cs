@@ -62,6 +62,21 @@ public sealed class MeshWireTests
     }
 
     [Fact]
+    public void A_reattaching_peer_names_the_packet_before_its_oldest_gap_so_the_whole_gap_is_backfilled()
+    {
+        var window = new SequenceWindow();
+        Assert.Null(window.NewestInOrder(128));
+        for (ushort s = 100; s <= 120; s++) window.TryAccept(s);
+        Assert.Equal((ushort)120, window.NewestInOrder(128));         // nothing missing since the first packet
+        for (ushort s = 150; s <= 160; s++) window.TryAccept(s);      // 121..149 lost, newer ones arrived first
+        Assert.Equal((ushort)160, window.Newest);
+        Assert.Equal((ushort)120, window.NewestInOrder(128));
+        for (ushort s = 121; s <= 149; s++) window.TryAccept(s);      // the backfill fills the gap
+        Assert.Equal((ushort)160, window.NewestInOrder(128));
+        Assert.Equal((ushort)160, window.NewestInOrder(5));           // a gap older than the look-back is given up
+    }
+
+    [Fact]
     public void Control_datagrams_round_trip_and_malformed_ones_are_refused()
     {
         var buffer = new byte[MeshWire.MaxLength];
