@@ -18,6 +18,8 @@ namespace MoodDJ.Client;
 /// station forgets it or goes silent (a restart), keeping the same port and output. When the output
 /// fails it leaves the station (no ghost listener) and <see cref="RunAsync"/> throws
 /// <see cref="AudioOutputFailedException"/>.
+/// A little over 300 lines: the subscribe/re-subscribe cycle, heartbeats and the NAT punch share the
+/// player's one socket and lifetime; options, volume and the pipeline are already their own types.
 /// </summary>
 public sealed class StationPlayer
 {
