@@ -134,6 +134,18 @@ public sealed class PageTests(BrowserFixture fixture, ITestOutputHelper output)
 
     private static async Task<string> TitleAsync(IPage page) => (await page.TextContentAsync("#now-title-text"))!;
 
-    internal static Task Expect(IPage page, string condition, int timeoutMs = 30_000) =>
-        page.WaitForFunctionAsync(condition, null, new PageWaitForFunctionOptions { Timeout = timeoutMs, PollingInterval = 100 });
+    /// <summary>Waits for <paramref name="condition"/>; on timeout the failure names what the page showed, so a CI log says why.</summary>
+    internal static async Task Expect(IPage page, string condition, int timeoutMs = 30_000)
+    {
+        try
+        {
+            await page.WaitForFunctionAsync(condition, null, new PageWaitForFunctionOptions { Timeout = timeoutMs, PollingInterval = 100 });
+        }
+        catch (TimeoutException e)
+        {
+            var shown = await page.EvaluateAsync<string>(
+                "['connection', 'error', 'speakers-error', 'listeners', 'audio-state'].map(id => id + ': ' + (document.getElementById(id)?.textContent ?? '(none)').trim().replace(/\\s+/g, ' ')).join(' | ')");
+            throw new TimeoutException($"{condition} was still false after {timeoutMs} ms. The page showed: {shown}", e);
+        }
+    }
 }
