@@ -43,6 +43,9 @@ public sealed record SdpDescription
 
     public SdpCrypto? Crypto { get; init; }
 
+    /// <summary>The stream's a=control URL, relative to the RTSP Content-Base (RFC 2326 C.1.1); null outside RTSP.</summary>
+    public string? Control { get; init; }
+
     /// <summary>Writes the description with CRLF line ends, as RFC 4566 asks.</summary>
     public override string ToString()
     {
@@ -59,6 +62,7 @@ public sealed record SdpDescription
         if (PacketTimeMs is { } ptime) Line(FormattableString.Invariant($"a=ptime:{ptime}"));
         if (RtcpMux) Line("a=rtcp-mux");
         if (Crypto is not null) Line($"a=crypto:{Crypto}");
+        if (Control is not null) Line($"a=control:{Control}");
         return sb.ToString();
     }
 

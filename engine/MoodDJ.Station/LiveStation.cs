@@ -157,7 +157,7 @@ public sealed class LiveStation : IAsyncDisposable
         if (!string.IsNullOrWhiteSpace(Options.MulticastGroup))
             _multicast = MulticastFeed.Open(Options, _parts.StreamTransport, _parts.Crypto.IsEncrypted, Counters, stopping);
         _packetizer = RtpPacketizer.Create(_parts.Codec, Options.Format, Options.FrameSamplesPerChannel, Ssrc);
-        var sender = new StreamSender(Listeners, new RtpFanout(ports.Stream, Counters, stopping), _multicast, Options, Counters, MeshFeed);
+        var sender = new StreamSender(Listeners, new RtpFanout(ports.Stream, Counters, stopping), _multicast, Options, Counters, MeshFeed, Rtsp);
         _pump = new AudioPump(
             _parts.Director.ReadAsync,
             _packetizer,
@@ -178,6 +178,12 @@ public sealed class LiveStation : IAsyncDisposable
     /// </summary>
     public string DescribeStream(IPEndPoint receiver, SrtpKeys? keys, int? multicastTtl = null) =>
         _sdp.Describe(Packetizer, StreamEndPoint, receiver, keys, multicastTtl);
+
+    /// <summary>The SDP an RTSP player gets from DESCRIBE (plain RTP; the transport is chosen by SETUP).</summary>
+    internal string DescribeForRtsp(string control) => _sdp.DescribeForRtsp(Packetizer, StreamEndPoint, control);
+
+    /// <summary>The RTSP players playing this station (empty unless an <see cref="Rtsp.RtspServer"/> serves it).</summary>
+    public Rtsp.RtspFeed Rtsp { get; } = new();
 
     /// <summary>The multicast group's SDP (with its shared key, when crypto is on), or null when multicast is off.</summary>
     public string? DescribeMulticast() => _multicast is null ? null

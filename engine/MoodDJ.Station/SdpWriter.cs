@@ -29,4 +29,22 @@ internal sealed class SdpWriter(StationOptions options, string encodingName, uin
             RtcpMux = true,
             Crypto = keys is null ? null : new SdpCrypto(1, SrtpKeys.Suite, keys.ToInlineBase64()),
         }.ToString();
+
+    /// <summary>The description an RTSP DESCRIBE returns: plain RTP/AVP, the address and ports left to SETUP, the track's control URL.</summary>
+    public string DescribeForRtsp(RtpPacketizer packetizer, IPEndPoint origin, string control) =>
+        new SdpDescription
+        {
+            SessionName = "MoodDJ station",
+            SessionId = ssrc,
+            SessionVersion = 1,
+            OriginAddress = origin.Address.Equals(IPAddress.Any) ? "127.0.0.1" : origin.Address.ToString(),
+            ConnectionAddress = "0.0.0.0",
+            Port = 0,
+            PayloadType = packetizer.PayloadType,
+            EncodingName = encodingName,
+            ClockRate = packetizer.ClockRate,
+            Channels = options.Channels,
+            PacketTimeMs = options.FrameMilliseconds,
+            Control = control,
+        }.ToString();
 }

@@ -17,12 +17,15 @@ internal sealed class ServerCommand : ICliCommand
     public Command Create(GlobalOptions globals)
     {
         var sdp = new Option<string?>("--sdp") { Description = "With station:multicastGroup set: where to write the group's SDP (it carries the group key; written 0600)." };
-        var command = new Command("server", "Run a MoodDJ station: TCP control, UDP RTP/SRTP stream, UDP heartbeats. Ctrl+C stops it.") { sdp };
+        var rtsp = new Option<bool>("--rtsp") { Description = "Also serve rtsp://host:8554/<station> in plain RTP for VLC, ffplay, mpv and GStreamer (unencrypted; rtsp:port changes the port)." };
+        var command = new Command("server", "Run a MoodDJ station: TCP control, UDP RTP/SRTP stream, UDP heartbeats. Ctrl+C stops it.") { sdp, rtsp };
         command.SetAction((parseResult, ct) =>
         {
             var overrides = new Dictionary<string, string?>();
             if (parseResult.GetValue(sdp) is { } path)
                 overrides["station:sdpPath"] = Path.GetFullPath(path);
+            if (parseResult.GetValue(rtsp))
+                overrides["rtsp:enabled"] = "true";
             var key = new ServerKey();
             return CommandRunner.RunAsync(parseResult, globals, (context, token) => RunAsync(context, key, token), ct, overrides, prepare: key.Prepare);
         });
@@ -80,6 +83,7 @@ internal sealed class ServerCommand : ICliCommand
             ? new TrackerAnnouncer(tracker, station.Default.SwarmId, station.StreamEndPoint.Port, context.LoggerFactory.CreateLogger("mooddj.tracker"))
             : null;
         announcer?.Start();
+        await using var rtspServer = StartRtsp(context, station, console);
 
         var table = new Table().Border(TableBorder.Rounded).AddColumns("what", "where");
         table.AddRow("control (TCP, JSON-RPC)", Markup.Escape(control.ToString()));
@@ -87,6 +91,8 @@ internal sealed class ServerCommand : ICliCommand
         table.AddRow("heartbeats (UDP)", Markup.Escape(station.HeartbeatEndPoint.ToString()));
         if (announcer is not null)
             table.AddRow("tracker (swarm)", Markup.Escape($"{station.Options.Tracker} ({station.Default.SwarmId})"));
+        if (rtspServer is not null)
+            table.AddRow("RTSP (TCP, plain RTP)", Markup.Escape(rtspServer.UrlFor(station.Default.Id, local) + (station.Router.Stations.Count > 1 ? "  (or /<station>)" : "")));
         if (await WriteMulticastSdpAsync(station, ct) is { } sdpPath)
         {
             table.AddRow("multicast group", Markup.Escape($"{station.Options.MulticastGroup}:{station.Options.MulticastPort}"));
@@ -117,6 +123,17 @@ internal sealed class ServerCommand : ICliCommand
         }
         System.Console.Out.WriteLine("stopping the station…");
         return 0;
+    }
+
+    /// <summary>The RTSP endpoint when rtsp:enabled (or --rtsp) asks for it; it warns that its RTP is plain.</summary>
+    private static MoodDJ.Station.Rtsp.RtspServer? StartRtsp(HostContext context, StationServer station, IAnsiConsole console)
+    {
+        var options = MoodDJ.Station.Rtsp.RtspOptions.From(context.Configuration);
+        if (!options.Enabled) return null;
+        var server = new MoodDJ.Station.Rtsp.RtspServer(station.Router, options, station.Options.BindAddress, context.LoggerFactory.CreateLogger("mooddj.rtsp"));
+        server.Start();
+        console.MarkupLine("[yellow]warning:[/] RTSP sends [bold]plain RTP[/]: anyone on the network path can hear or forge it.");
+        return server;
     }
 
     /// <summary>A multicast group's SDP is the same for every receiver, so it can be a file; unicast streams cannot.</summary>
