@@ -8,7 +8,7 @@ namespace MoodDJ.Station;
 public sealed class StationCounters
 {
     internal long heartbeats, heartbeatJunk, unknownTokens, heartbeatsRateLimited;
-    internal long streamPortDatagrams, streamPortJunk;
+    internal long streamPortDatagrams, streamPortJunk, meshResent;
     internal long frames, packetsSent, bytesSent, sendErrors, framesSkippedBusy, rtcpReports;
     internal long lateWakes, resyncs, droppedMilliseconds;
 
@@ -26,8 +26,11 @@ public sealed class StationCounters
     /// <summary>Datagrams that arrived on the stream port (RTCP receiver reports or junk).</summary>
     public long StreamPortDatagrams => Interlocked.Read(ref streamPortDatagrams);
 
-    /// <summary>Datagrams on the stream port that were not RTCP (dropped).</summary>
+    /// <summary>Datagrams on the stream port that were neither RTCP nor a direct peer's nack (dropped).</summary>
     public long StreamPortJunk => Interlocked.Read(ref streamPortJunk);
+
+    /// <summary>Signed packets resent to directly fed peers that nacked them.</summary>
+    public long MeshResent => Interlocked.Read(ref meshResent);
 
     /// <summary>Audio frames the pump produced.</summary>
     public long Frames => Interlocked.Read(ref frames);

@@ -67,7 +67,10 @@ internal sealed class StationPorts : IDisposable
         }
     }
 
-    /// <summary>Counts and drops whatever arrives on the stream port (RTCP receiver reports, junk).</summary>
+    /// <summary>Answers mesh nacks from directly fed peers (set by the server once its stations are known).</summary>
+    public MeshNackResponder? Nacks { get; set; }
+
+    /// <summary>Counts whatever arrives on the stream port (RTCP receiver reports, junk) and answers mesh nacks.</summary>
     public async Task DrainStreamPortAsync(CancellationToken cancellationToken)
     {
         var buffer = new byte[2048];
@@ -83,8 +86,9 @@ internal sealed class StationPorts : IDisposable
             catch (ObjectDisposedException) { return; }
             catch (SocketException) { continue; }
             Interlocked.Increment(ref Counters.streamPortDatagrams);
-            if (!RtcpPacket.IsRtcp(buffer.AsSpan(0, length)))
-                Interlocked.Increment(ref Counters.streamPortJunk);
+            if (RtcpPacket.IsRtcp(buffer.AsSpan(0, length))) continue;
+            if (Nacks is { } nacks && await nacks.TryAnswerAsync(buffer.AsMemory(0, length), from, cancellationToken).ConfigureAwait(false)) continue;
+            Interlocked.Increment(ref Counters.streamPortJunk);
         }
     }
 

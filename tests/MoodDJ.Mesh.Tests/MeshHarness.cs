@@ -75,11 +75,12 @@ internal sealed class MeshHarness : IAsyncDisposable
     }
 
     /// <summary>Starts a relaying peer; it plays into a counting output.</summary>
-    public async Task<MeshTestPeer> AddPeerAsync(MeshPeerOptions options, TimeSpan? jitter = null)
+    /// <param name="transport">The peer's sockets (a lossy one, say); the engine's UDP transport by default.</param>
+    public async Task<MeshTestPeer> AddPeerAsync(MeshPeerOptions options, TimeSpan? jitter = null, MoodDJ.Abstractions.Transport.IStreamTransport? transport = null)
     {
         var name = $"peer{_peers.Count + 1}";
         var control = await ConnectAsync(name);
-        var peer = new MeshTestPeer(name, control, options, Engine, jitter ?? TimeSpan.FromMilliseconds(1000));
+        var peer = new MeshTestPeer(name, control, options, Engine, jitter ?? TimeSpan.FromMilliseconds(1000), transport);
         _peers.Add(peer);
         peer.Start();
         return peer;
@@ -100,7 +101,8 @@ internal sealed class MeshTestPeer : IAsyncDisposable
     private readonly StationControlClient _control;
     private Task? _running;
 
-    public MeshTestPeer(string name, StationControlClient control, MeshPeerOptions options, MoodDJEngine engine, TimeSpan jitter)
+    public MeshTestPeer(string name, StationControlClient control, MeshPeerOptions options, MoodDJEngine engine, TimeSpan jitter,
+        MoodDJ.Abstractions.Transport.IStreamTransport? transport = null)
     {
         Name = name;
         _control = control;
@@ -109,7 +111,7 @@ internal sealed class MeshTestPeer : IAsyncDisposable
         {
             ReportNow = ct => Player!.Subscription is { } s ? control.ReportAsync(Report(s.Token), ct) : Task.CompletedTask,
         };
-        Player = new StationPlayer(engine.StreamTransport, engine.Codec, Output, IPAddress.Loopback,
+        Player = new StationPlayer(transport ?? engine.StreamTransport, engine.Codec, Output, IPAddress.Loopback,
             (port, ct) => control.SubscribeAsync(new SubscribeParams(port, Name: name, Relay: options.MaxChildren), ct),
             new StationPlayerOptions { JitterDepth = jitter, ReportInterval = TimeSpan.FromMilliseconds(500) })
         {

@@ -109,6 +109,49 @@ public sealed class MeshSwarmTests(ITestOutputHelper output)
         Assert.True(child.Relay.Stats.Duplicates > 100, "the second parent's copies were not de-duplicated");
     }
 
+    [Fact(Timeout = 180_000)]
+    public async Task Peers_losing_a_tenth_of_what_they_receive_get_it_resent_after_a_nack()
+    {
+        const int S = 2;
+        await using var harness = await MeshHarness.StartAsync(S);
+        await using var prompt = await harness.ConnectAsync("dj");
+        await prompt.PromptAsync("I feel calm and happy");
+        for (var i = 0; i < 8; i++)
+            await harness.AddPeerAsync(new MeshPeerOptions { MaxChildren = 2 }, transport: new MoodDJ.Testing.LossyStreamTransport(harness.Engine.StreamTransport, 0.10, seed: i + 1));
+        await WaitAllPlayingAsync(harness, TimeSpan.FromSeconds(60));
+
+        var (continuity, _) = await MeasureAsync(harness, TimeSpan.FromSeconds(8));
+        foreach (var peer in harness.Peers)
+            output.WriteLine($"{peer.Name}: continuity {continuity[peer.Name]:0.0000}, nacks {peer.Relay.Repairs.NacksSent}, resent {peer.Relay.Repairs.Resent}; {peer.Relay.Stats}");
+        output.WriteLine($"station resent {harness.Station.Counters.MeshResent}");
+        Assert.True(harness.Peers.Max(p => p.Relay.Stats.Hops) > 1, "nobody was fed by a relay");
+        Assert.True(harness.Station.Counters.MeshResent > 0, "the station resent nothing to its direct peers");
+        Assert.True(harness.Peers.Sum(p => p.Relay.Repairs.Resent) > 0, "no relay resent anything to its children");
+        // Without repair, 10 % loss per hop leaves 0.90 at hop 1 and 0.81 at hop 2 (less what concealment hides).
+        Assert.All(continuity, kv => Assert.True(kv.Value >= 0.97, $"{kv.Key} played only {kv.Value:0.0000} of its frames from packets"));
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task A_nack_from_a_stranger_posing_as_a_peer_gets_nothing_resent()
+    {
+        await using var harness = await MeshHarness.StartAsync(1);
+        await using var prompt = await harness.ConnectAsync("dj");
+        await prompt.PromptAsync("I feel calm and happy");
+        var peer = await harness.AddPeerAsync(new MeshPeerOptions());
+        await WaitAllPlayingAsync(harness, TimeSpan.FromSeconds(60));
+
+        using var stranger = new System.Net.Sockets.UdpClient(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        var nack = new byte[MeshWire.HeaderLength + 3];
+        MeshWire.WriteNack(nack, peer.Relay.PeerId, first: 0, count: MeshWire.MaxNack);   // the peer's id, not its address
+        var junk = harness.Station.Counters.StreamPortJunk;
+        var resent = harness.Station.Counters.MeshResent;
+        await stranger.SendAsync(nack, harness.Server.StreamEndPoint);
+        await WaitAsync(() => harness.Station.Counters.StreamPortJunk > junk, TimeSpan.FromSeconds(10));
+        using var quiet = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await stranger.ReceiveAsync(quiet.Token));
+        Assert.Equal(resent, harness.Station.Counters.MeshResent);
+    }
+
     internal static async Task WaitAllPlayingAsync(MeshHarness harness, TimeSpan limit) =>
         await WaitAsync(() => harness.Peers.All(p => p.Player.Stats.Played > 100 && (p.Relay.Stats.Direct || p.Relay.Stats.Parents > 0)), limit,
             () => string.Join("; ", harness.Peers.Where(p => p.Player.Stats.Played <= 100).Select(p => $"{p.Name}: {p.Relay.Stats}")));

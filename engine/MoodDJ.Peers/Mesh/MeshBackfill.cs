@@ -29,6 +29,20 @@ internal sealed class MeshBackfill
         if (_count < Capacity) _count++;
     }
 
+    /// <summary>The held datagram with <paramref name="sequence"/>, if it is still held.</summary>
+    public bool TryGet(ushort sequence, out ReadOnlyMemory<byte> packet)
+    {
+        for (var i = 0; i < _count; i++)
+        {
+            var slot = (_next - 1 - i + Capacity) % Capacity;
+            if (_sequences[slot] != sequence) continue;
+            packet = _packets[slot].AsMemory(0, _lengths[slot]);
+            return true;
+        }
+        packet = default;
+        return false;
+    }
+
     /// <summary>The held datagrams newer than <paramref name="after"/> (RTP sequence order, wrap-aware), oldest first.</summary>
     public IEnumerable<ReadOnlyMemory<byte>> After(ushort after)
     {

@@ -6,7 +6,8 @@ namespace MoodDJ.Peers.Mesh;
 
 /// <summary>
 /// Answers the mesh control datagrams one peer receives: attach (as a parent: ticket, slots, loop
-/// and depth checks), accept and refuse (as a child), keepalive, path, leave and probe.
+/// and depth checks), accept and refuse (as a child), keepalive, path, leave, probe and nack (as a
+/// parent: resend what a child missed from the backfill).
 /// </summary>
 internal sealed class MeshControl(MeshRelay relay, MeshSession s, byte[] reply)
 {
@@ -46,6 +47,9 @@ internal sealed class MeshControl(MeshRelay relay, MeshSession s, byte[] reply)
                 break;
             case MeshMessage.Probe:
                 break;   // it only opened a NAT mapping
+            case MeshMessage.Nack:
+                await OnNackAsync(sender, datagram, from, cancellationToken).ConfigureAwait(false);
+                break;
         }
     }
 
@@ -76,6 +80,23 @@ internal sealed class MeshControl(MeshRelay relay, MeshSession s, byte[] reply)
             // A re-attaching child: send what it missed while it looked for a parent (its window drops what it has).
             foreach (var packet in relay.Backfill.After(after))
                 await MeshRelay.SendQuietlyAsync(s.Socket, packet, from, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>A child missed packets: resend those still held, within its budget (a stranger's nack is ignored).</summary>
+    private async ValueTask OnNackAsync(long sender, ReadOnlyMemory<byte> datagram, SocketAddress from, CancellationToken cancellationToken)
+    {
+        if (s.Family.FindChild(from) is not { } child || child.Id != sender || !MeshWire.TryReadNack(datagram.Span, out var first, out var count))
+        {
+            relay.CountJunk();
+            return;
+        }
+        for (var i = 0; i < count; i++)
+        {
+            if (!relay.Backfill.TryGet((ushort)(first + i), out var packet)) continue;
+            if (!child.Resends.TryTake()) return;
+            await MeshRelay.SendQuietlyAsync(s.Socket, packet, child.Address, cancellationToken).ConfigureAwait(false);
+            relay.CountResent();
         }
     }
 

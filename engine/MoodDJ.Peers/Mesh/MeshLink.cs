@@ -22,5 +22,8 @@ internal sealed class MeshLink(long id, IPEndPoint endPoint)
     /// <summary>Forged or altered packets this link sent.</summary>
     public int Forged;
 
+    /// <summary>Resends this child may still ask for in the current second (see <see cref="MeshResendBudget"/>).</summary>
+    public MeshResendBudget Resends = new();
+
     public bool Is(SocketAddress address) => Address.Equals(address);
 }

@@ -29,6 +29,8 @@ public sealed class MeshRelay : IStreamRelay, IDisposable
     private readonly SequenceWindow _window = new();
     private readonly MeshBackfill _backfill = new();
     private readonly Lock _mediaGate = new();
+    private readonly byte[] _nack = new byte[MeshWire.HeaderLength + 3];
+    private long _nacksSent, _resent;
     private MeshFamily? _family;
     private MeshSession? _session;
     private long _verified, _forwarded, _forged, _duplicates, _junk, _unknownKey, _parentsDropped, _forgersDropped, _reattaches;
@@ -172,11 +174,31 @@ public sealed class MeshRelay : IStreamRelay, IDisposable
         // a parent just dropped) is still the station's: the window below keeps any replay out.
         if (parent is not null) Volatile.Write(ref parent.LastHeard, now);
         bool first;
-        lock (_mediaGate) first = _window.TryAccept(MeshPacket.Sequence(buffer));
+        int skipped;
+        bool renack, renackAgain;
+        ushort newest;
+        var sequence = MeshPacket.Sequence(buffer);
+        lock (_mediaGate)
+        {
+            first = _window.TryAccept(sequence, out skipped);
+            newest = _window.Newest ?? sequence;
+            renack = first && _window.MissingBehindNewest(RenackAfter);
+            renackAgain = first && _window.MissingBehindNewest(RenackAgainAfter);
+        }
         if (!first)
         {
             Interlocked.Increment(ref _duplicates);
             return;
+        }
+        // A gap: ask whoever sent this (a parent, or the station) for the packets in between, and ask
+        // again for any still missing some packets later (the nack or its answer was lost too). On a
+        // lossy link this repairs most losses well within the jitter buffer's depth.
+        if (parent is not null || s.Family.Direct)
+        {
+            if (skipped is > 0 and <= MeshWire.MaxNack)
+                await NackAsync(s, (ushort)(sequence - skipped), skipped, from, cancellationToken).ConfigureAwait(false);
+            if (renack) await NackAsync(s, (ushort)(newest - RenackAfter), 1, from, cancellationToken).ConfigureAwait(false);
+            if (renackAgain) await NackAsync(s, (ushort)(newest - RenackAgainAfter), 1, from, cancellationToken).ConfigureAwait(false);
         }
         Interlocked.Increment(ref _verified);
         Volatile.Write(ref _lastMedia, now);
@@ -264,6 +286,21 @@ public sealed class MeshRelay : IStreamRelay, IDisposable
     }
 
     internal void CountJunk() => Interlocked.Increment(ref _junk);
+
+    internal void CountResent() => Interlocked.Increment(ref _resent);
+
+    // A hole still open this many packets after the newest (about 60 and 150 ms at 100 packets/s) is asked for again.
+    private const int RenackAfter = 6, RenackAgainAfter = 15;
+
+    private async ValueTask NackAsync(MeshSession s, ushort first, int count, SocketAddress to, CancellationToken cancellationToken)
+    {
+        var length = MeshWire.WriteNack(_nack, s.Family.Self, first, count);
+        await SendQuietlyAsync(s.Socket, _nack.AsMemory(0, length), to, cancellationToken).ConfigureAwait(false);
+        Interlocked.Increment(ref _nacksSent);
+    }
+
+    /// <summary>Nacks this peer sent for gaps, and packets it resent to children that nacked.</summary>
+    public (long NacksSent, long Resent) Repairs => (Interlocked.Read(ref _nacksSent), Interlocked.Read(ref _resent));
 
     private int _reporting;
 

@@ -12,6 +12,7 @@ public enum MeshMessage : byte
     Path = 5,
     Leave = 6,
     Probe = 7,
+    Nack = 8,
 }
 
 /// <summary>Why a parent refused an attach.</summary>
@@ -46,7 +47,7 @@ public static class MeshWire
         if (!IsControl(datagram)) return false;
         type = (MeshMessage)datagram[3];
         sender = BinaryPrimitives.ReadInt64BigEndian(datagram[4..]);
-        return type is >= MeshMessage.Attach and <= MeshMessage.Probe && sender > 0;
+        return type is >= MeshMessage.Attach and <= MeshMessage.Nack && sender > 0;
     }
 
     /// <summary>Keepalive, leave and probe: the header alone.</summary>
@@ -106,6 +107,28 @@ public static class MeshWire
         for (var i = 0; i < count; i++)
             ancestry[i] = BinaryPrimitives.ReadInt64BigEndian(datagram[(HeaderLength + 2 + i * 8)..]);
         return count;
+    }
+
+    /// <summary>Most sequence numbers one nack names; a longer gap is left to concealment (or a re-attach's backfill).</summary>
+    public const int MaxNack = 16;
+
+    /// <summary>Nack: a run of sequence numbers the sender is missing (first, count 1..<see cref="MaxNack"/>), asked again of whoever sent the packet after them.</summary>
+    public static int WriteNack(Span<byte> buffer, long sender, ushort first, int count)
+    {
+        var n = Write(buffer, MeshMessage.Nack, sender);
+        BinaryPrimitives.WriteUInt16BigEndian(buffer[n..], first);
+        buffer[n + 2] = (byte)Math.Clamp(count, 1, MaxNack);
+        return n + 3;
+    }
+
+    public static bool TryReadNack(ReadOnlySpan<byte> datagram, out ushort first, out int count)
+    {
+        first = 0;
+        count = 0;
+        if (datagram.Length != HeaderLength + 3 || datagram[HeaderLength + 2] is 0 or > MaxNack) return false;
+        first = BinaryPrimitives.ReadUInt16BigEndian(datagram[HeaderLength..]);
+        count = datagram[HeaderLength + 2];
+        return true;
     }
 
     public static int WriteRefuse(Span<byte> buffer, long parent, RefuseReason reason)

@@ -14,8 +14,15 @@ public sealed class SequenceWindow
     private long _first = -1;     // the first one taken: nothing before it counts as missing
 
     /// <summary>True the first time a sequence number is offered within the window.</summary>
-    public bool TryAccept(ushort sequence)
+    public bool TryAccept(ushort sequence) => TryAccept(sequence, out _);
+
+    /// <summary>
+    /// As <see cref="TryAccept(ushort)"/>; <paramref name="skipped"/> is how many sequence numbers this one
+    /// jumped over (0 unless it is newer than the newest by more than one): the gap to ask for again.
+    /// </summary>
+    public bool TryAccept(ushort sequence, out int skipped)
     {
+        skipped = 0;
         if (_highest < 0)
         {
             _highest = _first = sequence;
@@ -29,6 +36,7 @@ public sealed class SequenceWindow
             var steps = Math.Min(extended - _highest, Size);
             for (long s = 1; s <= steps; s++)
                 _seen[(_highest + s) % Size] = false;
+            skipped = (int)Math.Min(extended - _highest - 1, int.MaxValue);
             _highest = extended;
             _seen[extended % Size] = true;
             return true;
@@ -41,6 +49,10 @@ public sealed class SequenceWindow
     }
 
     public void Reset() => _highest = _first = -1;
+
+    /// <summary>True when the packet <paramref name="back"/> numbers before the newest was never taken (a hole still open).</summary>
+    public bool MissingBehindNewest(int back) =>
+        _highest >= 0 && back > 0 && back < Size && _highest - back >= _first && !_seen[(_highest - back) % Size];
 
     /// <summary>The newest sequence number taken, or null before the first.</summary>
     public ushort? Newest => _highest < 0 ? null : (ushort)(_highest & 0xFFFF);

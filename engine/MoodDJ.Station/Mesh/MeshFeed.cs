@@ -82,6 +82,25 @@ public sealed class MeshFeed : IDisposable
     private readonly int[] _recentLengths = new int[128];
     private int _recentNext, _recentCount;
 
+    /// <summary>Copies the held datagram with <paramref name="sequence"/> into <paramref name="into"/>; false when it is no longer held.</summary>
+    internal bool TryCopyRecent(ushort sequence, Span<byte> into, out int length)
+    {
+        lock (_recentGate)
+        {
+            for (var i = 0; i < _recentCount; i++)
+            {
+                var slot = (_recentNext - 1 - i + _recent.Length) % _recent.Length;
+                var packet = _recent[slot].AsSpan(0, _recentLengths[slot]);
+                if (MeshPacket.Sequence(packet) != sequence || packet.Length > into.Length) continue;
+                packet.CopyTo(into);
+                length = packet.Length;
+                return true;
+            }
+        }
+        length = 0;
+        return false;
+    }
+
     /// <summary>Copies of the held datagrams whose sequence number is after <paramref name="after"/>, oldest first.</summary>
     internal List<byte[]> RecentAfter(ushort after)
     {

@@ -20,6 +20,14 @@ public sealed class MeshPeer(int maxChildren)
     public MeshReportDto? Report => _report;
 
     private int _promised;
+    private MoodDJ.Peers.Mesh.MeshResendBudget _resends;
+    private readonly Lock _resendGate = new();
+
+    /// <summary>Takes one resend after a nack from this peer's budget; false when this second's are spent.</summary>
+    internal bool TakeResend()
+    {
+        lock (_resendGate) return _resends.TryTake();
+    }
 
     internal void Record(MeshReportDto report)
     {

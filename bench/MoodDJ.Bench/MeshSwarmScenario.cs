@@ -1,0 +1,87 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using MoodDJ.Station;
+
+namespace MoodDJ.Bench;
+
+/// <summary>
+/// The relay mesh against every peer pulling from the server, side by side in one run: N peers
+/// (10, 50, 100) in a child process (so their threads cannot starve the station's pump), each
+/// losing 0, 5 or 10 % of everything it receives. `pull` subscribes N plain players; `mesh` N
+/// relaying peers with station:maxDirectPeers = S. For each row: the station's egress (packets/s and
+/// streams), the station's CPU, each peer's continuity over the window (frames played from packets /
+/// frames played), the hops, and the time from a peer's start to its first sound. Egress counts the
+/// station's resends after nacks too.
+/// `dotnet run -c Release --project bench/MoodDJ.Bench -- mesh-swarm [--peers 10,50,100] [--loss 0,5,10] [--direct 4] [--seconds 20]`
+/// </summary>
+public sealed class MeshSwarmScenario : IBenchScenario
+{
+    public string Name => "mesh-swarm";
+
+    public async Task<int> RunAsync(string[] args)
+    {
+        var peers = List(args, "--peers", [10, 50, 100]);
+        var losses = List(args, "--loss", [0, 5, 10]);
+        var direct = List(args, "--direct", [4])[0];
+        var seconds = List(args, "--seconds", [20])[0];
+        Console.WriteLine($"mesh against pull: L16 44.1 kHz mono 10 ms (100 packets/s), aead; mesh S = {direct}, K = 4, one parent; " +
+            $"peers in a child process; {seconds} s window after all joined; load {LoadAverage()}");
+        Console.WriteLine("peers | loss | mode | egress pkt/s | streams | station CPU | continuity median / min | hops max | first sound median / max");
+        foreach (var n in peers)
+            foreach (var loss in losses)
+                foreach (var mode in new[] { "pull", "mesh" })
+                    await MeasureAsync(n, loss, mode, direct, seconds);
+        Console.WriteLine($"load after: {LoadAverage()}");
+        return 0;
+    }
+
+    private static async Task MeasureAsync(int peers, int lossPercent, string mode, int direct, int seconds)
+    {
+        var key = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        await using var engine = StationBenchSupport.StartEngine("aead", ("station:key", key),
+            ("station:maxDirectPeers", (mode == "mesh" ? direct : peers).ToString(CultureInfo.InvariantCulture)),
+            ("station:maxListeners", (peers + 10).ToString(CultureInfo.InvariantCulture)));
+        await using var station = StationFactory.Create(engine);
+        await station.StartAsync();
+        await station.Default.PromptAsync("I feel happy");
+
+        var child = Process.Start(new ProcessStartInfo("dotnet",
+            [typeof(MeshSwarmScenario).Assembly.Location, "mesh-swarm-peers", station.ControlEndPoint.ToString()!, key, mode,
+             peers.ToString(CultureInfo.InvariantCulture), (lossPercent / 100.0).ToString(CultureInfo.InvariantCulture), seconds.ToString(CultureInfo.InvariantCulture)])
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+        })!;
+        // The child says "measuring" once every peer has sound and the warm-up is over, then "done" with its figures.
+        var line = await child.StandardOutput.ReadLineAsync();
+        if (line != "measuring") throw new InvalidOperationException($"the peer process said '{line}'");
+        var self = Process.GetCurrentProcess();
+        var (sent0, cpu0) = (station.Counters.PacketsSent + station.Counters.MeshResent, self.TotalProcessorTime);
+        var watch = Stopwatch.StartNew();
+        var result = await child.StandardOutput.ReadLineAsync() ?? throw new InvalidOperationException("the peer process ended early");
+        self.Refresh();
+        var elapsed = watch.Elapsed.TotalSeconds;
+        var (sent1, cpu1) = (station.Counters.PacketsSent + station.Counters.MeshResent, self.TotalProcessorTime);
+        await child.WaitForExitAsync();
+
+        var figures = JsonSerializer.Deserialize<PeerFigures[]>(result)!;
+        var egress = (sent1 - sent0) / elapsed;
+        var continuity = figures.Select(f => f.Continuity).ToList();
+        var firstSound = figures.Select(f => f.FirstSoundMs).ToList();
+        Console.WriteLine($"{peers,5} | {lossPercent,3} % | {mode} | {egress,12:N0} | {egress / 100,7:0.0} | {(cpu1 - cpu0).TotalSeconds / elapsed,9:P0} | " +
+            $"{StationBenchSupport.Median(continuity),9:0.0000} / {continuity.Min():0.0000} | {figures.Max(f => f.Hops),8} | " +
+            $"{StationBenchSupport.Median(firstSound),6:0} ms / {firstSound.Max():0} ms");
+    }
+
+    internal sealed record PeerFigures(double Continuity, int Hops, double FirstSoundMs);
+
+    private static int[] List(string[] args, string name, int[] fallback)
+    {
+        var i = Array.IndexOf(args, name);
+        return i < 0 || i + 1 >= args.Length ? fallback : args[i + 1].Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
+    }
+
+    internal static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
+}
