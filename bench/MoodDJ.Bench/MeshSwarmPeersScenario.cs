@@ -40,27 +40,68 @@ public sealed class MeshSwarmPeersScenario : IBenchScenario
             await Task.Delay(100);
         await Task.Delay(3000);
         var before = peers.Select(p => p.Player.Stats).ToArray();
+        foreach (var peer in peers) peer.Timing = true;
         Console.WriteLine("measuring");
         await Task.Delay(TimeSpan.FromSeconds(seconds));
-        var figures = peers.Select((p, i) =>
-        {
-            var (a, b) = (before[i], p.Player.Stats);
-            var played = b.Played - a.Played;
-            var concealed = b.Concealed - a.Concealed;
-            var continuity = played + concealed == 0 ? 0 : (double)played / (played + concealed);
-            return new MeshSwarmScenario.PeerFigures(continuity, p.Relay?.Stats.Hops ?? 1, p.FirstSoundMs ?? double.NaN);
-        }).ToArray();
-        Console.WriteLine(JsonSerializer.Serialize(figures));
+        foreach (var peer in peers) peer.Timing = false;
+        var figures = peers.Select((p, i) => new MeshSwarmScenario.PeerFigures(
+            Continuity(before[i], p.Player.Stats), p.Relay?.Stats.Hops ?? 1, p.FirstSoundMs ?? double.NaN)).ToArray();
+        var result = new MeshSwarmScenario.SwarmFigures(figures, HopLatencies(peers), mode == "mesh" ? await FailoverAsync(peers) : null);
+        Console.WriteLine(JsonSerializer.Serialize(result));
         stop.Cancel();
         foreach (var peer in peers) await peer.DisposeAsync();
         return 0;
+    }
+
+    private static double Continuity(PlayerStats a, PlayerStats b)
+    {
+        var played = b.Played - a.Played;
+        var concealed = b.Concealed - a.Concealed;
+        return played + concealed == 0 ? 0 : (double)played / (played + concealed);
+    }
+
+    /// <summary>
+    /// For every sampled packet, how much later than the first peer fed by the station a peer at each
+    /// hop verified it (all peers share this process's clock); the median per hop, in ms.
+    /// </summary>
+    private static Dictionary<int, double> HopLatencies(List<BenchPeer> peers)
+    {
+        var byHop = new Dictionary<int, List<double>>();
+        var hop1 = new Dictionary<ushort, long>();
+        foreach (var peer in peers.Where(p => p.Hops == 1))
+            foreach (var (sequence, at) in peer.Arrivals)
+                hop1[sequence] = hop1.TryGetValue(sequence, out var first) ? Math.Min(first, at) : at;
+        foreach (var peer in peers.Where(p => p.Hops > 1))
+            foreach (var (sequence, at) in peer.Arrivals)
+                if (hop1.TryGetValue(sequence, out var first))
+                    (byHop.TryGetValue(peer.Hops, out var list) ? list : byHop[peer.Hops] = []).Add(Stopwatch.GetElapsedTime(first, at).TotalMilliseconds);
+        return byHop.ToDictionary(kv => kv.Key, kv => StationBenchSupport.Median(kv.Value));
+    }
+
+    /// <summary>Crashes a third of the relays that have children; the orphans' worst gap and the survivors' continuity over the next 5 s.</summary>
+    private static async Task<MeshSwarmScenario.FailoverFigures> FailoverAsync(List<BenchPeer> peers)
+    {
+        var relays = peers.Where(p => p.Relay!.Stats.Children > 0).ToList();
+        var killed = relays.OrderBy(_ => Random.Shared.Next()).Take((relays.Count + 2) / 3).ToList();
+        var killedIds = killed.Select(p => p.Relay!.PeerId).ToHashSet();
+        var survivors = peers.Except(killed).ToList();
+        var orphans = survivors.Where(p => p.Relay!.ParentIds.Any(killedIds.Contains)).ToList();
+        var before = survivors.Select(p => p.Player.Stats).ToArray();
+        foreach (var peer in killed) await peer.CrashAsync();
+        await Task.Delay(5000);
+        var continuity = survivors.Select((p, i) => Continuity(before[i], p.Player.Stats)).ToList();
+        var gaps = orphans.Select(p => p.Relay!.Stats.LastReattach.TotalMilliseconds).ToList();
+        return new MeshSwarmScenario.FailoverFigures(killed.Count, orphans.Count, gaps.Count == 0 ? 0 : gaps.Max(),
+            continuity.Count == 0 ? 1 : continuity.Min(), orphans.Count(p => p.Relay!.Stats.Parents > 0 || p.Relay.Stats.Direct));
     }
 
     /// <summary>One player, relaying when <c>relay</c>; its output only notes the first sound.</summary>
     private sealed class BenchPeer : IAsyncDisposable
     {
         private readonly StationControlClient _control;
+        private readonly CancellationTokenSource _stop;
         private readonly Task _running;
+        private readonly List<(ushort, long)> _arrivals = [];
         private readonly long _started = Stopwatch.GetTimestamp();
         private readonly FirstSoundOutput _output = new();
 
@@ -68,9 +109,17 @@ public sealed class MeshSwarmPeersScenario : IBenchScenario
             MoodDJ.Abstractions.Transport.IStreamTransport transport, bool relay, CancellationToken stop)
         {
             _control = control;
+            _stop = CancellationTokenSource.CreateLinkedTokenSource(stop);
             if (relay)
             {
-                Relay = new MeshRelay(new MeshPeerOptions(), (token, newest, ct) => control.MeshParentsAsync(token, newest, ct));
+                // Peers that crash rather than leave, so the failover phase measures what a crash costs.
+                Relay = new MeshRelay(new MeshPeerOptions { LeaveGracefully = false }, (token, newest, ct) => control.MeshParentsAsync(token, newest, ct))
+                {
+                    Verified = (sequence, at) =>
+                    {
+                        if (Timing && sequence % 25 == 0) lock (_arrivals) _arrivals.Add((sequence, at));
+                    },
+                };
                 control.MeshKeyAnnounced += Relay.OnKey;
                 control.MeshProbeRequested += Relay.OnProbe;
             }
@@ -80,11 +129,28 @@ public sealed class MeshSwarmPeersScenario : IBenchScenario
             {
                 Relay = Relay,
             };
-            _running = Player.RunAsync(stop);
+            _running = Player.RunAsync(_stop.Token);
         }
 
         public StationPlayer Player { get; }
         public MeshRelay? Relay { get; }
+
+        /// <summary>While true, every 25th packet's verification time is kept (for the per-hop latency).</summary>
+        public volatile bool Timing;
+
+        public int Hops => Relay?.Stats.Hops ?? 1;
+
+        public List<(ushort Sequence, long At)> Arrivals
+        {
+            get { lock (_arrivals) return [.. _arrivals]; }
+        }
+
+        /// <summary>Stops this peer without a goodbye: its children see silence.</summary>
+        public async Task CrashAsync()
+        {
+            _stop.Cancel();
+            try { await _running; } catch (OperationCanceledException) { }
+        }
 
         public double? FirstSoundMs => _output.FirstSound is var t and >= 0 ? Stopwatch.GetElapsedTime(_started, t).TotalMilliseconds : null;
 

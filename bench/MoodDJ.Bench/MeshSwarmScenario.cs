@@ -12,7 +12,10 @@ namespace MoodDJ.Bench;
 /// relaying peers with station:maxDirectPeers = S. For each row: the station's egress (packets/s and
 /// streams), the station's CPU, each peer's continuity over the window (frames played from packets /
 /// frames played), the hops, and the time from a peer's start to its first sound. Egress counts the
-/// station's resends after nacks too.
+/// station's resends after nacks too. Mesh rows also give the latency each hop adds (when a peer
+/// verified a packet against when the first peer fed by the station did, on one clock) and a
+/// failover phase: a third of the relays with children crash, and the orphans' worst gap and the
+/// survivors' continuity over the next 5 s are reported.
 /// `dotnet run -c Release --project bench/MoodDJ.Bench -- mesh-swarm [--peers 10,50,100] [--loss 0,5,10] [--direct 4] [--seconds 20]`
 /// </summary>
 public sealed class MeshSwarmScenario : IBenchScenario
@@ -65,16 +68,27 @@ public sealed class MeshSwarmScenario : IBenchScenario
         var (sent1, cpu1) = (station.Counters.PacketsSent + station.Counters.MeshResent, self.TotalProcessorTime);
         await child.WaitForExitAsync();
 
-        var figures = JsonSerializer.Deserialize<PeerFigures[]>(result)!;
+        var swarm = JsonSerializer.Deserialize<SwarmFigures>(result)!;
+        var figures = swarm.Peers;
         var egress = (sent1 - sent0) / elapsed;
         var continuity = figures.Select(f => f.Continuity).ToList();
         var firstSound = figures.Select(f => f.FirstSoundMs).ToList();
         Console.WriteLine($"{peers,5} | {lossPercent,3} % | {mode} | {egress,12:N0} | {egress / 100,7:0.0} | {(cpu1 - cpu0).TotalSeconds / elapsed,9:P0} | " +
             $"{StationBenchSupport.Median(continuity),9:0.0000} / {continuity.Min():0.0000} | {figures.Max(f => f.Hops),8} | " +
             $"{StationBenchSupport.Median(firstSound),6:0} ms / {firstSound.Max():0} ms");
+        if (swarm.HopLatencyMs.Count > 0)
+            Console.WriteLine("      per hop, after the first peer fed by the station (median): " +
+                string.Join(", ", swarm.HopLatencyMs.OrderBy(kv => kv.Key).Select(kv => $"hop {kv.Key} +{kv.Value:0.00} ms")));
+        if (swarm.Failover is { } f)
+            Console.WriteLine($"      failover: {f.Killed} relays crashed, {f.Orphans} orphans ({f.OrphansReattached} re-attached), " +
+                $"worst gap {f.WorstGapMs:0} ms after the {new MoodDJ.Peers.Mesh.MeshPeerOptions().ParentSilence.TotalMilliseconds:0} ms silence, survivors' continuity over 5 s ≥ {f.SurvivorContinuityMin:0.0000}");
     }
 
     internal sealed record PeerFigures(double Continuity, int Hops, double FirstSoundMs);
+
+    internal sealed record FailoverFigures(int Killed, int Orphans, double WorstGapMs, double SurvivorContinuityMin, int OrphansReattached);
+
+    internal sealed record SwarmFigures(PeerFigures[] Peers, Dictionary<int, double> HopLatencyMs, FailoverFigures? Failover);
 
     private static int[] List(string[] args, string name, int[] fallback)
     {

@@ -48,6 +48,12 @@ public sealed class MeshRelay : IStreamRelay, IDisposable
     /// <summary>Called with each relaying subscription as the relay starts on it (the host announces the peer in the station's swarm).</summary>
     public Action<SubscribeResult>? Joined { get; set; }
 
+    /// <summary>
+    /// Called on the receive loop with each packet's sequence number and Stopwatch timestamp as it is
+    /// verified (before it is forwarded): how benchmarks time each hop. Null in the product.
+    /// </summary>
+    public Action<ushort, long>? Verified { get; set; }
+
     /// <summary>Sends the station a report at once (parents changed); optional.</summary>
     public Func<CancellationToken, Task>? ReportNow { get; set; }
 
@@ -201,6 +207,7 @@ public sealed class MeshRelay : IStreamRelay, IDisposable
             if (renackAgain) await NackAsync(s, (ushort)(newest - RenackAgainAfter), 1, from, cancellationToken).ConfigureAwait(false);
         }
         Interlocked.Increment(ref _verified);
+        Verified?.Invoke(sequence, now);
         Volatile.Write(ref _lastMedia, now);
         if (Interlocked.Exchange(ref _orphanedAt, 0) is var orphaned and > 0)
             RecordReattach(Stopwatch.GetElapsedTime(orphaned, now));
