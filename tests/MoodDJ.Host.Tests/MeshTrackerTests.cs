@@ -50,10 +50,54 @@ public sealed class MeshTrackerTests
         await trackerProcess.WaitForAsync($"left", TimeSpan.FromSeconds(15));
     }
 
+    [OpentrackerFact(Timeout = 180000)]
+    public async Task The_station_and_a_peer_meet_on_a_real_opentracker()
+    {
+        using var temp = new TempFolder();
+        var port = StationJoinTests.FreeTcpPort();
+        var swarm = StationSwarmId.For("default", $"127.0.0.1:{port}");
+        // Debian's opentracker serves only whitelisted info-hashes: the station's swarm, known from its control address.
+        await using var opentracker = await MoodDJ.Testing.Opentracker.StartAsync([MoodDJ.Peers.Tracker.InfoHash.FromSwarmId(swarm)]);
+        var tracker = $"udp://127.0.0.1:{opentracker.EndPoint.Port}";
+        var key = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        string[] station = ["--server", $"127.0.0.1:{port}", "--set", $"station:key={key}"];
+        await using var server = RunningProcess.StartMooddj(temp.Path, null, ["server", .. StationJoinTests.LoopbackFreePorts,
+            "--set", $"station:controlPort={port}", "--set", $"station:key={key}", "--set", $"station:tracker={tracker}", "--set", "music:preferencesFile=none"]);
+        await server.WaitForAsync("mooddj player --join ");
+        var sent = await MooddjProcess.RunAsync(temp.Path, ["send", "I feel happy", .. station]);
+        Assert.True(sent.ExitCode == 0, sent.ToString());
+        await using var peer = RunningProcess.StartMooddj(temp.Path, null, ["peer", .. station, "--output", "null", "--seconds", "40", "--quiet",
+            "--set", $"plugins:settings:tracker:trackers:0={tracker}"]);
+
+        using var client = new MoodDJ.Peers.Tracker.UdpTrackerClient(opentracker.EndPoint);
+        var hash = MoodDJ.Peers.Tracker.InfoHash.FromSwarmId(swarm);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        var members = 0;
+        while (DateTime.UtcNow < deadline && members < 2)
+        {
+            await Task.Delay(500);
+            var scrape = await client.ScrapeAsync([hash]);
+            members = scrape[0].Seeders + scrape[0].Leechers;
+        }
+        Assert.True(members == 2, $"opentracker lists {members} in the station's swarm\n--- peer ---\n{peer}\n--- server ---\n{server}");
+        // A newcomer announcing there is handed both: the station's stream port and the peer's.
+        var found = await client.AnnounceAsync(new MoodDJ.Peers.Tracker.AnnounceParameters(hash, MoodDJ.Peers.Tracker.PeerId.NewMoodDJ(), 40001));
+        Assert.True(found.Peers.Count(p => p.Address.Equals(System.Net.IPAddress.Loopback) && p.Port != 40001) >= 2, string.Join(", ", found.Peers));
+    }
+
     private static int FreeUdpPort()
     {
         using var probe = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Udp);
         probe.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
         return ((System.Net.IPEndPoint)probe.LocalEndPoint!).Port;
+    }
+}
+
+/// <summary>Skips, with the reason, where Debian's opentracker is not installed.</summary>
+public sealed class OpentrackerFactAttribute : FactAttribute
+{
+    public OpentrackerFactAttribute()
+    {
+        if (MoodDJ.Testing.Opentracker.Missing is { } why) Skip = why;
     }
 }
