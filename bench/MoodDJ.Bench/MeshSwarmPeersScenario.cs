@@ -45,7 +45,7 @@ public sealed class MeshSwarmPeersScenario : IBenchScenario
         await Task.Delay(TimeSpan.FromSeconds(seconds));
         foreach (var peer in peers) peer.Timing = false;
         var figures = peers.Select((p, i) => new MeshSwarmScenario.PeerFigures(
-            Continuity(before[i], p.Player.Stats), p.Relay?.Stats.Hops ?? 1, p.FirstSoundMs ?? double.NaN)).ToArray();
+            Continuity(before[i], p.Player.Stats), p.Relay?.Stats.Hops ?? 1, p.FirstSoundMs ?? -1)).ToArray();
         var result = new MeshSwarmScenario.SwarmFigures(figures, HopLatencies(peers), mode == "mesh" ? await FailoverAsync(peers) : null);
         Console.WriteLine(JsonSerializer.Serialize(result));
         stop.Cancel();

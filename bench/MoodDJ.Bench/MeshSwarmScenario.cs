@@ -72,10 +72,12 @@ public sealed class MeshSwarmScenario : IBenchScenario
         var figures = swarm.Peers;
         var egress = (sent1 - sent0) / elapsed;
         var continuity = figures.Select(f => f.Continuity).ToList();
-        var firstSound = figures.Select(f => f.FirstSoundMs).ToList();
+        var firstSound = figures.Select(f => f.FirstSoundMs).Where(ms => ms >= 0).ToList();
+        var silent = figures.Length - firstSound.Count;
         Console.WriteLine($"{peers,5} | {lossPercent,3} % | {mode} | {egress,12:N0} | {egress / 100,7:0.0} | {(cpu1 - cpu0).TotalSeconds / elapsed,9:P0} | " +
             $"{StationBenchSupport.Median(continuity),9:0.0000} / {continuity.Min():0.0000} | {figures.Max(f => f.Hops),8} | " +
-            $"{StationBenchSupport.Median(firstSound),6:0} ms / {firstSound.Max():0} ms");
+            $"{StationBenchSupport.Median(firstSound),6:0} ms / {(firstSound.Count == 0 ? double.NaN : firstSound.Max()):0} ms" +
+            (silent > 0 ? $"  ({silent} never had sound within 60 s)" : ""));
         if (swarm.HopLatencyMs.Count > 0)
             Console.WriteLine("      per hop, after the first peer fed by the station (median): " +
                 string.Join(", ", swarm.HopLatencyMs.OrderBy(kv => kv.Key).Select(kv => $"hop {kv.Key} +{kv.Value:0.00} ms")));
@@ -84,6 +86,7 @@ public sealed class MeshSwarmScenario : IBenchScenario
                 $"worst gap {f.WorstGapMs:0} ms after the {new MoodDJ.Peers.Mesh.MeshPeerOptions().ParentSilence.TotalMilliseconds:0} ms silence, survivors' continuity over 5 s ≥ {f.SurvivorContinuityMin:0.0000}");
     }
 
+    /// <summary>One peer's figures; <c>FirstSoundMs</c> is -1 for a peer that never had sound.</summary>
     internal sealed record PeerFigures(double Continuity, int Hops, double FirstSoundMs);
 
     internal sealed record FailoverFigures(int Killed, int Orphans, double WorstGapMs, double SurvivorContinuityMin, int OrphansReattached);
