@@ -125,14 +125,25 @@ public sealed class MeshSwarmPeersScenario : IBenchScenario
             }
             Player = new StationPlayer(transport, codec, _output, IPAddress.Loopback,
                 (port, ct) => control.SubscribeAsync(new SubscribeParams(port, Name: name, Relay: relay ? 4 : null), ct),
-                new StationPlayerOptions { JitterDepth = TimeSpan.FromMilliseconds(200) })
+                new StationPlayerOptions { JitterDepth = TimeSpan.FromMilliseconds(200), ReportInterval = TimeSpan.FromMilliseconds(500) })
             {
                 Relay = Relay,
+                // As `mooddj peer` does: the station learns each peer's hops and free slots from its reports,
+                // and offers only peers it knows as parents.
+                Report = (report, ct) => control.ReportAsync(report, ct),
             };
+            if (Relay is not null)
+                Relay.ReportNow = ct => Player.Subscription is { } s ? control.ReportAsync(Describe(s.Token), ct) : Task.CompletedTask;
             _running = Player.RunAsync(_stop.Token);
         }
 
         public StationPlayer Player { get; }
+
+        private ReportParams Describe(string token)
+        {
+            var s = Player.Stats;
+            return new ReportParams(token, s.Received, s.Lost, s.Late, (int)s.Buffered.TotalMilliseconds, (int)s.Target.TotalMilliseconds, Relay!.DescribeMesh());
+        }
         public MeshRelay? Relay { get; }
 
         /// <summary>While true, every 25th packet's verification time is kept (for the per-hop latency).</summary>

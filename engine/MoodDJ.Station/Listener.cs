@@ -55,16 +55,23 @@ public sealed class Listener
     public MeshPeer? Mesh { get; }
 
     /// <summary>
-    /// A relaying peer the station does not feed itself (it gets the stream from parents), or one neither heard
-    /// from nor a second old: the fan-out skips it. The wait lets a peer behind a NAT open its mapping toward
-    /// the stream port first (it sends there as it starts heartbeats); a packet arriving earlier would make the
-    /// NAT pick another port for that mapping, and the stream would never get in. After a second a peer that
-    /// sends no heartbeat (not a StationPlayer) is fed anyway.
+    /// A relaying peer the station does not feed itself (it gets the stream from parents), or one whose punch
+    /// has not reached the stream port yet and that is under a second old: the fan-out skips it. The wait lets
+    /// a peer behind a NAT open its mapping toward the stream port first (its player sends an RTCP report there
+    /// from its stream socket as it starts); a packet arriving earlier would make the NAT pick another port for
+    /// that mapping, and the stream would never get in. Only the punch itself, seen on the stream port from this
+    /// listener's address, says the mapping is open (a heartbeat leaves from another socket). After a second a
+    /// peer that sends no punch (not a StationPlayer) is fed anyway.
     /// </summary>
-    internal bool FedByPeers => Mesh is { } mesh && (!mesh.Direct || (Volatile.Read(ref _heard) == 0 && Environment.TickCount64 < _feedFrom));
+    internal bool FedByPeers => Mesh is { } mesh && (!mesh.Direct || (Volatile.Read(ref _punched) == 0 && Environment.TickCount64 < _feedFrom));
 
-    private int _heard;
+    private int _punched;
     private readonly long _feedFrom = Environment.TickCount64 + 1000;
+
+    /// <summary>Something (its NAT punch, an RTCP report) came to the stream port from this listener's address.</summary>
+    internal void MarkPunched() => Volatile.Write(ref _punched, 1);
+
+    internal bool Punched => Volatile.Read(ref _punched) == 1;
 
     public DateTimeOffset Since { get; }
 
@@ -90,7 +97,6 @@ public sealed class Listener
     internal void Touch(long now)
     {
         Volatile.Write(ref _lastHeard, now);
-        Volatile.Write(ref _heard, 1);
     }
 
     /// <summary>True once the listener left the registry; its protector is (or is about to be) disposed.</summary>

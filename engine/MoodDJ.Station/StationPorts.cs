@@ -67,6 +67,9 @@ internal sealed class StationPorts : IDisposable
         }
     }
 
+    /// <summary>Told the source of each RTCP packet on the stream port: a player's punch says its NAT now lets the stream in.</summary>
+    public Action<SocketAddress>? Punched { get; set; }
+
     /// <summary>Answers mesh nacks from directly fed peers (set by the server once its stations are known).</summary>
     public MeshNackResponder? Nacks { get; set; }
 
@@ -86,7 +89,11 @@ internal sealed class StationPorts : IDisposable
             catch (ObjectDisposedException) { return; }
             catch (SocketException) { continue; }
             Interlocked.Increment(ref Counters.streamPortDatagrams);
-            if (RtcpPacket.IsRtcp(buffer.AsSpan(0, length))) continue;
+            if (RtcpPacket.IsRtcp(buffer.AsSpan(0, length)))
+            {
+                Punched?.Invoke(from);
+                continue;
+            }
             if (Nacks is { } nacks && await nacks.TryAnswerAsync(buffer.AsMemory(0, length), from, cancellationToken).ConfigureAwait(false)) continue;
             Interlocked.Increment(ref Counters.streamPortJunk);
         }

@@ -35,6 +35,15 @@ public sealed class StationRouter : IListenerDirectory
         }
     }
 
+    /// <summary>Marks the relaying peers at <paramref name="from"/> as punched through (see <see cref="Listener.FedByPeers"/>).</summary>
+    public void MarkPunched(System.Net.SocketAddress from)
+    {
+        foreach (var station in _all)
+            foreach (var listener in station.Listeners.Snapshot)
+                if (listener.Mesh is not null && !listener.Punched && listener.Address.Equals(from))
+                    listener.MarkPunched();
+    }
+
     /// <summary>The station named <paramref name="id"/>, or the default one for null or empty.</summary>
     public bool TryResolve(string? id, out LiveStation? station)
     {

@@ -99,6 +99,7 @@ public sealed class StationServer : IAsyncDisposable
 
         var stopping = _stopping.Token;
         ports.Nacks = new MeshNackResponder(Router, ports.Stream);
+        ports.Punched = Router.MarkPunched;
         var heartbeats = new HeartbeatServer(ports.Heartbeat, Router, ports.Counters, _options.MaxHeartbeatsPerSecond, _log);
         _loops.Add(Task.Run(() => heartbeats.RunAsync(stopping), CancellationToken.None));
         _loops.Add(Task.Run(() => ports.DrainStreamPortAsync(stopping), CancellationToken.None));
