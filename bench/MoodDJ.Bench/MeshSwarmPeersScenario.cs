@@ -29,8 +29,7 @@ public sealed class MeshSwarmPeersScenario : IBenchScenario
         var peers = new List<BenchPeer>();
         for (var i = 0; i < count; i++)
         {
-            var control = StationBenchSupport.Client(engine, station, $"peer{i + 1}");
-            await control.ConnectAsync();
+            var control = await ConnectAsync(engine, station, $"peer{i + 1}");
             var transport = new LossyStreamTransport(engine.StreamTransport, loss, seed: i + 1);
             peers.Add(new BenchPeer($"peer{i + 1}", control, engine.Codec, transport, mode == "mesh", stop.Token));
             await Task.Delay(50);
@@ -51,6 +50,25 @@ public sealed class MeshSwarmPeersScenario : IBenchScenario
         stop.Cancel();
         foreach (var peer in peers) await peer.DisposeAsync();
         return 0;
+    }
+
+    /// <summary>A control client, connected; a loaded machine sometimes drops a handshake, so it tries three times.</summary>
+    private static async Task<StationControlClient> ConnectAsync(MoodDJ.Hosting.MoodDJEngine engine, IPEndPoint station, string name)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var control = StationBenchSupport.Client(engine, station, name);
+            try
+            {
+                await control.ConnectAsync();
+                return control;
+            }
+            catch (Exception e) when (attempt < 3 && e is StationConnectionLostException or IOException or TimeoutException)
+            {
+                await control.DisposeAsync();
+                await Task.Delay(500);
+            }
+        }
     }
 
     private static double Continuity(PlayerStats a, PlayerStats b)
