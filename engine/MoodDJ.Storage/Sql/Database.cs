@@ -11,6 +11,7 @@ namespace MoodDJ.Storage.Sql;
 internal sealed class Database(SqlDialect dialect, TimeSpan wait) : IAsyncDisposable
 {
     private readonly SemaphoreSlim? _writeGate = dialect.SerializeWrites ? new SemaphoreSlim(1, 1) : null;
+    private DbConnection? _writer;
 
     public SqlDialect Dialect => dialect;
 
@@ -24,20 +25,37 @@ internal sealed class Database(SqlDialect dialect, TimeSpan wait) : IAsyncDispos
     public Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken) =>
         RetryAsync(async () =>
         {
-            if (_writeGate is not null) await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-            try
+            if (_writeGate is null)
             {
                 await using var connection = await dialect.OpenAsync(cancellationToken).ConfigureAwait(false);
-                await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-                var result = await work(connection, transaction).ConfigureAwait(false);
-                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                return result;
+                return await InTransactionAsync(connection, work, cancellationToken).ConfigureAwait(false);
+            }
+            // One writer at a time (SQLite): it keeps its connection, so a write does not pay for an open.
+            await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                _writer ??= await dialect.OpenAsync(cancellationToken).ConfigureAwait(false);
+                return await InTransactionAsync(_writer, work, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                if (_writer is not null) await _writer.DisposeAsync().ConfigureAwait(false);
+                _writer = null;
+                throw;
             }
             finally
             {
-                _writeGate?.Release();
+                _writeGate.Release();
             }
         }, cancellationToken);
+
+    private static async Task<T> InTransactionAsync<T>(DbConnection connection, Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken)
+    {
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var result = await work(connection, transaction).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return result;
+    }
 
     private async Task<T> RetryAsync<T>(Func<Task<T>> attempt, CancellationToken cancellationToken)
     {
@@ -62,7 +80,13 @@ internal sealed class Database(SqlDialect dialect, TimeSpan wait) : IAsyncDispos
         }
     }
 
-    public ValueTask DisposeAsync() => dialect.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        if (_writeGate is not null) await _writeGate.WaitAsync().ConfigureAwait(false);
+        if (_writer is not null) await _writer.DisposeAsync().ConfigureAwait(false);
+        _writer = null;
+        await dialect.DisposeAsync().ConfigureAwait(false);
+    }
 }
 
 /// <summary>Small ADO.NET helpers: by-name parameters (@name works on both databases), typed reads.</summary>

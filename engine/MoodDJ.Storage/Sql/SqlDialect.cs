@@ -27,12 +27,19 @@ internal abstract class SqlDialect : IAsyncDisposable
     public string Expand(string sql) => sql.Replace("{autoid}", AutoId).Replace("{blob}", Blob);
 }
 
-internal sealed class SqliteDialect(string path) : SqlDialect
+internal sealed class SqliteDialect : SqlDialect
 {
-    private readonly string _connectionString = new SqliteConnectionStringBuilder
+    private readonly string _connectionString;
+    private readonly CancellationTokenSource _stopping = new();
+    private Task? _checkpointer;
+
+    public SqliteDialect(string path)
     {
-        DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = true, DefaultTimeout = 30,
-    }.ToString();
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = true, DefaultTimeout = 30,
+        }.ToString();
+    }
 
     public override string Name => StorageOptions.Sqlite;
     public override bool SerializeWrites => true;
@@ -50,20 +57,59 @@ internal sealed class SqliteDialect(string path) : SqlDialect
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
         // WAL lets readers run beside the writer; NORMAL syncs at checkpoints, so a commit survives
         // a crash of the process (not of the machine's power) without an fsync per message.
+        // Checkpoints run in the background (below), not inside whichever commit crosses the mark:
+        // that commit used to wait for the fsyncs (a p99 write of 12 ms instead of well under 1 ms).
         using var pragma = connection.CreateCommand();
-        pragma.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000; PRAGMA foreign_keys=ON;";
+        pragma.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000; PRAGMA foreign_keys=ON; PRAGMA wal_autocheckpoint=0;";
         await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        _checkpointer ??= Task.Run(() => CheckpointAsync(_stopping.Token), CancellationToken.None);
         return connection;
+    }
+
+    private async Task CheckpointAsync(CancellationToken stopping)
+    {
+        try
+        {
+            while (!stopping.IsCancellationRequested)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(500), stopping).ConfigureAwait(false);
+                try
+                {
+                    await using var connection = new SqliteConnection(_connectionString);
+                    await connection.OpenAsync(stopping).ConfigureAwait(false);
+                    using var checkpoint = connection.CreateCommand();
+                    checkpoint.CommandText = "PRAGMA busy_timeout=1000; PRAGMA wal_checkpoint(PASSIVE);";
+                    await checkpoint.ExecuteNonQueryAsync(stopping).ConfigureAwait(false);
+                }
+                catch (SqliteException)
+                {
+                    // Busy or locked: the next round checkpoints; nothing is lost meanwhile (the WAL holds it).
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
     }
 
     // A locked file is the only failure that goes away by itself.
     public override bool IsTransient(Exception exception) =>
         exception is SqliteException { SqliteErrorCode: 5 or 6 }; // SQLITE_BUSY, SQLITE_LOCKED
 
-    public override ValueTask DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
+        _stopping.Cancel();
+        if (_checkpointer is not null) await _checkpointer.ConfigureAwait(false);
+        // A last full checkpoint folds the WAL into the database file before the file is let go.
+        await using (var connection = new SqliteConnection(_connectionString))
+        {
+            await connection.OpenAsync().ConfigureAwait(false);
+            using var checkpoint = connection.CreateCommand();
+            checkpoint.CommandText = "PRAGMA busy_timeout=5000; PRAGMA wal_checkpoint(TRUNCATE);";
+            await checkpoint.ExecuteNonQueryAsync().ConfigureAwait(false);
+        }
         SqliteConnection.ClearAllPools(); // release the file
-        return ValueTask.CompletedTask;
+        _stopping.Dispose();
     }
 }
 
