@@ -30,7 +30,7 @@ public sealed class SqlStore : IMoodDJStore
         options.Validate();
         SqlDialect dialect = options.Provider == StorageOptions.Postgres
             ? new PostgresDialect(options.ConnectionString!)
-            : new SqliteDialect(options.Path);
+            : new SqliteDialect(SqliteFile(options.DatabasePath));
         var db = new Database(dialect, options.WriteWait);
         try
         {
@@ -42,6 +42,12 @@ public sealed class SqlStore : IMoodDJStore
             throw;
         }
         return new SqlStore(db);
+    }
+
+    private static string SqliteFile(string path)
+    {
+        if (System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path)) is { } folder) Directory.CreateDirectory(folder);
+        return path;
     }
 
     public Task<IReadOnlyList<int>> SchemaVersionsAsync(CancellationToken cancellationToken = default) => Migrations.VersionsAsync(_db, cancellationToken);

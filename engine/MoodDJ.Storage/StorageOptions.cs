@@ -9,14 +9,27 @@ public sealed class StorageOptions
     /// <summary><c>sqlite</c> (embedded default) or <c>postgresql</c>.</summary>
     public string Provider { get; set; } = Sqlite;
 
-    /// <summary>SQLite: the database file (relative to the user data folder when not rooted).</summary>
-    public string Path { get; set; } = "mooddj.db";
+    /// <summary>SQLite: the database file; empty means $XDG_DATA_HOME/mooddj/mooddj.db (~/.local/share/mooddj/mooddj.db).</summary>
+    public string Path { get; set; } = "";
 
     /// <summary>PostgreSQL: an Npgsql connection string (Host=127.0.0.1;Port=5432;Username=…;Database=…).</summary>
     public string? ConnectionString { get; set; }
 
     /// <summary>How long a call waits for an unreachable database to come back before it fails.</summary>
-    public TimeSpan WriteWait { get; set; } = TimeSpan.FromSeconds(5);
+    public double WriteWaitSeconds { get; set; } = 5;
+
+    public TimeSpan WriteWait => TimeSpan.FromSeconds(WriteWaitSeconds);
+
+    /// <summary>The SQLite file: <see cref="Path"/>, or the default in the user's XDG data folder.</summary>
+    public string DatabasePath => string.IsNullOrWhiteSpace(Path) ? DefaultPath() : Path;
+
+    public static string DefaultPath()
+    {
+        var data = Environment.GetEnvironmentVariable("XDG_DATA_HOME");
+        if (string.IsNullOrWhiteSpace(data))
+            data = System.IO.Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "share");
+        return System.IO.Path.Combine(data, "mooddj", "mooddj.db");
+    }
 
     public void Validate()
     {
@@ -24,9 +37,7 @@ public sealed class StorageOptions
             throw new ArgumentException($"storage:provider is '{Provider}'; use '{Sqlite}' or '{Postgres}'.");
         if (Provider == Postgres && string.IsNullOrWhiteSpace(ConnectionString))
             throw new ArgumentException("storage:connectionString is empty; PostgreSQL needs one (Host=127.0.0.1;Port=5432;Username=mooddj;Database=mooddj).");
-        if (Provider == Sqlite && string.IsNullOrWhiteSpace(Path))
-            throw new ArgumentException("storage:path is empty; name the SQLite database file.");
-        if (WriteWait < TimeSpan.Zero || WriteWait > TimeSpan.FromMinutes(10))
-            throw new ArgumentException($"storage:writeWait is {WriteWait}; use 0 to 10 minutes.");
+        if (WriteWaitSeconds is < 0 or > 600)
+            throw new ArgumentException($"storage:writeWaitSeconds is {WriteWaitSeconds}; use 0 to 600.");
     }
 }

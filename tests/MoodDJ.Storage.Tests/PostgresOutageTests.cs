@@ -12,7 +12,7 @@ public sealed class PostgresOutageTests
     public async Task Writes_fail_clearly_while_the_database_is_down_and_nothing_acknowledged_is_lost()
     {
         await using var server = await PostgresServer.StartPrivateAsync();
-        var options = new StorageOptions { Provider = StorageOptions.Postgres, ConnectionString = await server.CreateDatabaseAsync(), WriteWait = TimeSpan.FromSeconds(2) };
+        var options = new StorageOptions { Provider = StorageOptions.Postgres, ConnectionString = await server.CreateDatabaseAsync(), WriteWaitSeconds = 2 };
         await using var store = await SqlStore.OpenAsync(options);
         var user = (await store.Users.TryCreateAsync("dj", [1], [2], 600_000))!;
         var room = (await store.Rooms.TryCreateAsync("live", user.Id, true))!;
@@ -40,7 +40,7 @@ public sealed class PostgresOutageTests
     public async Task A_write_waits_for_a_database_that_comes_back_within_the_wait_and_lands_once()
     {
         await using var server = await PostgresServer.StartPrivateAsync();
-        var options = new StorageOptions { Provider = StorageOptions.Postgres, ConnectionString = await server.CreateDatabaseAsync(), WriteWait = TimeSpan.FromSeconds(60) };
+        var options = new StorageOptions { Provider = StorageOptions.Postgres, ConnectionString = await server.CreateDatabaseAsync(), WriteWaitSeconds = 60 };
         await using var store = await SqlStore.OpenAsync(options);
         var user = (await store.Users.TryCreateAsync("dj", [1], [2], 600_000))!;
         var room = (await store.Rooms.TryCreateAsync("live", user.Id, true))!;

@@ -21,7 +21,7 @@ public sealed class AccountService
     private readonly LoginThrottle _throttle;
     private readonly TimeProvider _time;
     private readonly ILogger _log;
-    private readonly (byte[] Salt, byte[] Hash) _dummy;
+    private readonly Task<(byte[] Salt, byte[] Hash)> _dummy;
 
     public AccountService(IMoodDJStore store, RoomsOptions options, ILogger log, TimeProvider? time = null)
     {
@@ -32,7 +32,8 @@ public sealed class AccountService
         _log = log;
         _hasher = new PasswordHasher(options.PasswordIterations);
         _throttle = new LoginThrottle(options.LoginFailuresPerAccount, options.LoginAttemptsPerAddress, options.LoginWindow, _time);
-        _dummy = _hasher.Hash(Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)));
+        // Made in the background so that a server starts at once; a login waits for it (once) if early.
+        _dummy = Task.Run(() => _hasher.Hash(Convert.ToBase64String(RandomNumberGenerator.GetBytes(24))));
     }
 
     public async Task<UserRecord> RegisterAsync(string? name, string? password, string address, CancellationToken cancellationToken = default)
@@ -56,8 +57,9 @@ public sealed class AccountService
         var key = Key(name);
         _throttle.Admit(key, address);
         var user = await _store.Users.FindAsync(name, cancellationToken).ConfigureAwait(false);
+        var dummy = await _dummy.ConfigureAwait(false);
         var ok = user is null
-            ? PasswordHasher.Verify(password, _dummy.Salt, _dummy.Hash, _hasher.Iterations) && false
+            ? PasswordHasher.Verify(password, dummy.Salt, dummy.Hash, _hasher.Iterations) && false
             : PasswordHasher.Verify(password, user.Salt, user.Hash, user.Iterations);
         if (!ok)
         {
