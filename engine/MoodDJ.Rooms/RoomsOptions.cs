@@ -5,6 +5,9 @@ public sealed class RoomsOptions
 {
     public const int MinIterations = 600_000;
 
+    /// <summary>Whether `mooddj server` offers rooms, accounts and chat (and opens the storage) at all.</summary>
+    public bool Enabled { get; set; } = true;
+
     /// <summary>PBKDF2-SHA256 iterations for new passwords (at least 600,000, OWASP 2023).</summary>
     public int PasswordIterations { get; set; } = MinIterations;
     public int PasswordMinLength { get; set; } = 8;
