@@ -8,7 +8,7 @@ public sealed class SqliteStoreTests : StoreContractTests, IDisposable
     private readonly string _dir = Directory.CreateTempSubdirectory("mooddj-sqlite-").FullName;
 
     protected override Task<StorageOptions> CreateOptionsAsync() =>
-        Task.FromResult(new StorageOptions { Provider = StorageOptions.Sqlite, Path = Path.Combine(_dir, "mooddj.db") });
+        Task.FromResult(new StorageOptions { Provider = StorageOptions.Sqlite, Path = Path.Combine(_dir, $"mooddj-{Guid.NewGuid():N}.db") });
 
     protected override async Task<int> ExecuteRawAsync(string sql)
     {

@@ -45,6 +45,21 @@ public abstract class StoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Servers_starting_together_on_a_new_database_migrate_it_once()
+    {
+        var fresh = await CreateOptionsAsync();
+        var stores = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => SqlStore.OpenAsync(fresh))));
+        try
+        {
+            foreach (var store in stores) Assert.Equal([1, 2], await store.SchemaVersionsAsync());
+        }
+        finally
+        {
+            foreach (var store in stores) await store.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task Users_are_unique_by_name_whatever_the_case()
     {
         var alice = await Store.Users.TryCreateAsync("Alice", [1, 2, 3], [4, 5, 6], 600_000);
@@ -184,6 +199,7 @@ public abstract class StoreContractTests : IAsyncLifetime
     public async Task The_event_log_is_queried_by_room_and_time_and_refuses_changes()
     {
         await Store.Events.AppendAsync(EventKinds.Login, null, "alice", "from 127.0.0.1");
+        await Task.Delay(20); // times are kept to the millisecond: keep the mark out of the login's
         var mark = DateTimeOffset.UtcNow;
         await Task.Delay(20);
         await Store.Events.AppendAsync(EventKinds.RoomCreated, "lounge", "alice", "visitors allowed");

@@ -60,7 +60,7 @@ internal sealed class SqliteDialect : SqlDialect
         // Checkpoints run in the background (below), not inside whichever commit crosses the mark:
         // that commit used to wait for the fsyncs (a p99 write of 12 ms instead of well under 1 ms).
         using var pragma = connection.CreateCommand();
-        pragma.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000; PRAGMA foreign_keys=ON; PRAGMA wal_autocheckpoint=0;";
+        pragma.CommandText = "PRAGMA busy_timeout=5000; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA wal_autocheckpoint=0;";
         await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         _checkpointer ??= Task.Run(() => CheckpointAsync(_stopping.Token), CancellationToken.None);
         return connection;
