@@ -31,7 +31,8 @@ internal sealed class RoomServerHarness : IAsyncDisposable
     public RoomControlMethods Rooms { get; }
     public TempStore Db => _db;
 
-    public static async Task<RoomServerHarness> StartAsync(RoomsOptions? options = null)
+    /// <param name="reopen">A folder whose database an earlier harness left (a restarted server keeps its data).</param>
+    public static async Task<RoomServerHarness> StartAsync(RoomsOptions? options = null, string? reopen = null, int controlPort = 0)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -45,14 +46,14 @@ internal sealed class RoomServerHarness : IAsyncDisposable
             ["use:audioOutput"] = "null",
             ["station:key"] = StationKey,
             ["station:bind"] = "127.0.0.1",
-            ["station:controlPort"] = "0",
+            ["station:controlPort"] = controlPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["station:streamPort"] = "0",
             ["station:heartbeatPort"] = "0",
             ["station:resumeLastMood"] = "false",
             ["music:preferencesFile"] = "none",
         };
         var engine = MoodDJEngine.Start(MoodDJConfiguration.Build(null, settings.Select(kv => $"--{kv.Key}={kv.Value}").ToArray()), NullLoggerFactory.Instance);
-        var db = await TempStore.CreateAsync();
+        var db = reopen is null ? await TempStore.CreateAsync() : await TempStore.ReopenAsync(reopen);
         var rooms = new RoomControlMethods(db.Store, options ?? new RoomsOptions());
         var server = StationFactory.Create(engine);
         server.AddControlMethods(rooms);

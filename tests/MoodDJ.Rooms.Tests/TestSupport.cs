@@ -28,7 +28,8 @@ internal sealed class ListLogger : ILogger
 /// <summary>A SQLite store in a temporary folder, deleted afterwards.</summary>
 internal sealed class TempStore : IAsyncDisposable
 {
-    private TempStore(string dir, SqlStore store) { Dir = dir; Store = store; }
+    private readonly bool _owned;
+    private TempStore(string dir, SqlStore store, bool owned = true) { Dir = dir; Store = store; _owned = owned; }
     public string Dir { get; }
     public string Path => System.IO.Path.Combine(Dir, "mooddj.db");
     public SqlStore Store { get; }
@@ -39,10 +40,15 @@ internal sealed class TempStore : IAsyncDisposable
         return new TempStore(dir, await SqlStore.OpenAsync(new StorageOptions { Path = System.IO.Path.Combine(dir, "mooddj.db") }));
     }
 
+    /// <summary>Opens the store in <paramref name="dir"/> again (a server restart); the folder is left for its owner.</summary>
+    public static async Task<TempStore> ReopenAsync(string dir) =>
+        new(dir, await SqlStore.OpenAsync(new StorageOptions { Path = System.IO.Path.Combine(dir, "mooddj.db") }), owned: false);
+
     public async ValueTask DisposeAsync()
     {
         await Store.DisposeAsync();
         SqliteConnection.ClearAllPools();
+        if (!_owned) return;
         try { Directory.Delete(Dir, recursive: true); } catch (IOException) { }
     }
 }
