@@ -11,12 +11,17 @@ namespace MoodDJ.Station;
 /// <see cref="PlaybackMethods"/> or <see cref="SubscriptionMethods"/>. Every method but hello needs
 /// a hello first; parameters are by name, unknown members are ignored so newer clients keep working.
 /// </summary>
-internal sealed class StationControlHandler(StationRouter router, ILogger log) : IControlHandler
+internal sealed class StationControlHandler(StationRouter router, ILogger log, IReadOnlyList<IControlMethods>? extensions = null) : IControlHandler
 {
+    private readonly IReadOnlyList<IControlMethods> _extensions = extensions ?? [];
+
     private readonly ResumeBook _resumeBook = new(4096);
 
     public async ValueTask<JsonElement?> HandleAsync(ControlSession session, string method, JsonElement parameters, CancellationToken cancellationToken)
     {
+        foreach (var extension in _extensions)
+            if (extension.Handles(method))
+                return await extension.HandleAsync(session, method, parameters, cancellationToken).ConfigureAwait(false);
         if (method is StationMethods.Hello or StationMethods.Auth)
             return Serialize(Hello(session, parameters));
         var state = StationSession.Of(session)
@@ -45,7 +50,12 @@ internal sealed class StationControlHandler(StationRouter router, ILogger log) :
     }
 
     // Listeners outlive their control connection until their heartbeats stop: the music keeps
-    // playing while a client reconnects. So closing a session needs nothing here.
+    // playing while a client reconnects. So closing a session needs nothing here but the extensions.
+    public async ValueTask OnSessionClosedAsync(ControlSession session)
+    {
+        foreach (var extension in _extensions)
+            await extension.OnSessionClosedAsync(session).ConfigureAwait(false);
+    }
 
     private HelloResult Hello(ControlSession session, JsonElement parameters)
     {

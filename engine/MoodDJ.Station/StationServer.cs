@@ -59,6 +59,16 @@ public sealed class StationServer : IAsyncDisposable
     /// <summary>Whether disposing the server disposes its stations too (true by default).</summary>
     public bool OwnsStations { get; init; } = true;
 
+    private readonly List<IControlMethods> _controlMethods = [];
+
+    /// <summary>Adds methods to the control server (rooms, accounts, chat); before <see cref="StartAsync"/> only.</summary>
+    public void AddControlMethods(IControlMethods methods)
+    {
+        ArgumentNullException.ThrowIfNull(methods);
+        if (_control is not null) throw new InvalidOperationException("Add control methods before the server starts.");
+        _controlMethods.Add(methods);
+    }
+
     /// <summary>Hosts <paramref name="station"/> too (started at once when the server already runs). The first one added is the default.</summary>
     public void Add(LiveStation station)
     {
@@ -77,7 +87,7 @@ public sealed class StationServer : IAsyncDisposable
         if (_control is not null) throw new InvalidOperationException("The server is already started.");
         var ports = StationPorts.Open(_options, _streamTransport, first.Counters);
         var bind = _options.BindAddress;
-        var control = new ControlServer(_controlTransport, _crypto, new StationControlHandler(Router, _loggerFactory.CreateLogger<StationControlHandler>()),
+        var control = new ControlServer(_controlTransport, _crypto, new StationControlHandler(Router, _loggerFactory.CreateLogger<StationControlHandler>(), _controlMethods.ToArray()),
             new ControlServerOptions
             {
                 EndPoint = new IPEndPoint(bind, _options.ControlPort),

@@ -21,7 +21,7 @@ internal sealed class ClientCommand : ICliCommand
         var server = StationTarget.ServerOption();
         var join = StationTarget.JoinOption();
         var name = new Option<string>("--name") { Description = "Your name, shown in the station's log.", DefaultValueFactory = _ => Environment.UserName };
-        var command = new Command("client", "Talk to a running station: type how you feel; /skip, /like, /dislike, /pause, /resume, /seek 1:30, /stop, /volume NAME 50, /mute NAME, /status, /list, /quit.") { server, join, name };
+        var command = new Command("client", "Talk to a running station: type how you feel; /skip, /like, /dislike, /pause, /resume, /seek 1:30, /stop, /volume NAME 50, /mute NAME, /status, /list, /quit; rooms: /register, /login, /rooms, /create, /join, /say, /who, /history.") { server, join, name };
         command.SetAction((parseResult, ct) =>
         {
             var target = new StationTarget(parseResult, server, join);
@@ -51,6 +51,7 @@ internal sealed class InteractiveClient(StationControlClient client, TextReader 
     private readonly object _printLock = new();
     // The last volume set per listener name, so /mute and /unmute keep it.
     private readonly Dictionary<string, int> _volumes = new(StringComparer.OrdinalIgnoreCase);
+    private ClientRooms? _rooms;
 
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
@@ -60,6 +61,8 @@ internal sealed class InteractiveClient(StationControlClient client, TextReader 
         client.ListenerLeft += e => Print($"[grey]listener {Markup.Escape(e.Name)} left ({Markup.Escape(e.Reason ?? "?")})[/]");
         client.ErrorReceived += e => Print($"[red]station error:[/] {Markup.Escape(e.Message)}");
         client.Connection.StateChanged += OnStateChanged;
+        _rooms = new ClientRooms(client.Connection, Print);
+        _rooms.Attach();
         var hello = await client.ConnectAsync(cancellationToken);
         Print($"[green]connected[/] to the station at {Markup.Escape(Describe(hello))}");
         if (hello.NowPlaying is { } now)
@@ -69,6 +72,7 @@ internal sealed class InteractiveClient(StationControlClient client, TextReader 
             Print("now playing " + StationText.NowPlaying(now));
         }
         Print($"[grey]{Markup.Escape(Help)}[/]");
+        Print($"[grey]{Markup.Escape(ClientRooms.Help)}[/]");
 
         while (!cancellationToken.IsCancellationRequested)
         {
@@ -154,7 +158,8 @@ internal sealed class InteractiveClient(StationControlClient client, TextReader 
                 Print($"[grey]{Markup.Escape(Help)}[/]");
                 break;
             default:
-                Print($"[yellow]unknown command {Markup.Escape(verb)}[/]; {Markup.Escape(Help)}");
+                if (!await _rooms!.TryExecuteAsync(verb, argument, cancellationToken))
+                    Print($"[yellow]unknown command {Markup.Escape(verb)}[/]; {Markup.Escape(Help)}");
                 break;
         }
     }

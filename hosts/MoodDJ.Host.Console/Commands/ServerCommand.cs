@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.Net;
 using Microsoft.Extensions.Logging;
 using MoodDJ.Host.Console.Stations;
+using MoodDJ.Rooms;
+using MoodDJ.Rooms.Control;
 using MoodDJ.Station;
 using Spectre.Console;
 
@@ -68,6 +70,15 @@ internal sealed class ServerCommand : ICliCommand
             log.LogWarning("Crypto is 'none': control messages and audio travel in clear and anyone on the network can read or forge them. Use \"crypto\": \"aead\" outside a test bench.");
             console.MarkupLine("[yellow]warning:[/] crypto is [bold]none[/]: control and audio travel in clear.");
         }
+        // Rooms, accounts and chat share the control server; their database opens (and migrates) first.
+        var rooms = RoomsSetup.Rooms(context.Configuration);
+        var storage = RoomsSetup.Storage(context.Configuration);
+        await using var store = rooms.Enabled ? await RoomsSetup.OpenStoreAsync(storage, ct) : null;
+        if (store is not null)
+        {
+            station.AddControlMethods(new RoomControlMethods(store, rooms, context.LoggerFactory));
+            foreach (var live in station.Router.Stations) StationEvents.Attach(live, store.Events, log);
+        }
         await station.StartAsync(ct);
 
         var control = (IPEndPoint)station.ControlEndPoint;
@@ -99,6 +110,8 @@ internal sealed class ServerCommand : ICliCommand
             table.AddRow("multicast SDP (with its key)", Markup.Escape(sdpPath));
         }
         table.AddRow("format", Markup.Escape($"{context.Engine.Codec.EncodingName}, {station.Options.Format}, {station.Options.FrameMilliseconds} ms frames"));
+        if (store is not null)
+            table.AddRow("rooms and chat (storage)", Markup.Escape(storage.Provider == MoodDJ.Storage.StorageOptions.Postgres ? "postgresql" : $"sqlite {storage.DatabasePath}"));
         if (key.File is not null)
             table.AddRow("station key", Markup.Escape(key.Created ? $"new, kept in {key.File}" : key.File));
         console.Write(table);

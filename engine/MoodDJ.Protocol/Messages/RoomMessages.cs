@@ -1,0 +1,26 @@
+namespace MoodDJ.Protocol.Messages;
+
+// The JSON shapes of accounts, rooms and chat (docs/protocol.md, "Rooms, accounts and chat").
+// Message ids are strings on the wire: 64-bit Snowflakes do not fit a JavaScript number.
+
+/// <summary>A chat entry: <see cref="Kind"/> is text, join or leave; <see cref="Mentions"/> the users it @-named.</summary>
+public sealed record ChatMessageDto(string Id, string Room, string Author, string Kind, string Text, string? Nonce, IReadOnlyList<string> Mentions, DateTimeOffset At);
+
+public sealed record RoomDto(string Name, string Owner, bool AllowVisitors, int Online);
+
+public sealed record PresenceDto(string Name, string Role);
+
+public sealed record AccountResult(string User);
+
+public sealed record LoginResultDto(string User, string Token, DateTimeOffset? ExpiresAt);
+
+public sealed record RoomListResult(IReadOnlyList<RoomDto> Rooms);
+
+public sealed record RoomJoinResult(RoomDto Room, string Role, IReadOnlyList<PresenceDto> Online);
+
+public sealed record RoomSayResult(ChatMessageDto Message, bool Duplicate);
+
+/// <summary>A page in time order; <see cref="Before"/> fetches the page before it (null at the start of the room).</summary>
+public sealed record RoomHistoryResult(IReadOnlyList<ChatMessageDto> Messages, string? Before);
+
+public sealed record RoomWhoResult(string Room, IReadOnlyList<PresenceDto> Online);

@@ -1,0 +1,228 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using MoodDJ.Protocol;
+using MoodDJ.Protocol.Messages;
+using MoodDJ.Rooms.Accounts;
+using MoodDJ.Rooms.Chat;
+using MoodDJ.Station;
+using MoodDJ.Storage;
+
+namespace MoodDJ.Rooms.Control;
+
+/// <summary>
+/// Accounts, rooms and chat on the station's control server (docs/protocol.md, "Rooms, accounts and
+/// chat"). A session is a visitor until it logs in (with a password, or a token from an earlier
+/// login). Messages, join and leave notices go as <c>roomMessage</c> notifications to the other
+/// sessions in the room. Refusals become JSON-RPC errors with the rule's own message.
+/// </summary>
+public sealed class RoomControlMethods : IControlMethods
+{
+    private const string ItemKey = "mooddj.rooms";
+    private readonly IMoodDJStore _store;
+    private readonly ILogger _log;
+
+    public RoomControlMethods(IMoodDJStore store, RoomsOptions options, ILoggerFactory? loggers = null, TimeProvider? time = null)
+    {
+        loggers ??= NullLoggerFactory.Instance;
+        _store = store;
+        _log = loggers.CreateLogger<RoomControlMethods>();
+        Accounts = new AccountService(store, options, loggers.CreateLogger<AccountService>(), time);
+        Chat = new ChatService(store, options, time);
+        Rooms = new RoomService(store, Chat, loggers.CreateLogger<RoomService>());
+    }
+
+    public AccountService Accounts { get; }
+    public ChatService Chat { get; }
+    public RoomService Rooms { get; }
+    public RoomPresence Presence { get; } = new();
+
+    private sealed class SessionState
+    {
+        public UserRecord? User;
+        public string? Token;
+    }
+
+    public bool Handles(string method) => RoomMethods.All.Contains(method);
+
+    public async ValueTask<JsonElement?> HandleAsync(ControlSession session, string method, JsonElement p, CancellationToken ct)
+    {
+        var state = (SessionState)session.Items.GetOrAdd(ItemKey, _ => new SessionState())!;
+        try
+        {
+            object result = method switch
+            {
+                RoomMethods.Register => new AccountResult((await Accounts.RegisterAsync(Params.String(p, "user"), Params.String(p, "password"), Address(session), ct)).Name),
+                RoomMethods.Login => await LoginAsync(session, state, p, ct),
+                RoomMethods.Logout => await LogoutAsync(session, state, ct),
+                RoomMethods.RoomCreate => await DtoAsync(await Rooms.CreateAsync(Member(state), Params.String(p, "name"), Params.Bool(p, "allowVisitors") ?? false, ct), ct),
+                RoomMethods.RoomList => new RoomListResult(await Task.WhenAll((await Rooms.ListAsync(ct)).Select(r => DtoAsync(r, ct)))),
+                RoomMethods.RoomJoin => await JoinAsync(session, state, p, ct),
+                RoomMethods.RoomLeave => await LeaveAsync(session, state, await Rooms.GetAsync(Params.String(p, "room"), ct), ct),
+                RoomMethods.RoomSay => await SayAsync(session, state, p, ct),
+                RoomMethods.RoomHistory => await HistoryAsync(state, p, ct),
+                RoomMethods.RoomWho => await WhoAsync(state, p, ct),
+                RoomMethods.RoomSet => await DtoAsync(await Rooms.SetAllowVisitorsAsync(Member(state), Params.String(p, "room"),
+                    Params.Bool(p, "allowVisitors") ?? throw new RoomsException(RoomsError.Invalid, "'allowVisitors' is required (true or false)."), ct), ct),
+                _ => throw JsonRpcException.MethodNotFound(method),
+            };
+            return JsonSerializer.SerializeToElement(result, result.GetType(), JsonRpcWriter.SerializerOptions);
+        }
+        catch (RoomsException e)
+        {
+            throw new JsonRpcException(Code(e.Error), e.Message,
+                e.RetryAfter is { } wait ? JsonSerializer.SerializeToElement(new { retryAfterMs = (long)Math.Ceiling(wait.TotalMilliseconds) }) : null);
+        }
+        catch (StorageUnavailableException e)
+        {
+            _log.LogWarning("{Method}: {Message}", method, e.Message);
+            throw new JsonRpcException(JsonRpcErrorCodes.Unavailable, e.Message);
+        }
+    }
+
+    public async ValueTask OnSessionClosedAsync(ControlSession session)
+    {
+        if (!session.Items.TryGetValue(ItemKey, out var item) || item is not SessionState state) return;
+        foreach (var room in await RoomsOfAsync(session).ConfigureAwait(false))
+        {
+            try
+            {
+                await LeaveAsync(session, state, room, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is StorageUnavailableException or RoomsException)
+            {
+                _log.LogWarning("Session {Id} left room '{Room}' without a notice: {Message}", session.Id, room.Name, e.Message);
+            }
+        }
+    }
+
+    private async Task<LoginResultDto> LoginAsync(ControlSession session, SessionState state, JsonElement p, CancellationToken ct)
+    {
+        if (Params.String(p, "token") is { } token)
+        {
+            state.User = await Accounts.AuthenticateAsync(token, ct);
+            state.Token = token;
+            return new LoginResultDto(state.User.Name, token, null);
+        }
+        var login = await Accounts.LoginAsync(Params.String(p, "user"), Params.String(p, "password"), Address(session), ct);
+        (state.User, state.Token) = (login.User, login.Token);
+        return new LoginResultDto(login.User.Name, login.Token, login.ExpiresAt);
+    }
+
+    private async Task<object> LogoutAsync(ControlSession session, SessionState state, CancellationToken ct)
+    {
+        if (state.Token is null) throw new RoomsException(RoomsError.Unauthorized, "This session is not logged in.");
+        foreach (var room in await RoomsOfAsync(session)) await LeaveAsync(session, state, room, ct);
+        await Accounts.LogoutAsync(state.Token, ct);
+        (state.User, state.Token) = (null, null);
+        return new { };
+    }
+
+    private async Task<RoomJoinResult> JoinAsync(ControlSession session, SessionState state, JsonElement p, CancellationToken ct)
+    {
+        var user = await CurrentAsync(state, ct);
+        var joined = await Rooms.JoinAsync(user, Params.String(p, "room"), ct);
+        Presence.Enter(joined.Room.Id, new Presence(session, user?.Name ?? $"visitor-{session.Id}", joined.Role));
+        if (joined.Notice is { } notice) await BroadcastAsync(joined.Room, notice, except: session);
+        return new RoomJoinResult(await DtoAsync(joined.Room, ct), Role(joined.Role), Who(joined.Room));
+    }
+
+    private async Task<object> LeaveAsync(ControlSession session, SessionState state, RoomRecord room, CancellationToken ct)
+    {
+        if (!Presence.Leave(room.Id, session)) throw new RoomsException(RoomsError.Invalid, $"This session is not in '{room.Name}'.");
+        if (await Rooms.LeaveAsync(state.User, room, ct) is { } notice) await BroadcastAsync(room, notice, except: session);
+        return new { left = room.Name };
+    }
+
+    private async Task<RoomSayResult> SayAsync(ControlSession session, SessionState state, JsonElement p, CancellationToken ct)
+    {
+        var room = await Rooms.GetAsync(Params.String(p, "room"), ct);
+        var user = await CurrentAsync(state, ct);
+        await Rooms.RequireMemberAsync(user, room, "write", ct);
+        var said = await Chat.SayAsync(user!, room, Params.String(p, "text"), Params.String(p, "nonce"), ct);
+        var dto = Dto(said.Message, room);
+        if (!said.Duplicate) await BroadcastAsync(room, said.Message, except: session);
+        return new RoomSayResult(dto, said.Duplicate);
+    }
+
+    private async Task<RoomHistoryResult> HistoryAsync(SessionState state, JsonElement p, CancellationToken ct)
+    {
+        var room = await ReadableAsync(state, Params.String(p, "room"), ct);
+        var page = await Chat.HistoryAsync(room, Params.String(p, "before"), Params.Int(p, "limit"), ct);
+        return new RoomHistoryResult(page.Messages.Select(m => Dto(m, room)).ToList(), page.Before);
+    }
+
+    private async Task<RoomWhoResult> WhoAsync(SessionState state, JsonElement p, CancellationToken ct)
+    {
+        var room = await ReadableAsync(state, Params.String(p, "room"), ct);
+        return new RoomWhoResult(room.Name, Who(room));
+    }
+
+    /// <summary>History and presence are open to whoever may join: members, and visitors where the owner allows them.</summary>
+    private async Task<RoomRecord> ReadableAsync(SessionState state, string? name, CancellationToken ct)
+    {
+        var room = await Rooms.GetAsync(name, ct);
+        if (!room.AllowVisitors && (state.User is null || await _store.Rooms.RoleAsync(room.Id, state.User.Id, ct) == RoomRole.Visitor))
+            throw new RoomsException(RoomsError.Forbidden, state.User is null
+                ? $"The owner of '{room.Name}' lets only members in; log in to read it."
+                : $"Join '{room.Name}' first to read it.");
+        return room;
+    }
+
+    /// <summary>The session's user, checked again against the store so a revoked or expired token stops working at once.</summary>
+    private async Task<UserRecord?> CurrentAsync(SessionState state, CancellationToken ct)
+    {
+        if (state.Token is null) return null;
+        try
+        {
+            return state.User = await Accounts.AuthenticateAsync(state.Token, ct);
+        }
+        catch (RoomsException)
+        {
+            (state.User, state.Token) = (null, null);
+            throw;
+        }
+    }
+
+    private static UserRecord Member(SessionState state) =>
+        state.User ?? throw new RoomsException(RoomsError.Unauthorized, "Log in first (login with user and password, or a token).");
+
+    private async Task<IReadOnlyList<RoomRecord>> RoomsOfAsync(ControlSession session) =>
+        (await _store.Rooms.ListAsync().ConfigureAwait(false)).Where(r => Presence.Contains(r.Id, session)).ToList();
+
+    private async Task BroadcastAsync(RoomRecord room, ChatMessage message, ControlSession except)
+    {
+        var dto = Dto(message, room);
+        foreach (var present in Presence.In(room.Id))
+            if (present.Session != except)
+                await present.Session.NotifyAsync(RoomMethods.RoomMessage, dto).ConfigureAwait(false);
+    }
+
+    private IReadOnlyList<PresenceDto> Who(RoomRecord room) => Presence.In(room.Id).Select(p => new PresenceDto(p.Name, Role(p.Role))).ToList();
+
+    private async Task<RoomDto> DtoAsync(RoomRecord room, CancellationToken ct)
+    {
+        var owner = await _store.Users.FindAsync(room.OwnerId, ct).ConfigureAwait(false);
+        return new RoomDto(room.Name, owner?.Name ?? "", room.AllowVisitors, Presence.Count(room.Id));
+    }
+
+    private static ChatMessageDto Dto(ChatMessage m, RoomRecord room) =>
+        new(m.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), room.Name, m.Author, m.Kind.ToString().ToLowerInvariant(), m.Body, m.Nonce, m.Mentions, m.At);
+
+    private static string Role(RoomRole role) => role.ToString().ToLowerInvariant();
+
+    private static string Address(ControlSession session) =>
+        session.RemoteEndPoint is IPEndPoint ip ? ip.Address.ToString() : session.RemoteEndPoint.ToString() ?? "unknown";
+
+    private static int Code(RoomsError error) => error switch
+    {
+        RoomsError.Invalid => JsonRpcErrorCodes.InvalidParams,
+        RoomsError.Taken => RoomMethods.Taken,
+        RoomsError.Unauthorized => JsonRpcErrorCodes.Unauthorized,
+        RoomsError.Forbidden => RoomMethods.Forbidden,
+        RoomsError.RateLimited => RoomMethods.RateLimited,
+        RoomsError.NotFound => JsonRpcErrorCodes.NotFound,
+        _ => JsonRpcErrorCodes.Unavailable,
+    };
+}

@@ -1,0 +1,127 @@
+using System.Globalization;
+using System.Text.Json;
+using MoodDJ.Client;
+using MoodDJ.Protocol;
+using MoodDJ.Protocol.Messages;
+using Spectre.Console;
+
+namespace MoodDJ.Host.Console.Commands;
+
+/// <summary>
+/// The room commands of `mooddj client`: /register, /login, /rooms, /create, /join, /leave, /say,
+/// /who, /history; and the room's messages as they arrive. After a reconnect the client logs in
+/// again with its token and rejoins its room (resume calls).
+/// </summary>
+internal sealed class ClientRooms(StationClient connection, Action<string> print)
+{
+    public const string Help = "rooms: /register <user> <password>  /login <user> <password>  /rooms  /create <room> [visitors]  " +
+                               "/join <room>  /leave  /say <text>  /who  /history [n]";
+    private static readonly JsonSerializerOptions Json = JsonRpcWriter.SerializerOptions;
+    private string? _room;
+    private string? _user;
+
+    public void Attach() => connection.NotificationReceived += n =>
+    {
+        if (n.Method == RoomMethods.RoomMessage && n.Params.Deserialize<ChatMessageDto>(Json) is { } m) print(Line(m));
+    };
+
+    /// <summary>Runs a room command; false when <paramref name="verb"/> is not one.</summary>
+    public async Task<bool> TryExecuteAsync(string verb, string argument, CancellationToken ct)
+    {
+        var words = argument.Split(' ', 2, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        switch (verb)
+        {
+            case "/register" or "/login" when words.Length < 2:
+                print($"[yellow]{verb} needs a user name and a password, e.g. {verb} alice 'a long password'[/]");
+                break;
+            case "/register":
+                await CallAsync(RoomMethods.Register, new { user = words[0], password = words[1] }, ct);
+                print($"[green]registered[/] {Markup.Escape(words[0])}; now /login {Markup.Escape(words[0])} <password>");
+                break;
+            case "/login":
+                var login = await CallAsync<LoginResultDto>(RoomMethods.Login, new { user = words[0], password = words[1] }, ct);
+                _user = login.User;
+                connection.SetResumeCall("rooms.login", RoomMethods.Login, new { token = login.Token });
+                print($"[green]logged in[/] as {Markup.Escape(login.User)} (session until {login.ExpiresAt:yyyy-MM-dd HH:mm} UTC)");
+                break;
+            case "/rooms":
+                var list = await CallAsync<RoomListResult>(RoomMethods.RoomList, null, ct);
+                if (list.Rooms.Count == 0) print("[grey]no rooms yet; /create one[/]");
+                foreach (var r in list.Rooms)
+                    print($"{Markup.Escape(r.Name)} [grey](owner {Markup.Escape(r.Owner)}, {r.Online} online{(r.AllowVisitors ? ", visitors welcome" : ", members only")})[/]");
+                break;
+            case "/create" when argument.Length == 0:
+                print("[yellow]/create needs a room name, e.g. /create lounge visitors[/]");
+                break;
+            case "/create":
+                var visitors = argument.EndsWith(" visitors", StringComparison.OrdinalIgnoreCase);
+                var name = visitors ? argument[..^" visitors".Length].Trim() : argument;
+                var created = await CallAsync<RoomDto>(RoomMethods.RoomCreate, new { name, allowVisitors = visitors }, ct);
+                print($"[green]created[/] {Markup.Escape(created.Name)}; /join {Markup.Escape(created.Name)}");
+                break;
+            case "/join" when argument.Length == 0:
+                print("[yellow]/join needs a room name (/rooms lists them)[/]");
+                break;
+            case "/join":
+                if (_room is not null) await LeaveAsync(ct);
+                var joined = await CallAsync<RoomJoinResult>(RoomMethods.RoomJoin, new { room = argument }, ct);
+                _room = joined.Room.Name;
+                connection.SetResumeCall("rooms.join", RoomMethods.RoomJoin, new { room = _room });
+                print($"[green]in {Markup.Escape(_room)}[/] as {joined.Role}; here: {Markup.Escape(string.Join(", ", joined.Online.Select(p => p.Name)))}");
+                await HistoryAsync(10, ct);
+                break;
+            case "/leave":
+                await LeaveAsync(ct);
+                break;
+            case "/say" when argument.Length == 0:
+                print("[yellow]/say needs words[/]");
+                break;
+            case "/say":
+                var said = await CallAsync<RoomSayResult>(RoomMethods.RoomSay, new { room = RequireRoom(), text = argument, nonce = Guid.NewGuid().ToString("N") }, ct);
+                print(Line(said.Message));
+                break;
+            case "/who":
+                var who = await CallAsync<RoomWhoResult>(RoomMethods.RoomWho, new { room = RequireRoom() }, ct);
+                print($"in {Markup.Escape(who.Room)}: {Markup.Escape(string.Join(", ", who.Online.Select(p => $"{p.Name} ({p.Role})")))}");
+                break;
+            case "/history":
+                await HistoryAsync(int.TryParse(argument, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? Math.Clamp(n, 1, 100) : 20, ct);
+                break;
+            default:
+                return false;
+        }
+        return true;
+    }
+
+    private async Task HistoryAsync(int limit, CancellationToken ct)
+    {
+        var page = await CallAsync<RoomHistoryResult>(RoomMethods.RoomHistory, new { room = RequireRoom(), limit }, ct);
+        foreach (var m in page.Messages) print(Line(m));
+        if (page.Before is not null) print($"[grey](older messages: /history {Math.Min(100, limit * 2)})[/]");
+    }
+
+    private async Task LeaveAsync(CancellationToken ct)
+    {
+        var room = RequireRoom();
+        await CallAsync(RoomMethods.RoomLeave, new { room }, ct);
+        connection.RemoveResumeCall("rooms.join");
+        _room = null;
+        print($"[grey]left {Markup.Escape(room)}[/]");
+    }
+
+    private string RequireRoom() => _room ?? throw new JsonRpcException(JsonRpcErrorCodes.InvalidParams, "Join a room first (/rooms, /join <room>).");
+
+    private string Line(ChatMessageDto m)
+    {
+        var at = m.At.ToLocalTime().ToString("HH:mm", CultureInfo.InvariantCulture);
+        if (m.Kind != "text") return $"[grey]{at} {Markup.Escape(m.Room)}: {Markup.Escape(m.Text)}[/]";
+        var mine = _user is not null && m.Mentions.Contains(_user, StringComparer.OrdinalIgnoreCase);
+        var text = Markup.Escape(m.Text);
+        return $"{at} [blue]{Markup.Escape(m.Room)}[/] [bold]{Markup.Escape(m.Author)}[/]: {(mine ? $"[yellow]{text}[/]" : text)}";
+    }
+
+    private Task<JsonElement> CallAsync(string method, object? parameters, CancellationToken ct) => connection.CallAsync(method, parameters, cancellationToken: ct);
+
+    private async Task<T> CallAsync<T>(string method, object? parameters, CancellationToken ct) =>
+        (await CallAsync(method, parameters, ct)).Deserialize<T>(Json) ?? throw new JsonRpcException(JsonRpcErrorCodes.InternalError, $"'{method}' answered nothing.");
+}
