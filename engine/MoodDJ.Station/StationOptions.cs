@@ -95,6 +95,13 @@ public sealed class StationOptions
     /// <summary>The state file's path: <see cref="StateFile"/>, or the default in the user's XDG state folder.</summary>
     public string StateFilePath => string.IsNullOrWhiteSpace(StateFile) ? StationStateStore.DefaultPath() : StateFile;
 
+    /// <summary>
+    /// Send the stream synchronously from the pump's threads, batched with sendmmsg on Linux, on a socket
+    /// never registered with .NET's epoll engine (when the stream transport offers its socket). False uses
+    /// the transport's async sends, as before (for comparison in the fan-out bench).
+    /// </summary>
+    public bool DirectSend { get; set; } = true;
+
     /// <summary>OS send buffer for the stream socket (a thousand listeners need room for a frame's burst).</summary>
     public int SendBufferBytes { get; set; } = 4 << 20;
 
