@@ -109,9 +109,6 @@ public class OpusLossTests(ITestOutputHelper output)
         Assert.True(continuity >= 0.99, $"continuity {continuity:0.0000} ({dropouts} dropouts in {judged} frames)");
     }
 
-    /// <summary>TOC configurations 16..31 are CELT-only, which carries no in-band FEC (RFC 6716 §3.1).</summary>
-    private static bool IsCeltOnly(ReadOnlySpan<byte> packet) => packet.Length > 0 && packet[0] >> 3 >= 16;
-
     /// <summary>
     /// How alike two stereo frames sound: the cosine similarity of their left channels' magnitude spectra
     /// (Hann window, 100 Hz..2 kHz in 25 Hz steps, where the chords live) and the level difference. Waveform
