@@ -16,7 +16,7 @@ internal sealed unsafe class DirectBatch : IDisposable
     public const int Capacity = 64;
 
     private readonly Socket _socket;
-    private readonly int _fd;
+    private readonly SafeSocketHandle _handle;
     private readonly StationCounters _counters;
     private readonly LinuxSendmmsg.MMsgHdr* _messages;
     private readonly LinuxSendmmsg.IoVec* _iov;
@@ -26,7 +26,7 @@ internal sealed unsafe class DirectBatch : IDisposable
     public DirectBatch(Socket socket, StationCounters counters)
     {
         _socket = socket;
-        _fd = (int)socket.Handle;
+        _handle = socket.SafeHandle;
         _counters = counters;
         _messages = (LinuxSendmmsg.MMsgHdr*)NativeMemory.AllocZeroed((nuint)(Capacity * sizeof(LinuxSendmmsg.MMsgHdr)));
         _iov = (LinuxSendmmsg.IoVec*)NativeMemory.AllocZeroed((nuint)(Capacity * sizeof(LinuxSendmmsg.IoVec)));
@@ -57,7 +57,7 @@ internal sealed unsafe class DirectBatch : IDisposable
         long bytes = 0;
         while (start < count)
         {
-            var sent = LinuxSendmmsg.Available ? LinuxSendmmsg.Send(_fd, _messages + start, (uint)(count - start), LinuxSendmmsg.MsgDontWait) : -2;
+            var sent = LinuxSendmmsg.Available ? SendMany(start, count - start) : -2;
             if (sent == -2)
             {
                 // No sendmmsg here: one synchronous sendto each.
@@ -68,6 +68,12 @@ internal sealed unsafe class DirectBatch : IDisposable
                     else failed++;
                     Complete(start, ok);
                 }
+                break;
+            }
+            if (sent == -3)
+            {
+                failed += count - start;   // the station is closing its socket
+                for (; start < count; start++) Complete(start, ok: false);
                 break;
             }
             if (sent > 0)
@@ -98,6 +104,25 @@ internal sealed unsafe class DirectBatch : IDisposable
         if (failed + busy > 0) Interlocked.Add(ref _counters.sendErrors, failed + busy);
         if (busy > 0) Interlocked.Add(ref _counters.framesSkippedBusy, busy);
         return sentTotal;
+    }
+
+    /// <summary>sendmmsg with the socket's handle held, so a socket closed meanwhile cannot hand its descriptor number to another file.</summary>
+    private int SendMany(int start, int count)
+    {
+        var added = false;
+        try
+        {
+            _handle.DangerousAddRef(ref added);
+            return LinuxSendmmsg.Send((int)_handle.DangerousGetHandle(), _messages + start, (uint)count, LinuxSendmmsg.MsgDontWait);
+        }
+        catch (ObjectDisposedException)
+        {
+            return -3;
+        }
+        finally
+        {
+            if (added) _handle.DangerousRelease();
+        }
     }
 
     private bool SendPlain(int i)
