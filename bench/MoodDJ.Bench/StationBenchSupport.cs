@@ -14,13 +14,16 @@ namespace MoodDJ.Bench;
 /// <summary>Shared by the station scenarios: an engine over the bundled plugins with station ports 0.</summary>
 internal static class StationBenchSupport
 {
-    public static MoodDJEngine StartEngine(string crypto, params (string Key, string Value)[] extra)
+    public static MoodDJEngine StartEngine(string crypto, params (string Key, string Value)[] extra) => StartEngine(crypto, "pcm", extra);
+
+    /// <summary>As above with <paramref name="codec"/> ("pcm": L16 44.1 kHz mono 10 ms; "opus": 48 kHz stereo 20 ms).</summary>
+    public static MoodDJEngine StartEngine(string crypto, string codec, params (string Key, string Value)[] extra)
     {
         var key = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
         var settings = new List<string>
         {
             $"--plugins:folder={Path.Combine(AppContext.BaseDirectory, "plugins")}",
-            "--use:moodAnalyzer=lexicon", "--use:musicSources:0=generator", "--use:codec=pcm", $"--use:crypto={crypto}",
+            "--use:moodAnalyzer=lexicon", "--use:musicSources:0=generator", $"--use:codec={codec}", $"--use:crypto={crypto}",
             "--use:controlTransport=tcp", "--use:streamTransport=udp", "--use:audioOutput=null",
             $"--station:key={key}", "--station:bind=127.0.0.1", "--station:controlPort=0", "--station:streamPort=0", "--station:heartbeatPort=0",
             "--plugins:disabled:0=local", "--plugins:disabled:1=youtube", "--plugins:disabled:2=llm",

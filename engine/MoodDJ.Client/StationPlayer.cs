@@ -53,6 +53,12 @@ public sealed class StationPlayer
     }
 
     /// <summary>
+    /// Finds the codec for the encoding the station announces on subscribe (e.g. <c>MoodDJEngine.CodecFor</c>),
+    /// so the player follows the station's codec; without it the codec given to the constructor must match.
+    /// </summary>
+    public Func<string, IAudioCodec?>? CodecFor { get; init; }
+
+    /// <summary>
     /// Tells the station to drop a listener by its token (e.g. <see cref="StationControlClient.UnsubscribeAsync"/>);
     /// called when the output fails, besides the leave datagram. Optional.
     /// </summary>
@@ -160,6 +166,13 @@ public sealed class StationPlayer
         }
     }
 
+    private IAudioCodec CodecOf(SubscribeResult subscription)
+    {
+        if (string.Equals(_codec.EncodingName, subscription.Codec, StringComparison.OrdinalIgnoreCase)) return _codec;
+        return CodecFor?.Invoke(subscription.Codec) ?? throw new NotSupportedException(
+            $"The station sends {subscription.Codec}, but this player has only {_codec.EncodingName}: install the {subscription.Codec} codec plugin.");
+    }
+
     private async Task<SubscriptionLoss> PlayAsync(IDatagramSocket socket, SubscribeResult subscription, CancellationToken cancellationToken)
     {
         var format = new AudioFormat(subscription.SampleRate, subscription.Channels);
@@ -181,7 +194,7 @@ public sealed class StationPlayer
             _playback.Set(_volume.Volume, _volume.Muted);
         }
         var frameSamples = subscription.SampleRate * subscription.FrameMilliseconds / 1000;
-        using var decoder = _codec.CreateDecoder(format, frameSamples);
+        using var decoder = CodecOf(subscription).CreateDecoder(format, frameSamples);
         var relayed = Relay is not null && subscription.Mesh is not null;
         // A relay verifies and decrypts mesh packets before it delivers them; the pipeline then sees plain RTP.
         using var srtp = !relayed && subscription.Srtp is { } keys ? SrtpContext.Create(SrtpKeys.FromInlineBase64(keys.KeyParams)) : null;

@@ -98,6 +98,22 @@ public sealed class MoodDJEngine : IAsyncDisposable
     public IMoodAnalyzer MoodAnalyzer => Selected<IMoodAnalyzer>();
     public IReadOnlyList<IMusicSource> MusicSources => _use.MusicSources.Select(Get<IMusicSource>).ToArray();
     public IAudioCodec Codec => Selected<IAudioCodec>();
+
+    /// <summary>
+    /// The installed codec whose RTP encoding name is <paramref name="encodingName"/> ("opus", "L16"), the
+    /// selected one first, or null: a player follows the codec the station announces.
+    /// </summary>
+    public IAudioCodec? CodecFor(string encodingName)
+    {
+        var selected = Codec;
+        if (string.Equals(selected.EncodingName, encodingName, StringComparison.OrdinalIgnoreCase)) return selected;
+        foreach (var name in Current.Catalog.Names(PluginKind.Codec))
+        {
+            var codec = Get<IAudioCodec>(name);
+            if (string.Equals(codec.EncodingName, encodingName, StringComparison.OrdinalIgnoreCase)) return codec;
+        }
+        return null;
+    }
     public ICryptoProvider Crypto => Selected<ICryptoProvider>();
     public IControlTransport ControlTransport => Selected<IControlTransport>();
     public IStreamTransport StreamTransport => Selected<IStreamTransport>();

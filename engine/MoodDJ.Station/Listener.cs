@@ -1,4 +1,7 @@
+using System.Buffers.Binary;
 using System.Net;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace MoodDJ.Station;
 
@@ -28,6 +31,7 @@ public sealed class Listener
         SessionId = sessionId;
         EndPoint = endPoint;
         Address = endPoint.Serialize();
+        (NativeAddress, NativeAddressLength) = Sockaddr(endPoint);
         Protector = protector;
         _lastHeard = now;
         Since = DateTimeOffset.UtcNow;
@@ -82,8 +86,34 @@ public sealed class Listener
 
     internal void Record(ListenerReport report) => Volatile.Write(ref _report, report);
 
-    /// <summary>This listener's own datagram buffer: it never has more than one send in flight.</summary>
-    internal byte[] Buffer { get; } = new byte[MaxDatagramBytes];
+    /// <summary>This listener's own datagram buffer: it never has more than one send in flight. Pinned, for sendmmsg.</summary>
+    internal byte[] Buffer { get; } = GC.AllocateArray<byte>(MaxDatagramBytes, pinned: true);
+
+    internal unsafe void* BufferPointer => Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(Buffer));
+
+    /// <summary>The endpoint as the kernel's sockaddr_in/sockaddr_in6 (pinned), for sendmmsg.</summary>
+    internal byte[] NativeAddress { get; }
+
+    internal int NativeAddressLength { get; }
+
+    internal unsafe void* NativeAddressPointer => Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(NativeAddress));
+
+    /// <summary>Linux's sockaddr_in (16 bytes) or sockaddr_in6 (28): family in host order, port and address in network order.</summary>
+    private static (byte[] Address, int Length) Sockaddr(IPEndPoint endPoint)
+    {
+        var native = GC.AllocateArray<byte>(28, pinned: true);
+        var v6 = endPoint.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6;
+        BinaryPrimitives.WriteUInt16LittleEndian(native, (ushort)(v6 ? 10 : 2));
+        BinaryPrimitives.WriteUInt16BigEndian(native.AsSpan(2), (ushort)endPoint.Port);
+        if (v6)
+        {
+            endPoint.Address.TryWriteBytes(native.AsSpan(8, 16), out _);
+            BinaryPrimitives.WriteUInt32LittleEndian(native.AsSpan(24), (uint)endPoint.Address.ScopeId);
+            return (native, 28);
+        }
+        endPoint.Address.TryWriteBytes(native.AsSpan(4, 4), out _);
+        return (native, 16);
+    }
 
     public long PacketsSent => Volatile.Read(ref _packetsSent);
 

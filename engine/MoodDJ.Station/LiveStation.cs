@@ -157,7 +157,7 @@ public sealed class LiveStation : IAsyncDisposable
         if (!string.IsNullOrWhiteSpace(Options.MulticastGroup))
             _multicast = MulticastFeed.Open(Options, _parts.StreamTransport, _parts.Crypto.IsEncrypted, Counters, stopping);
         _packetizer = RtpPacketizer.Create(_parts.Codec, Options.Format, Options.FrameSamplesPerChannel, Ssrc);
-        var sender = new StreamSender(Listeners, new RtpFanout(ports.Stream, Counters, stopping), _multicast, Options, Counters, MeshFeed, Rtsp);
+        var sender = new StreamSender(Listeners, new RtpFanout(ports.Stream, Counters, stopping, direct: ports.Direct is not null), _multicast, Options, Counters, MeshFeed, Rtsp);
         _pump = new AudioPump(
             _parts.Director.ReadAsync,
             _packetizer,

@@ -44,7 +44,7 @@ internal sealed class MulticastFeed : IDisposable
             keys = SrtpKeys.Generate();
             protector = new SrtpProtector(keys);
         }
-        return new MulticastFeed(socket, new Listener(0, UInt128.Zero, "multicast", group, protector, 0), keys, new RtpFanout(socket, counters, stopping));
+        return new MulticastFeed(socket, new Listener(0, UInt128.Zero, "multicast", group, protector, 0), keys, new RtpFanout(socket, counters, stopping, direct: options.DirectSend));
     }
 
     public void Dispose()

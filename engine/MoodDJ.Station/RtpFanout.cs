@@ -8,8 +8,11 @@ namespace MoodDJ.Station;
 
 /// <summary>
 /// Sends one finished RTP packet to every listener: copy into the listener's own buffer, protect it
-/// with the listener's key, send the datagram and move on. UDP sends complete at once unless the
-/// socket buffer is full; a listener whose previous send is still pending simply misses this frame,
+/// with the listener's key, send the datagram and move on. When the transport hands over its OS socket
+/// (<see cref="IDirectDatagramSocket"/>) the sends are synchronous, from the sending thread, in batches
+/// (<see cref="DirectBatch"/>: sendmmsg on Linux), and the socket is never registered with .NET's epoll
+/// engine, whose write-space wake-up per datagram cost about 15 % of the fan-out. Otherwise each send is
+/// the transport's async send; a listener whose previous send is still pending simply misses this frame,
 /// so one slow or broken receiver never delays the others. ICMP errors are ignored.
 /// With many listeners, protecting and sending is the station's whole CPU budget; above
 /// <see cref="ParallelThreshold"/> a helper thread takes the second half of the listeners so a
@@ -21,6 +24,8 @@ internal sealed class RtpFanout
     public const int DefaultParallelThreshold = 128;
 
     private readonly IDatagramSocket _socket;
+    private readonly Socket? _direct;
+    private readonly DirectBatch? _batch, _helperBatch;
     private readonly StationCounters _counters;
     private readonly CancellationToken _stopping;
 
@@ -32,10 +37,16 @@ internal sealed class RtpFanout
     private Listener[] _helperListeners = [];
     private int _sharedLength, _helperStart, _helperEnd, _helperStarted;
 
-    public RtpFanout(IDatagramSocket socket, StationCounters counters, CancellationToken stopping, int parallelThreshold = DefaultParallelThreshold)
+    public RtpFanout(IDatagramSocket socket, StationCounters counters, CancellationToken stopping, int parallelThreshold = DefaultParallelThreshold, bool direct = true)
     {
         _socket = socket;
         _counters = counters;
+        if (direct && socket is IDirectDatagramSocket directSocket)
+        {
+            _direct = directSocket.Socket;
+            _batch = new DirectBatch(_direct, counters);
+            _helperBatch = new DirectBatch(_direct, counters);
+        }
         _stopping = stopping;
         ParallelThreshold = Environment.ProcessorCount > 1 ? Math.Max(2, parallelThreshold) : int.MaxValue;
     }
@@ -46,7 +57,7 @@ internal sealed class RtpFanout
     public int Send(ReadOnlySpan<byte> rtp, Listener[] listeners)
     {
         if (listeners.Length < ParallelThreshold || rtp.Length > _sharedPacket.Length)
-            return SendRange(rtp, listeners, 0, listeners.Length);
+            return SendRange(rtp, listeners, 0, listeners.Length, _batch);
 
         EnsureHelper();
         var split = listeners.Length / 2;
@@ -54,7 +65,7 @@ internal sealed class RtpFanout
         (_sharedLength, _helperListeners, _helperStart, _helperEnd) = (rtp.Length, listeners, split, listeners.Length);
         _done.Reset();
         _go.Set();
-        var started = SendRange(rtp, listeners, 0, split);
+        var started = SendRange(rtp, listeners, 0, split, _batch);
         try
         {
             _done.Wait(_stopping);
@@ -66,8 +77,9 @@ internal sealed class RtpFanout
         return started + _helperStarted;
     }
 
-    private int SendRange(ReadOnlySpan<byte> rtp, Listener[] listeners, int start, int end)
+    private int SendRange(ReadOnlySpan<byte> rtp, Listener[] listeners, int start, int end, DirectBatch? batch)
     {
+        if (batch is not null) return SendBatched(rtp, listeners, start, end, batch);
         var started = 0;
         for (var i = start; i < end; i++)
         {
@@ -97,14 +109,47 @@ internal sealed class RtpFanout
                 return;
             }
             _go.Reset();
-            _helperStarted = SendRange(_sharedPacket.AsSpan(0, _sharedLength), _helperListeners, _helperStart, _helperEnd);
+            _helperStarted = SendRange(_sharedPacket.AsSpan(0, _sharedLength), _helperListeners, _helperStart, _helperEnd, _helperBatch);
             _helperListeners = [];
             _done.Set();
         }
     }
 
+    /// <summary>Protects into each listener's buffer and queues it; the batch leaves in sendmmsg calls of up to 64.</summary>
+    private int SendBatched(ReadOnlySpan<byte> rtp, Listener[] listeners, int start, int end, DirectBatch batch)
+    {
+        var queued = 0;
+        for (var i = start; i < end; i++)
+        {
+            var listener = listeners[i];
+            if (listener.FedByPeers) continue;
+            if (!listener.TryBeginSend())
+            {
+                Interlocked.Increment(ref _counters.framesSkippedBusy);
+                continue;
+            }
+            int length;
+            try
+            {
+                rtp.CopyTo(listener.Buffer);
+                length = listener.Protector.Protect(listener.Buffer, rtp.Length);
+            }
+            catch (Exception e) when (e is ObjectDisposedException or ArgumentException or InvalidOperationException)
+            {
+                Complete(listener, ok: false);
+                continue;
+            }
+            batch.Add(listener, length);
+            queued++;
+        }
+        batch.Flush();
+        return queued;
+    }
+
+    /// <summary>One datagram to one listener (RTCP, the multicast group): a synchronous send on a direct socket.</summary>
     public bool SendOne(ReadOnlySpan<byte> rtp, Listener listener)
     {
+        if (_direct is not null) return SendOneDirect(rtp, listener);
         if (listener.FedByPeers)
             return false;
         if (!listener.TryBeginSend())
@@ -134,6 +179,30 @@ internal sealed class RtpFanout
         }
         _ = CompleteLaterAsync(pending, listener);
         return true;
+    }
+
+    private bool SendOneDirect(ReadOnlySpan<byte> rtp, Listener listener)
+    {
+        if (listener.FedByPeers) return false;
+        if (!listener.TryBeginSend())
+        {
+            Interlocked.Increment(ref _counters.framesSkippedBusy);
+            return false;
+        }
+        var ok = false;
+        try
+        {
+            rtp.CopyTo(listener.Buffer);
+            var length = listener.Protector.Protect(listener.Buffer, rtp.Length);
+            _direct!.SendTo(listener.Buffer.AsSpan(0, length), SocketFlags.None, listener.Address);
+            Interlocked.Add(ref _counters.bytesSent, length);
+            ok = true;
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException or ArgumentException or InvalidOperationException)
+        {
+        }
+        Complete(listener, ok);
+        return ok;
     }
 
     private async Task CompleteLaterAsync(ValueTask pending, Listener listener)

@@ -52,13 +52,14 @@ public sealed class StationOptions
     /// <summary>When false (the default) a listener must be at the control connection's own IP, so nobody can aim the stream at a third party.</summary>
     public bool AllowForeignListenerAddress { get; set; }
 
-    /// <summary>Audio frame length in milliseconds (one RTP packet per frame): 10 for L16, 20 for Opus.</summary>
-    public int FrameMilliseconds { get; set; } = 10;
+    /// <summary>Audio frame length in milliseconds (one RTP packet per frame): 20 for Opus; 10 for L16 when use:codec is pcm.</summary>
+    public int FrameMilliseconds { get; set; } = 20;
 
-    /// <summary>PCM sample rate the station plays at (44100 seed format; Opus needs 48000).</summary>
-    public int SampleRate { get; set; } = 44100;
+    /// <summary>PCM sample rate the station plays at: 48000 for Opus; the seed's 44100 when use:codec is pcm.</summary>
+    public int SampleRate { get; set; } = 48000;
 
-    public int Channels { get; set; } = 1;
+    /// <summary>2 for Opus (music in stereo); 1 when use:codec is pcm (the seed's mono L16).</summary>
+    public int Channels { get; set; } = 2;
 
     /// <summary>
     /// If the pump falls behind real time by more than this (a paused VM, a GC storm), it drops the
@@ -93,6 +94,13 @@ public sealed class StationOptions
 
     /// <summary>The state file's path: <see cref="StateFile"/>, or the default in the user's XDG state folder.</summary>
     public string StateFilePath => string.IsNullOrWhiteSpace(StateFile) ? StationStateStore.DefaultPath() : StateFile;
+
+    /// <summary>
+    /// Send the stream synchronously from the pump's threads, batched with sendmmsg on Linux, on a socket
+    /// never registered with .NET's epoll engine (when the stream transport offers its socket). False uses
+    /// the transport's async sends, as before (for comparison in the fan-out bench).
+    /// </summary>
+    public bool DirectSend { get; set; } = true;
 
     /// <summary>OS send buffer for the stream socket (a thousand listeners need room for a frame's burst).</summary>
     public int SendBufferBytes { get; set; } = 4 << 20;
@@ -135,7 +143,15 @@ public sealed class StationOptions
     /// <summary>Reads the <c>station</c> section (absent keys keep their defaults) and validates it.</summary>
     public static StationOptions From(IConfiguration configuration)
     {
-        var options = SettingsBinder.Bind<StationOptions>(configuration.GetSection("station"), "station");
+        var section = configuration.GetSection("station");
+        var options = SettingsBinder.Bind<StationOptions>(section, "station");
+        if (string.Equals(configuration["use:codec"], "pcm", StringComparison.OrdinalIgnoreCase))
+        {
+            // L16 keeps the seed's format unless the file names another: 44.1 kHz stereo L16 would not fit a datagram per 20 ms.
+            if (section["sampleRate"] is null) options.SampleRate = 44100;
+            if (section["channels"] is null) options.Channels = 1;
+            if (section["frameMilliseconds"] is null) options.FrameMilliseconds = 10;
+        }
         options.Validate();
         return options;
     }

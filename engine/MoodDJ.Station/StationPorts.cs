@@ -12,14 +12,18 @@ namespace MoodDJ.Station;
 /// </summary>
 internal sealed class StationPorts : IDisposable
 {
-    private StationPorts(IDatagramSocket stream, IDatagramSocket heartbeat, StationCounters counters)
+    private StationPorts(IDatagramSocket stream, IDatagramSocket heartbeat, StationCounters counters, bool directSend)
     {
         Stream = stream;
+        Direct = directSend ? stream as IDirectDatagramSocket : null;
         Heartbeat = heartbeat;
         Counters = counters;
     }
 
     public IDatagramSocket Stream { get; }
+
+    /// <summary>The stream socket for synchronous use only (station:directSend and a transport that offers it), else null.</summary>
+    public IDirectDatagramSocket? Direct { get; }
 
     public IDatagramSocket Heartbeat { get; }
 
@@ -41,7 +45,7 @@ internal sealed class StationPorts : IDisposable
                 LocalEndPoint = new IPEndPoint(bind, options.HeartbeatPort),
                 ReceiveBufferBytes = 1 << 20,
             });
-            return new StationPorts(stream, heartbeat, counters);
+            return new StationPorts(stream, heartbeat, counters, options.DirectSend);
         }
         catch
         {
@@ -73,8 +77,50 @@ internal sealed class StationPorts : IDisposable
     /// <summary>Answers mesh nacks from directly fed peers (set by the server once its stations are known).</summary>
     public MeshNackResponder? Nacks { get; set; }
 
-    /// <summary>Counts whatever arrives on the stream port (RTCP receiver reports, junk) and answers mesh nacks.</summary>
-    public async Task DrainStreamPortAsync(CancellationToken cancellationToken)
+    /// <summary>Counts whatever arrives on the stream port (RTCP receiver reports, junk), notes punches and answers mesh nacks.</summary>
+    public Task DrainStreamPortAsync(CancellationToken cancellationToken) => Direct is { } direct
+        ? Task.Factory.StartNew(() => DrainDirect(direct.Socket, cancellationToken), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default)
+        : DrainAsync(cancellationToken);
+
+    /// <summary>
+    /// The fan-out sends on this socket synchronously; receiving with poll(2) and a synchronous read on a
+    /// thread of its own keeps it out of .NET's epoll engine too (see <see cref="IDirectDatagramSocket"/>).
+    /// </summary>
+    private void DrainDirect(Socket socket, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[2048];
+        var from = new SocketAddress(socket.AddressFamily);
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            int length;
+            try
+            {
+                if (!socket.Poll(200_000, SelectMode.SelectRead)) continue;
+                length = socket.ReceiveFrom(buffer, SocketFlags.None, from);
+            }
+            catch (ObjectDisposedException) { return; }
+            catch (SocketException) when (!cancellationToken.IsCancellationRequested) { continue; }
+            catch (SocketException) { return; }
+            Interlocked.Increment(ref Counters.streamPortDatagrams);
+            if (RtcpPacket.IsRtcp(buffer.AsSpan(0, length)))
+            {
+                Punched?.Invoke(from);
+                continue;
+            }
+            if (Nacks?.Answer(buffer.AsMemory(0, length), from) is { } resends)
+            {
+                foreach (var packet in resends)
+                {
+                    try { socket.SendTo(packet.Span, SocketFlags.None, from); }
+                    catch (SocketException) { }   // a full buffer: the peer conceals that frame
+                }
+                continue;
+            }
+            Interlocked.Increment(ref Counters.streamPortJunk);
+        }
+    }
+
+    private async Task DrainAsync(CancellationToken cancellationToken)
     {
         var buffer = new byte[2048];
         var from = Stream.CreateAddressBuffer();
@@ -94,7 +140,15 @@ internal sealed class StationPorts : IDisposable
                 Punched?.Invoke(from);
                 continue;
             }
-            if (Nacks is { } nacks && await nacks.TryAnswerAsync(buffer.AsMemory(0, length), from, cancellationToken).ConfigureAwait(false)) continue;
+            if (Nacks?.Answer(buffer.AsMemory(0, length), from) is { } resends)
+            {
+                foreach (var packet in resends)
+                {
+                    try { await Stream.SendToAsync(packet, from, cancellationToken).ConfigureAwait(false); }
+                    catch (SocketException) { }
+                }
+                continue;
+            }
             Interlocked.Increment(ref Counters.streamPortJunk);
         }
     }

@@ -108,7 +108,7 @@ public sealed class StationServer : IAsyncDisposable
         _control = control;
 
         var stopping = _stopping.Token;
-        ports.Nacks = new MeshNackResponder(Router, ports.Stream);
+        ports.Nacks = new MeshNackResponder(Router);
         ports.Punched = Router.MarkPunched;
         var heartbeats = new HeartbeatServer(ports.Heartbeat, Router, ports.Counters, _options.MaxHeartbeatsPerSecond, _log);
         _loops.Add(Task.Run(() => heartbeats.RunAsync(stopping), CancellationToken.None));

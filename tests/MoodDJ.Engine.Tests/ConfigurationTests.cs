@@ -13,7 +13,7 @@ public sealed class ConfigurationTests
 
         Assert.Equal("lexicon", configuration["use:moodAnalyzer"]);
         Assert.Equal("generator", configuration["use:musicSources:0"]);
-        Assert.Equal("pcm", configuration["use:codec"]);
+        Assert.Equal("opus", configuration["use:codec"]);
         Assert.Equal("aead", configuration["use:crypto"]);
         Assert.Equal("tcp", configuration["use:controlTransport"]);
         Assert.Equal("udp", configuration["use:streamTransport"]);

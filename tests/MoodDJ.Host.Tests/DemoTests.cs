@@ -12,8 +12,9 @@ public class DemoTests(ITestOutputHelper output)
         using var temp = new TempFolder();
         var wav = await RunDemoAsync(temp, "I feel happy", 6);
 
-        Assert.Equal(1, wav.Channels);
-        Assert.Equal(44100, wav.SampleRate);
+        // The default station streams Opus: 48 kHz stereo.
+        Assert.Equal(2, wav.Channels);
+        Assert.Equal(48000, wav.SampleRate);
         Assert.InRange(wav.Seconds, 5.95, 6.05);
         Assert.True(MusicFeatures.Rms(wav.Samples) > 0.02, $"RMS {MusicFeatures.Rms(wav.Samples):F4} is too quiet");
         Assert.True(wav.Samples.All(s => s is > -1f and < 1f) || wav.Samples.Count(s => Math.Abs(s) >= 0.999f) < wav.Samples.Length / 1000,
@@ -27,10 +28,10 @@ public class DemoTests(ITestOutputHelper output)
         var happy = await RunDemoAsync(temp, "I feel so happy and excited today!", 12, "happy.wav");
         var sad = await RunDemoAsync(temp, "I feel sad and lonely", 12, "sad.wav");
 
-        var happyTempo = MusicFeatures.TempoBpm(happy.Samples, happy.SampleRate);
-        var sadTempo = MusicFeatures.TempoBpm(sad.Samples, sad.SampleRate);
-        var happyOnsets = MusicFeatures.OnsetRate(happy.Samples, happy.SampleRate);
-        var sadOnsets = MusicFeatures.OnsetRate(sad.Samples, sad.SampleRate);
+        var happyTempo = MusicFeatures.TempoBpm(Mono(happy), happy.SampleRate);
+        var sadTempo = MusicFeatures.TempoBpm(Mono(sad), sad.SampleRate);
+        var happyOnsets = MusicFeatures.OnsetRate(Mono(happy), happy.SampleRate);
+        var sadOnsets = MusicFeatures.OnsetRate(Mono(sad), sad.SampleRate);
         output.WriteLine($"happy: {happyTempo:F1} BPM, {happyOnsets:F2} onsets/s; sad: {sadTempo:F1} BPM, {sadOnsets:F2} onsets/s");
 
         Assert.False(happy.Samples.AsSpan().SequenceEqual(sad.Samples), "happy and sad prompts produced identical audio");
@@ -40,17 +41,18 @@ public class DemoTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task Demo_streams_opus_when_the_station_is_set_to_opus_at_48_kHz()
+    public async Task Demo_streams_the_seeds_l16_at_44_1_kHz_mono_when_the_codec_is_pcm()
     {
         using var temp = new TempFolder();
-        var path = temp.File("opus.wav");
+        var path = temp.File("pcm.wav");
         var result = await MooddjProcess.RunAsync(temp.Path, "demo", "I feel calm", "--seconds", "4", "--out", path,
-            "--set", "use:codec=opus", "--set", "station:sampleRate=48000", "--set", "station:frameMilliseconds=20");
+            "--set", "use:codec=pcm");
         output.WriteLine(result.ToString());
         Assert.True(result.ExitCode == 0, result.ToString());
 
         var wav = WavFile.Read(path);
-        Assert.Equal(48000, wav.SampleRate);
+        Assert.Equal(44100, wav.SampleRate);
+        Assert.Equal(1, wav.Channels);
         Assert.InRange(wav.Seconds, 3.95, 4.05);
         Assert.True(MusicFeatures.Rms(wav.Samples) > 0.02, $"RMS {MusicFeatures.Rms(wav.Samples):F4} is too quiet");
     }
@@ -63,8 +65,8 @@ public class DemoTests(ITestOutputHelper output)
             ["-c", $"dotnet '{Path.Combine(MooddjProcess.HostFolder, "mooddj.dll")}' demo 'calm evening' --seconds 2 --output stdout | wc -c"]);
 
         Assert.True(result.ExitCode == 0, result.ToString());
-        // s16le mono 44.1 kHz: 2 bytes per sample.
-        Assert.Equal(2 * 44100 * 2, long.Parse(result.StdOut.Trim()));
+        // s16le stereo 48 kHz (the default Opus station): 2 bytes per sample, 2 channels.
+        Assert.Equal(2 * 2 * 48000 * 2, long.Parse(result.StdOut.Trim()));
     }
 
     [Fact]
@@ -87,6 +89,18 @@ public class DemoTests(ITestOutputHelper output)
         var result = await MooddjProcess.RunAsync(temp.Path, "demo", "I feel happy", "--seconds", "1", "--out", "said.wav");
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("wrote " + temp.File("said.wav"), result.StdErr);
+    }
+
+    private static float[] Mono(WavFile wav)
+    {
+        var mono = new float[wav.Samples.Length / wav.Channels];
+        for (var i = 0; i < mono.Length; i++)
+        {
+            float sum = 0;
+            for (var c = 0; c < wav.Channels; c++) sum += wav.Samples[i * wav.Channels + c];
+            mono[i] = sum / wav.Channels;
+        }
+        return mono;
     }
 
     private async Task<WavFile> RunDemoAsync(TempFolder temp, string prompt, int seconds, string name = "demo.wav")

@@ -40,4 +40,11 @@ public interface IAudioDecoder : IDisposable
 
     /// <summary>Fills in a lost frame (packet loss concealment); returns the samples written.</summary>
     int Conceal(Span<float> frame);
+
+    /// <summary>
+    /// Fills in a lost frame when the packet after it is already here: a codec with forward error
+    /// correction (Opus in-band FEC) rebuilds the frame from <paramref name="nextPacket"/>; others conceal.
+    /// The caller then decodes <paramref name="nextPacket"/> as usual.
+    /// </summary>
+    int Recover(ReadOnlySpan<byte> nextPacket, Span<float> frame) => Conceal(frame);
 }

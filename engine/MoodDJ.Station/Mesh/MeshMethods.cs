@@ -78,7 +78,14 @@ internal sealed class MeshMethods(LiveStation station)
     {
         foreach (var datagram in station.MeshFeed.RecentAfter(newest))
         {
-            try { await station.Ports.Stream.SendToAsync(datagram, listener.Address).ConfigureAwait(false); }
+            try
+            {
+                // A direct socket stays synchronous: one async call would register it with epoll for good.
+                if (station.Ports.Direct is { } direct)
+                    direct.Socket.SendTo(datagram.AsSpan(), System.Net.Sockets.SocketFlags.None, listener.Address);
+                else
+                    await station.Ports.Stream.SendToAsync(datagram, listener.Address).ConfigureAwait(false);
+            }
             catch (Exception e) when (e is System.Net.Sockets.SocketException or ObjectDisposedException or OperationCanceledException) { return; }
         }
     }

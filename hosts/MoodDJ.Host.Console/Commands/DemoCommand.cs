@@ -91,7 +91,7 @@ internal sealed class DemoCommand : ICliCommand
         var output = new ExactLengthOutput(engine.AudioOutput(), format.SamplesFor(length));
         var player = new StationPlayer(engine.StreamTransport, engine.Codec, output, IPAddress.Loopback,
             (port, token) => client.SubscribeAsync(port, token),
-            new StationPlayerOptions(), context.LoggerFactory.CreateLogger<StationPlayer>());
+            new StationPlayerOptions(), context.LoggerFactory.CreateLogger<StationPlayer>()) { CodecFor = engine.CodecFor };
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var playing = player.RunAsync(stop.Token);
         try

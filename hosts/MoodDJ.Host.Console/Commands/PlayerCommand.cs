@@ -162,6 +162,7 @@ internal sealed class PlayerCommand : ICliCommand
             },
             context.Verbose ? context.LoggerFactory.CreateLogger<StationPlayer>() : null)
         {
+            CodecFor = engine.CodecFor,   // the player follows the codec the station announces
             // Besides the leave datagram: the station drops this listener at once when the output fails.
             Unsubscribe = (token, ct) => control.UnsubscribeAsync(token, ct),
             // Every 5 s the station hears this player's loss and buffer (the server console shows them).

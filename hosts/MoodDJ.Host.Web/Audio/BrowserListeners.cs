@@ -137,6 +137,7 @@ public sealed class BrowserListeners
         {
             Unsubscribe = (token, ct) => client.UnsubscribeAsync(token, ct),
             Report = (report, ct) => client.ReportAsync(report, ct),
+            CodecFor = engine.CodecFor,
         };
         Action<VolumeEvent> apply = e => player.Apply(e);
         client.VolumeChanged += apply;

@@ -118,6 +118,7 @@ public sealed class MeshPeerPanel(MoodDJEngine engine, IStationLink link, WebOpt
             Unsubscribe = (token, ct) => client.UnsubscribeAsync(token, ct),
             Report = (report, ct) => client.ReportAsync(report, ct),
             Relay = peerLink.Relay,
+            CodecFor = engine.CodecFor,
         };
         peerLink.ReportFor(player);
         audio.SincePump = () => player.Pipeline?.Stats.Buffered ?? TimeSpan.Zero;

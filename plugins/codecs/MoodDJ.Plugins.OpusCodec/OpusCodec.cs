@@ -83,18 +83,35 @@ public sealed class OpusCodec(OpusSettings settings) : IAudioCodec
 /// <summary>Settings from <c>plugins:settings:opus</c>.</summary>
 public sealed record OpusSettings
 {
-    /// <summary>Bits per second; 0 chooses 64 kbit/s for mono, 96 kbit/s for stereo.</summary>
+    /// <summary>Bits per second; 0 chooses 64 kbit/s for mono, 128 kbit/s for stereo (transparent music).</summary>
     public int Bitrate { get; init; }
 
     /// <summary>0 (fastest) … 10 (best).</summary>
     public int Complexity { get; init; } = 8;
 
-    public int BitrateFor(int channels) => Bitrate > 0 ? Bitrate : channels == 1 ? 64000 : 96000;
+    /// <summary>
+    /// In-band FEC (OPUS_SET_INBAND_FEC): each packet may carry a low-rate copy of the one before, which a
+    /// decoder uses when that one is lost. libopus only adds it in SILK/hybrid mode, which it picks for music
+    /// when <see cref="ExpectedLossPercent"/> is about 8 or more; below that music stays CELT and loss is concealed.
+    /// </summary>
+    public bool InbandFec { get; init; } = true;
+
+    /// <summary>The loss the encoder plans for (OPUS_SET_PACKET_LOSS_PERC), 0..100.</summary>
+    public int ExpectedLossPercent { get; init; } = 5;
+
+    /// <summary>
+    /// DTX: silence (a paused station, a gap between tracks) is sent as 1–3 byte packets. Every packet is
+    /// still sent, so the RTP clock and sequence stay continuous.
+    /// </summary>
+    public bool Dtx { get; init; } = true;
+
+    public int BitrateFor(int channels) => Bitrate > 0 ? Bitrate : channels == 1 ? 64000 : 128000;
 
     /// <summary>Throws a <see cref="SettingsException"/> naming the key under <paramref name="path"/> that is out of range.</summary>
     public void Validate(string path)
     {
         if (Bitrate != 0) SettingsRules.Range(path, "bitrate", Bitrate, 6000, 510000);
         SettingsRules.Range(path, "complexity", Complexity, 0, 10);
+        SettingsRules.Range(path, "expectedLossPercent", ExpectedLossPercent, 0, 100);
     }
 }

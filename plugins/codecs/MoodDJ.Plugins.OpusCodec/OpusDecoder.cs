@@ -3,7 +3,11 @@ using MoodDJ.Abstractions.Codecs;
 
 namespace MoodDJ.Plugins.OpusCodec;
 
-/// <summary>One libopus decoder. A lost frame is concealed by libopus's own PLC (a null packet).</summary>
+/// <summary>
+/// One libopus decoder. A lost frame is rebuilt from the next packet's in-band FEC when that packet is
+/// here (<see cref="Recover"/>; libopus falls back to PLC when it carries none), else concealed by
+/// libopus's own PLC (a null packet).
+/// </summary>
 public sealed unsafe class OpusDecoder : IAudioDecoder
 {
     private readonly OpusDecoderHandle _handle;
@@ -47,6 +51,20 @@ public sealed unsafe class OpusDecoder : IAudioDecoder
         if (samples < 0)
             throw new InvalidOperationException($"libopus could not conceal a lost frame: {OpusNative.ErrorText(samples)}.");
         return samples * _channels;
+    }
+
+    public int Recover(ReadOnlySpan<byte> nextPacket, Span<float> frame)
+    {
+        ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
+        if (nextPacket.IsEmpty) return Conceal(frame);
+        if (frame.Length < _frameSamplesPerChannel * _channels)
+            throw new ArgumentException($"The frame buffer needs {_frameSamplesPerChannel * _channels} samples, not {frame.Length}.", nameof(frame));
+        int samples;
+        // decode_fec=1 with exactly one frame's duration: libopus returns the frame before nextPacket.
+        fixed (byte* data = nextPacket)
+        fixed (float* pcm = frame)
+            samples = OpusNative.opus_decode_float(_handle, data, nextPacket.Length, pcm, _frameSamplesPerChannel, 1);
+        return samples < 0 ? Conceal(frame) : samples * _channels;
     }
 
     public void Dispose() => _handle.Dispose();

@@ -22,6 +22,9 @@ public sealed unsafe class OpusEncoder : IAudioEncoder
         }
         Ctl(OpusNative.SetBitrateRequest, settings.BitrateFor(format.Channels), "bitrate");
         Ctl(OpusNative.SetComplexityRequest, settings.Complexity, "complexity");
+        Ctl(OpusNative.SetInbandFecRequest, settings.InbandFec ? 1 : 0, "in-band FEC");
+        Ctl(OpusNative.SetPacketLossPercRequest, settings.ExpectedLossPercent, "the expected packet loss");
+        Ctl(OpusNative.SetDtxRequest, settings.Dtx ? 1 : 0, "DTX");
         int lookahead;
         Check(OpusNative.opus_encoder_ctl_get(_handle, OpusNative.GetLookaheadRequest, &lookahead), "reading the lookahead");
         Lookahead = lookahead;

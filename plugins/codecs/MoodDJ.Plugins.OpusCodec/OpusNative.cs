@@ -14,6 +14,9 @@ internal static unsafe partial class OpusNative
     public const int ApplicationAudio = 2049;
     public const int SetBitrateRequest = 4002;
     public const int SetComplexityRequest = 4010;
+    public const int SetInbandFecRequest = 4012;
+    public const int SetPacketLossPercRequest = 4014;
+    public const int SetDtxRequest = 4016;
     public const int GetLookaheadRequest = 4027;
     public const int Ok = 0;
 

@@ -9,7 +9,7 @@ namespace MoodDJ.Plugins.UdpStream;
 /// <see cref="IPEndPoint"/>s, so steady-state receive from a few senders allocates nothing.
 /// Datagrams larger than the caller's buffer are dropped (RTP never exceeds 1200 bytes of payload).
 /// </summary>
-internal sealed class UdpDatagramSocket : IDatagramSocket
+internal sealed class UdpDatagramSocket : IDirectDatagramSocket
 {
     private const int EndPointCacheSize = 32;
 
@@ -27,6 +27,9 @@ internal sealed class UdpDatagramSocket : IDatagramSocket
     }
 
     public IPEndPoint LocalEndPoint { get; }
+
+    /// <summary>For the station's synchronous fan-out and stream-port drain (see <see cref="IDirectDatagramSocket"/>).</summary>
+    public Socket Socket => _socket;
 
     public SocketAddress CreateAddressBuffer() => new(_socket.AddressFamily);
 

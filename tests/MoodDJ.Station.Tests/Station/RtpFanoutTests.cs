@@ -22,12 +22,14 @@ public class RtpFanoutTests
         }
     }
 
-    [Fact]
-    public void Every_listener_gets_its_own_protected_copy_and_a_dead_port_does_not_stop_the_others()
+    [Theory]
+    [InlineData(true)]    // synchronous, batched with sendmmsg
+    [InlineData(false)]   // the transport's async sends
+    public void Every_listener_gets_its_own_protected_copy_and_a_dead_port_does_not_stop_the_others(bool direct)
     {
         using var sender = new UdpStreamTransport().Open(new DatagramSocketOptions { LocalEndPoint = new IPEndPoint(IPAddress.Loopback, 0) });
         var counters = new StationCounters();
-        var fanout = new RtpFanout(sender, counters, CancellationToken.None);
+        var fanout = new RtpFanout(sender, counters, CancellationToken.None, direct: direct);
         var registry = new ListenerRegistry(10, 10, TimeSpan.FromSeconds(30));
 
         using var a = Receiver();
@@ -58,15 +60,18 @@ public class RtpFanoutTests
         Assert.True(counters.PacketsSent >= 100);
     }
 
-    [Fact]
-    public void Split_across_two_threads_every_listener_still_gets_every_frame_with_its_own_protection()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Split_across_two_threads_every_listener_still_gets_every_frame_with_its_own_protection(bool direct)
     {
         using var sender = new UdpStreamTransport().Open(new DatagramSocketOptions { LocalEndPoint = new IPEndPoint(IPAddress.Loopback, 0) });
         var counters = new StationCounters();
         using var stopping = new CancellationTokenSource();
-        var fanout = new RtpFanout(sender, counters, stopping.Token, parallelThreshold: 2);
-        var registry = new ListenerRegistry(64, 64, TimeSpan.FromSeconds(30));
-        var receivers = Enumerable.Range(0, 41).Select(_ => Receiver()).ToArray();
+        var fanout = new RtpFanout(sender, counters, stopping.Token, parallelThreshold: 2, direct: direct);
+        var registry = new ListenerRegistry(256, 256, TimeSpan.FromSeconds(30));
+        // 150 listeners: more than one sendmmsg batch of 64 on each thread.
+        var receivers = Enumerable.Range(0, 150).Select(_ => Receiver()).ToArray();
         try
         {
             for (var i = 0; i < receivers.Length; i++)
@@ -93,6 +98,7 @@ public class RtpFanoutTests
                     Assert.Equal((byte)i, buffer[100]);
                 }
             }
+            if (direct) Assert.Equal(20 * receivers.Length, counters.PacketsSent);   // counted when each batch returns
         }
         finally
         {

@@ -62,7 +62,7 @@ public sealed class StationControlTests
         var reply = await client.CallAsync(StationMethods.Subscribe, new SubscribeParams(PortOf(receiver)));
         var sdp = SdpDescription.Parse(reply.GetProperty("sdp").GetString()!);
         Assert.Equal(PortOf(receiver), sdp.Port);
-        Assert.Equal("L16", sdp.EncodingName);
+        Assert.Equal("opus", sdp.EncodingName);   // the default codec
         Assert.NotNull(sdp.Crypto);
         var mine = SrtpKeys.Derive(client.Secure);
         Assert.Equal(mine.ToInlineBase64(), sdp.Crypto!.InlineKey);
@@ -81,7 +81,8 @@ public sealed class StationControlTests
             Assert.True(decrypt.TryUnprotect(buffer, n, out var rtpLength));
             Assert.True(RtpHeader.TryParse(buffer.AsSpan(0, rtpLength), out var header));
             Assert.Equal(reply.GetProperty("ssrc").GetUInt32(), header.Ssrc);
-            Assert.Equal(882, header.PayloadLength);   // 10 ms of 44.1 kHz mono L16
+            Assert.Equal(reply.GetProperty("payloadType").GetInt32(), header.PayloadType);
+            Assert.InRange(header.PayloadLength, 1, 1200);   // one 20 ms Opus frame
         }
     }
 

@@ -17,7 +17,8 @@ public sealed class StationInteropTests
     [Fact]
     public async Task Ffmpeg_plays_the_stations_srtp_stream_from_its_sdp_and_decodes_exactly_what_was_sent()
     {
-        await using var harness = await StationHarness.StartAsync("aead");
+        // About L16: lossless, so ffmpeg's output must match what was sent sample for sample.
+        await using var harness = await StationHarness.StartAsync("aead", s => s["use:codec"] = "pcm");
         await using var client = await StationTestClient.ConnectAsync(harness);
         await client.CallAsync(StationMethods.Hello, new HelloParams("ffmpeg minder"));
         await client.CallAsync(StationMethods.Prompt, new PromptParams("I feel happy and excited"));

@@ -79,7 +79,8 @@ public sealed class StationPlaybackTests
     [Fact]
     public async Task A_player_behind_a_lossy_jittery_network_plays_the_whole_track_as_the_generator_made_it_and_reports_its_loss()
     {
-        await using var harness = await StationHarness.StartAsync("aead", s => s["plugins:settings:generator:durationSeconds"] = "4");
+        // L16 (lossless): every frame played must be exactly the generator's.
+        await using var harness = await StationHarness.StartAsync("aead", s => { s["plugins:settings:generator:durationSeconds"] = "4"; s["use:codec"] = "pcm"; });
         await using var client = await StationTestClient.ConnectAsync(harness);
         await client.CallAsync(StationMethods.Hello, new HelloParams("listener"));
 

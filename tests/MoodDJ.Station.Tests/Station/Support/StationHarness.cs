@@ -35,7 +35,7 @@ internal sealed class StationHarness : IAsyncDisposable
         ["plugins:folder"] = RepoPaths.PluginArtifacts,
         ["use:moodAnalyzer"] = "lexicon",
         ["use:musicSources:0"] = "generator",
-        ["use:codec"] = "pcm",
+        ["use:codec"] = "opus",   // the default; tests about L16 set pcm themselves
         ["use:crypto"] = crypto,
         ["use:controlTransport"] = "tcp",
         ["use:streamTransport"] = "udp",
