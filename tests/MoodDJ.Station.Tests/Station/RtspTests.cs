@@ -18,7 +18,8 @@ public sealed class RtspTests(ITestOutputHelper output)
     [InlineData("tcp")]
     public async Task Ffmpeg_plays_the_station_over_rtsp_and_decodes_exactly_what_was_sent(string transport)
     {
-        await using var harness = await StationHarness.StartAsync("aead");
+        // L16, so what ffmpeg decodes can be compared sample for sample with the packets the station sent.
+        await using var harness = await StationHarness.StartAsync("aead", s => s["use:codec"] = "pcm");
         await using var rtsp = StartRtsp(harness);
         await using var client = await StationTestClient.ConnectAsync(harness);
         await client.CallAsync(StationMethods.Hello, new HelloParams("rtsp minder"));
@@ -49,6 +50,41 @@ public sealed class RtspTests(ITestOutputHelper output)
         Assert.True(ratio >= 0.95, $"only {ratio:P1} of ffmpeg's blocks match what the station sent");
         // ffmpeg's session ended with it (TEARDOWN or its connection closing); the reference's goes on.
         await Until(() => rtsp.Sessions == 1, "ffmpeg's session to end");
+    }
+
+    [Theory]
+    [InlineData("udp")]
+    [InlineData("tcp")]
+    public async Task Ffmpeg_plays_the_default_opus_stream_over_rtsp(string transport)
+    {
+        await using var harness = await StationHarness.StartAsync("aead");
+        await using var rtsp = StartRtsp(harness);
+        await using var client = await StationTestClient.ConnectAsync(harness);
+        await client.CallAsync(StationMethods.Hello, new HelloParams("rtsp minder"));
+        await client.CallAsync(StationMethods.Prompt, new PromptParams("I feel happy and excited"));
+        using (var describe = await RtspTestClient.ConnectAsync(rtsp.EndPoint))
+        {
+            var sdp = SdpDescription.Parse((await describe.SendAsync("DESCRIBE", rtsp.UrlFor("default"))).Body);
+            Assert.Equal(("opus", 48000, 2), (sdp.EncodingName.ToLowerInvariant(), sdp.ClockRate, sdp.Channels));
+        }
+
+        var ffmpeg = Process.Start(new ProcessStartInfo("ffmpeg",
+            ["-hide_banner", "-nostdin", "-loglevel", "error", "-rtsp_transport", transport,
+             "-i", rtsp.UrlFor("default"), "-t", "3", "-f", "s16le", "-acodec", "pcm_s16le", "-ac", "2", "-ar", "48000", "-"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!;
+        var stderr = ffmpeg.StandardError.ReadToEndAsync();
+        using var pcm = new MemoryStream();
+        await ffmpeg.StandardOutput.BaseStream.CopyToAsync(pcm).WaitAsync(TimeSpan.FromSeconds(60));
+        await ffmpeg.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(ffmpeg.ExitCode == 0, "ffmpeg failed: " + await stderr);
+        var audio = ToFloats(pcm.ToArray());
+        Assert.True(audio.Length >= 48000 * 2 * 2, $"ffmpeg decoded only {audio.Length} samples");
+        var rms = Math.Sqrt(audio.Average(x => (double)x * x));
+        output.WriteLine($"{transport}: {audio.Length / 2 / 48000.0:0.00} s of Opus decoded by ffmpeg, RMS {rms:0.000}");
+        Assert.True(rms > 0.01, $"ffmpeg decoded near silence (RMS {rms:0.0000})");
     }
 
     [Fact]
@@ -136,7 +172,7 @@ public sealed class RtspTests(ITestOutputHelper output)
     [Fact]
     public async Task Each_station_of_a_server_has_its_own_path()
     {
-        await using var harness = await StationHarness.StartAsync("aead", stationIds: ["lounge", "gym"]);
+        await using var harness = await StationHarness.StartAsync("aead", s => s["use:codec"] = "pcm", stationIds: ["lounge", "gym"]);
         await using var rtsp = StartRtsp(harness);
         var gym = harness.Station.Router.Stations.Single(s => s.Id == "gym");
         using (var client = await RtspTestClient.ConnectAsync(rtsp.EndPoint))
