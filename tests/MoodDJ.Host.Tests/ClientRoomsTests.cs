@@ -47,8 +47,10 @@ public sealed class ClientRoomsTests
     {
         var script = "printf '%s' \"$1\" | { cat; sleep 2; printf '/quit\\n'; } | dotnet \"$0\" client";
         var result = await MooddjProcess.RunProgramAsync("bash", temp.Path, ["-c", script, Path.Combine(MooddjProcess.HostFolder, "mooddj.dll"), lines],
-            StationJoinTests.Home(home), TimeSpan.FromSeconds(90));
+            new Dictionary<string, string?> { ["XDG_CONFIG_HOME"] = home, ["XDG_STATE_HOME"] = Path.Combine(home, "state") }, TimeSpan.FromSeconds(90));
         Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.False(File.Exists(Path.Combine(home, "state", "mooddj", "outbox.jsonl")) && File.ReadAllText(Path.Combine(home, "state", "mooddj", "outbox.jsonl")).Length > 0,
+            "nothing should wait in the outbox while the station is up");
         return result.StdOut;
     }
 }

@@ -47,9 +47,10 @@ public sealed class ChatOutbox
     }
 
     /// <summary>Queues a message; it is on disk when this returns.</summary>
-    public OutboxEntry Add(string room, string text)
+    /// <param name="nonce">The client id of a send whose reply was lost (so a resend is a repeat); a new one when null.</param>
+    public OutboxEntry Add(string room, string text, string? nonce = null)
     {
-        var entry = new OutboxEntry(room, text, "outbox-" + Guid.NewGuid().ToString("N"));
+        var entry = new OutboxEntry(room, text, nonce ?? "outbox-" + Guid.NewGuid().ToString("N"));
         lock (_gate)
         {
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(_path))!);

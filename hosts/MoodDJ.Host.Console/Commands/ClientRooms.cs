@@ -3,6 +3,7 @@ using System.Text.Json;
 using MoodDJ.Client;
 using MoodDJ.Protocol;
 using MoodDJ.Protocol.Messages;
+using MoodDJ.Rooms.Outbox;
 using Spectre.Console;
 
 namespace MoodDJ.Host.Console.Commands;
@@ -10,20 +11,80 @@ namespace MoodDJ.Host.Console.Commands;
 /// <summary>
 /// The room commands of `mooddj client`: /register, /login, /rooms, /create, /join, /leave, /say,
 /// /who, /history; and the room's messages as they arrive. After a reconnect the client logs in
-/// again with its token and rejoins its room (resume calls).
+/// again with its token and rejoins its room (resume calls). A /say while the station is away goes
+/// to the outbox ($XDG_STATE_HOME/mooddj/outbox.jsonl) and is sent, in order and once, when the
+/// client is connected, logged in and in a room again.
 /// </summary>
-internal sealed class ClientRooms(StationClient connection, Action<string> print)
+internal sealed class ClientRooms(StationClient connection, Action<string> print, string? outboxPath = null)
 {
+    private readonly ChatOutbox _outbox = new(outboxPath ?? DefaultOutbox());
+    private int _flushing;
+
     public const string Help = "rooms: /register <user> <password>  /login <user> <password>  /rooms  /create <room> [visitors]  " +
                                "/join <room>  /leave  /say <text>  /who  /history [n]";
     private static readonly JsonSerializerOptions Json = JsonRpcWriter.SerializerOptions;
     private string? _room;
     private string? _user;
 
-    public void Attach() => connection.NotificationReceived += n =>
+    public void Attach()
     {
-        if (n.Method == RoomMethods.RoomMessage && n.Params.Deserialize<ChatMessageDto>(Json) is { } m) print(Line(m));
-    };
+        connection.NotificationReceived += n =>
+        {
+            if (n.Method == RoomMethods.RoomMessage && n.Params.Deserialize<ChatMessageDto>(Json) is { } m) print(Line(m));
+        };
+        // Back after a reconnect (its resume calls logged in and rejoined): send what waited.
+        connection.StateChanged += (state, reason) =>
+        {
+            if (state == StationClientState.Connected && _room is not null) _ = FlushOutboxAsync(CancellationToken.None);
+        };
+    }
+
+    private static string DefaultOutbox()
+    {
+        var state = Environment.GetEnvironmentVariable("XDG_STATE_HOME");
+        if (string.IsNullOrWhiteSpace(state)) state = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "state");
+        return Path.Combine(state, "mooddj", "outbox.jsonl");
+    }
+
+    private async Task FlushOutboxAsync(CancellationToken ct)
+    {
+        if (_outbox.Count == 0 || Interlocked.Exchange(ref _flushing, 1) == 1) return;
+        try
+        {
+            var sent = await _outbox.FlushAsync(async (e, token) =>
+                print(Line((await CallAsync<RoomSayResult>(RoomMethods.RoomSay, new { room = e.Room, text = e.Text, nonce = e.Nonce }, token)).Message)), ct);
+            print($"[grey]outbox: {sent} message(s) sent[/]");
+        }
+        catch (Exception e) when (e is JsonRpcException or TimeoutException or StationConnectionLostException)
+        {
+            print($"[yellow]outbox: {_outbox.Count} message(s) still waiting ({Markup.Escape(e.Message)})[/]");
+        }
+        finally
+        {
+            Volatile.Write(ref _flushing, 0);
+        }
+    }
+
+    private async Task SayOrQueueAsync(string text, CancellationToken ct)
+    {
+        var room = RequireRoom();
+        var nonce = Guid.NewGuid().ToString("N");
+        if (connection.IsConnected && _outbox.Count == 0)
+        {
+            try
+            {
+                print(Line((await CallAsync<RoomSayResult>(RoomMethods.RoomSay, new { room, text, nonce }, ct)).Message));
+                return;
+            }
+            catch (Exception e) when (e is TimeoutException or StationConnectionLostException)
+            {
+                // The reply was lost: it may have been stored. The same nonce makes the resend a repeat if so.
+            }
+        }
+        _outbox.Add(room, text, nonce);
+        print($"[grey]offline: kept in the outbox ({_outbox.Count} waiting), sent when the station is back[/]");
+        if (connection.IsConnected) await FlushOutboxAsync(ct);
+    }
 
     /// <summary>Runs a room command; false when <paramref name="verb"/> is not one.</summary>
     public async Task<bool> TryExecuteAsync(string verb, string argument, CancellationToken ct)
@@ -69,6 +130,7 @@ internal sealed class ClientRooms(StationClient connection, Action<string> print
                 connection.SetResumeCall("rooms.join", RoomMethods.RoomJoin, new { room = _room });
                 print($"[green]in {Markup.Escape(_room)}[/] as {joined.Role}; here: {Markup.Escape(string.Join(", ", joined.Online.Select(p => p.Name)))}");
                 await HistoryAsync(10, ct);
+                await FlushOutboxAsync(ct);
                 break;
             case "/leave":
                 await LeaveAsync(ct);
@@ -77,8 +139,7 @@ internal sealed class ClientRooms(StationClient connection, Action<string> print
                 print("[yellow]/say needs words[/]");
                 break;
             case "/say":
-                var said = await CallAsync<RoomSayResult>(RoomMethods.RoomSay, new { room = RequireRoom(), text = argument, nonce = Guid.NewGuid().ToString("N") }, ct);
-                print(Line(said.Message));
+                await SayOrQueueAsync(argument, ct);
                 break;
             case "/who":
                 var who = await CallAsync<RoomWhoResult>(RoomMethods.RoomWho, new { room = RequireRoom() }, ct);
