@@ -103,9 +103,10 @@ internal sealed class RtpFanout
         }
     }
 
-    public bool SendOne(ReadOnlySpan<byte> rtp, Listener listener)
+    /// <summary>Sends one packet to one listener; <paramref name="rtcp"/>: an RTCP packet, protected as SRTCP (skipped when the listener gets none).</summary>
+    public bool SendOne(ReadOnlySpan<byte> rtp, Listener listener, bool rtcp = false)
     {
-        if (listener.FedByPeers)
+        if (listener.FedByPeers || (rtcp && !listener.Protector.CarriesRtcp))
             return false;
         if (!listener.TryBeginSend())
         {
@@ -117,7 +118,7 @@ internal sealed class RtpFanout
         try
         {
             rtp.CopyTo(listener.Buffer);
-            length = listener.Protector.Protect(listener.Buffer, rtp.Length);
+            length = rtcp ? listener.Protector.ProtectRtcp(listener.Buffer, rtp.Length) : listener.Protector.Protect(listener.Buffer, rtp.Length);
             pending = _socket.SendToAsync(listener.Buffer.AsMemory(0, length), listener.Address, _stopping);
         }
         catch (Exception e) when (e is SocketException or OperationCanceledException or ObjectDisposedException)

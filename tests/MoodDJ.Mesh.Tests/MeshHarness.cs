@@ -75,11 +75,11 @@ internal sealed class MeshHarness : IAsyncDisposable
     }
 
     /// <summary>Starts a relaying peer; it plays into a counting output.</summary>
-    public async Task<MeshTestPeer> AddPeerAsync(MeshPeerOptions options, TimeSpan? jitter = null)
+    public async Task<MeshTestPeer> AddPeerAsync(MeshPeerOptions options, TimeSpan? jitter = null, Action<long, ReadOnlyMemory<float>>? onPlayout = null)
     {
         var name = $"peer{_peers.Count + 1}";
         var control = await ConnectAsync(name);
-        var peer = new MeshTestPeer(name, control, options, Engine, jitter ?? TimeSpan.FromMilliseconds(1000));
+        var peer = new MeshTestPeer(name, control, options, Engine, jitter ?? TimeSpan.FromMilliseconds(1000), onPlayout);
         _peers.Add(peer);
         peer.Start();
         return peer;
@@ -100,7 +100,8 @@ internal sealed class MeshTestPeer : IAsyncDisposable
     private readonly StationControlClient _control;
     private Task? _running;
 
-    public MeshTestPeer(string name, StationControlClient control, MeshPeerOptions options, MoodDJEngine engine, TimeSpan jitter)
+    public MeshTestPeer(string name, StationControlClient control, MeshPeerOptions options, MoodDJEngine engine, TimeSpan jitter,
+        Action<long, ReadOnlyMemory<float>>? onPlayout = null)
     {
         Name = name;
         _control = control;
@@ -111,7 +112,7 @@ internal sealed class MeshTestPeer : IAsyncDisposable
         };
         Player = new StationPlayer(engine.StreamTransport, engine.Codec, Output, IPAddress.Loopback,
             (port, ct) => control.SubscribeAsync(new SubscribeParams(port, Name: name, Relay: options.MaxChildren), ct),
-            new StationPlayerOptions { JitterDepth = jitter, ReportInterval = TimeSpan.FromMilliseconds(500) })
+            new StationPlayerOptions { JitterDepth = jitter, ReportInterval = TimeSpan.FromMilliseconds(500), OnPlayout = onPlayout })
         {
             Relay = Relay,
             Report = (report, ct) => control.ReportAsync(report, ct),
