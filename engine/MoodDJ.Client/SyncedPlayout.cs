@@ -17,14 +17,12 @@ namespace MoodDJ.Client;
 internal sealed class SyncedPlayout
 {
     private const double ResyncSeconds = 0.05;
-    private const double Kp = 2.0;    // 1/s: half the error is gone in ~0.35 s
-    private const double Ki = 1.0;    // 1/s²: the integral takes over a steady clock-rate difference
 
     private readonly PlayerPipeline _pipeline;
     private readonly ClockOffsetEstimator _clock;
     private readonly PlayerPipelineOptions _options;
     private readonly MediaClock _local = MediaClock.Shared;
-    private readonly int _rate, _channels, _clockRate, _block;
+    private readonly int _sampleRate, _channels, _clockRate, _block;
     private readonly double _ticksPerFrame;
     private readonly DriftResampler _resampler;
     private readonly byte[] _payload;
@@ -42,7 +40,7 @@ internal sealed class SyncedPlayout
     private long _muteBefore = long.MinValue;
     private long _anchor;             // Stopwatch time the first output frame is written at
     private long _outFrames;
-    private double _integral;
+    private readonly RateController _rate;
 
     public SyncedPlayout(PlayerPipeline pipeline, ClockOffsetEstimator clock)
     {
@@ -50,17 +48,18 @@ internal sealed class SyncedPlayout
         _clock = clock;
         _options = pipeline.Options;
         var format = pipeline.Playback.Format;
-        _rate = format.SampleRate;
+        _sampleRate = format.SampleRate;
         _channels = format.Channels;
         _clockRate = _options.JitterBuffer.ClockRate;
-        _ticksPerFrame = (double)_clockRate / _rate;
+        _ticksPerFrame = (double)_clockRate / _sampleRate;
         _block = Math.Max(1, (int)Math.Round(_options.FrameTicks / _ticksPerFrame));
-        _resampler = new DriftResampler(_channels, Math.Max(_rate * 2, _block * 8));
+        _resampler = new DriftResampler(_channels, Math.Max(_sampleRate * 2, _block * 8));
         _payload = new byte[_options.JitterBuffer.MaxPayloadBytes];
         _frame = new float[_options.MaxFrameSamples];
         _out = new float[(_block + 8) * _channels];
         _lead = (long)(_options.OutputLead.TotalSeconds * Stopwatch.Frequency);
         _latencyTicks = (long)(_options.OutputLatency.TotalSeconds * Stopwatch.Frequency);
+        _rate = new RateController(_options.MaxCorrectionPpm);
     }
 
     /// <summary>The last measured error (seconds; positive: playing behind the station's schedule) and ratio, for tests and stats.</summary>
@@ -88,10 +87,7 @@ internal sealed class SyncedPlayout
                     Realign();
                     continue;
                 }
-                var blockSeconds = (double)_block / _rate;
-                var max = _options.MaxCorrectionPpm * 1e-6;
-                _integral = Math.Clamp(_integral + error * blockSeconds, -max / Ki, max / Ki);
-                var ratio = 1 + Math.Clamp(Kp * error + Ki * _integral, -max, max);
+                var ratio = _rate.Next(error, (double)_block / _sampleRate);
                 Last = (error, ratio);
                 Fill(_block, ratio);
                 TakeFlush();
@@ -111,7 +107,7 @@ internal sealed class SyncedPlayout
         }
     }
 
-    private long WriteTime(long frames) => _anchor + (long)Math.Round((double)frames * Stopwatch.Frequency / _rate);
+    private long WriteTime(long frames) => _anchor + (long)Math.Round((double)frames * Stopwatch.Frequency / _sampleRate);
 
     /// <summary>
     /// Where the station's schedule wants the read position now minus where it is, in seconds, for the
@@ -121,7 +117,8 @@ internal sealed class SyncedPlayout
     {
         seconds = 0;
         if (!Schedule(out var report, out var delay)) return false;
-        var heardStation = _local.At(WriteTime(_outFrames) + _latencyTicks) + (ulong)_clock.Offset;
+        var heardLocal = _local.At(WriteTime(_outFrames) + _latencyTicks);
+        var heardStation = heardLocal + (ulong)_clock.OffsetAt(heardLocal);
         var capture = heardStation - delay;
         var reportRtp = Extend(report.RtpTimestamp, _origin);
         var target = reportRtp + MediaClock.Seconds((long)(capture - report.NtpTimestamp)) * _clockRate;
@@ -167,12 +164,12 @@ internal sealed class SyncedPlayout
             // When the resampler's frame 0 must be written, on this machine's Stopwatch.
             var reportRtp = Extend(report.RtpTimestamp, _origin);
             var capture = report.NtpTimestamp + (ulong)MediaClock.FromSeconds((_origin - reportRtp) / (double)_clockRate);
-            var heardLocal = capture + delay - (ulong)_clock.Offset;
+            var heardLocal = capture + delay - (ulong)_clock.OffsetAt(_local.Now);
             var writeAt = _local.ToStopwatch(heardLocal) - _latencyTicks;
             var now = Stopwatch.GetTimestamp();
             if (writeAt - now > _lead) return false;   // early: wait for its moment
             var anchor = Math.Max(writeAt, now);
-            var skip = (double)(anchor - writeAt) * _rate / Stopwatch.Frequency;
+            var skip = (double)(anchor - writeAt) * _sampleRate / Stopwatch.Frequency;
             while (_resampler.Written < skip + _block + 4)
             {
                 // Joining late: what is held is already past; take newer packets until one lands ahead.
@@ -185,7 +182,7 @@ internal sealed class SyncedPlayout
             _resampler.Seek(skip);
             _anchor = anchor;
             _outFrames = 0;
-            _integral = 0;
+            _rate.Reset();
             _playing = true;
             return true;
         }
@@ -199,7 +196,7 @@ internal sealed class SyncedPlayout
         Realigns++;
         _playing = false;
         _resampler.Reset();
-        _integral = 0;
+        _rate.Reset();
     }
 
     /// <summary>Makes sure a block at <paramref name="ratio"/> can be read: takes packets, conceals gaps and underruns.</summary>
@@ -236,7 +233,7 @@ internal sealed class SyncedPlayout
                 // A jump in media time (another timeline, or frames lost beyond the buffer's reach):
                 // silence up to it if it is a short step forward, else start again from this packet.
                 var gap = (at - _next) / _ticksPerFrame;
-                if (gap < 0 || gap > _rate)
+                if (gap < 0 || gap > _sampleRate)
                 {
                     Realign();
                     _origin = _next = at;
@@ -286,7 +283,7 @@ internal sealed class SyncedPlayout
         var at = Extend(from, _next);
         _muteBefore = at;
         var untilFrame = (long)Math.Ceiling((at - _origin) / _ticksPerFrame);
-        _resampler.FadeOut(untilFrame, Math.Max(1, _rate / 200));   // 5 ms fade: no click
+        _resampler.FadeOut(untilFrame, Math.Max(1, _sampleRate / 200));   // 5 ms fade: no click
     }
 
     /// <summary>Widens a 32-bit RTP timestamp to the one nearest <paramref name="near"/>.</summary>
