@@ -151,8 +151,11 @@ public sealed class HeartbeatClientTests
         Assert.True(client.AliveReplies >= 3);
         Assert.NotNull(client.LastRoundTrip);
         // Every heartbeat was a time request: the station clock estimate is ready, and in one process it is this clock.
+        while (client.Clock.Samples < 6 && DateTime.UtcNow < deadline)
+            await Task.Delay(20);
         Assert.True(client.Clock.IsReady);
-        Assert.InRange(MoodDJ.Media.MediaClock.Seconds(client.Clock.Offset), -0.002, 0.002);
+        // Within half the least round trip of the truth (0): a loaded machine may take milliseconds.
+        Assert.InRange(Math.Abs(MoodDJ.Media.MediaClock.Seconds(client.Clock.Offset)), 0, MoodDJ.Media.MediaClock.Seconds(client.Clock.Delay) / 2 + 0.0005);
 
         registry.Remove(listener.Token);   // as if it expired, or the station restarted
         Assert.Equal(SubscriptionLoss.Forgotten, await running.WaitAsync(TimeSpan.FromSeconds(20)));
