@@ -93,7 +93,14 @@ public sealed class SyncPlayoutTests(ITestOutputHelper output)
     public async Task A_pause_is_heard_within_100_ms()
     {
         using var clicks = new ClickTrack();
-        await using var harness = await MeshHarness.StartAsync(maxDirectPeers: 0, Settings(clicks));
+        await using var harness = await MeshHarness.StartAsync(maxDirectPeers: 0, settings =>
+        {
+            // A 300 ms play-out delay: without the flush the queued clicks would go on for 300 ms after the pause.
+            Settings(clicks)(settings);
+            settings["station:playoutDelayMilliseconds"] = "300";
+            settings["station:playoutDelayMinMilliseconds"] = "300";
+            settings["station:playoutDelayMaxMilliseconds"] = "300";
+        });
         var a = new PlayoutRecorder(Rate);
         await using var player = await PlainPlayer.StartAsync(harness, "kitchen", a);
         await using var control = await harness.ConnectAsync("phone");
@@ -115,6 +122,7 @@ public sealed class SyncPlayoutTests(ITestOutputHelper output)
         var heardMs = (lastLoud - asked) * 1000;
         output.WriteLine($"pause heard after {heardMs:F1} ms (play-out delay {harness.Station.PlayoutDelayMilliseconds} ms, flushes {player.Player.Pipeline?.Flushes})");
         Assert.True(heardMs <= 100, $"the pause was heard {heardMs:F1} ms after it was asked");
+        Assert.True(player.Player.Pipeline?.Flushes > 0, "the station's flush arrived");
     }
 
     private void Report(string what, List<(double At, double ErrorMs)> errors, StationPlayer player, MeshHarness harness)
