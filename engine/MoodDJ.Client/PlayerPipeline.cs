@@ -12,6 +12,8 @@ namespace MoodDJ.Client;
 /// <see cref="JitterBuffer"/> → decode or conceal → <see cref="IAudioPlayback"/>, paced by a clock.
 /// Two loops share the buffer under a lock: one receives datagrams, one plays a frame per tick.
 /// Loss is never fatal and junk is counted and dropped. Buffers are allocated once.
+/// Over 300 lines: the receive path (SRTP, SRTCP reports, jitter measure) and the unsynchronized play
+/// loop share its buffer and lock; synchronized play-out is its own type (<see cref="SyncedPlayout"/>).
 /// </summary>
 public sealed class PlayerPipeline
 {

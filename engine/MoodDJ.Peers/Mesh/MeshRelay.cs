@@ -16,9 +16,9 @@ namespace MoodDJ.Peers.Mesh;
 /// player's pipeline. Control datagrams attach children and parents. A maintenance loop drops
 /// silent parents (re-attaching to the next candidate, or asking the station for more), keeps
 /// parents and children informed, and expires silent children. The media path allocates nothing.
-/// Slightly over 300 lines on purpose: the receive loop, the media path and the per-session state it
-/// guards share one lock and one buffer; control datagrams and upkeep already live in MeshControl and
-/// MeshMaintenance.
+/// Over 300 lines on purpose: the receive loop, the media path (and the station's signed SRTCP
+/// reports, which take the same path to the children) and the per-session state they guard share one
+/// lock and one buffer; control datagrams and upkeep already live in MeshControl and MeshMaintenance.
 /// </summary>
 public sealed class MeshRelay : IStreamRelay, IDisposable
 {
