@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using MoodDJ.Abstractions.Transport;
+using MoodDJ.Media;
 using MoodDJ.Protocol;
 using MoodDJ.Protocol.Messages;
 
@@ -22,7 +23,10 @@ public enum SubscriptionLoss
 /// <summary>
 /// The listener's side of the heartbeat protocol: sends a heartbeat every interval from its own
 /// small socket, reads the answers, and returns as soon as the subscription is known to be lost, so
-/// the player can re-subscribe instead of waiting out a silent stream.
+/// the player can re-subscribe instead of waiting out a silent stream. Every heartbeat is a time
+/// request: the answers feed <see cref="Clock"/>, the station clock estimate synchronized play-out
+/// uses. A burst of requests at start gives a late joiner an estimate within ~100 ms, then one
+/// goes every <see cref="ClockProbeInterval"/> (or the heartbeat interval, if shorter).
 /// </summary>
 public sealed class HeartbeatClient : IDisposable
 {
@@ -35,6 +39,16 @@ public sealed class HeartbeatClient : IDisposable
     private long _alive;
     private long _sentAt;
     private uint _sequence;
+    private readonly ulong[] _sentNtp = new ulong[16];
+
+    /// <summary>Time requests sent back to back at start.</summary>
+    public const int ClockBurst = 6;
+
+    /// <summary>The station clock as the answers show it.</summary>
+    public ClockOffsetEstimator Clock { get; } = new();
+
+    /// <summary>How often a time request goes once the start burst is done.</summary>
+    public static readonly TimeSpan ClockProbeInterval = TimeSpan.FromMilliseconds(500);
 
     public HeartbeatClient(IStreamTransport transport, IPEndPoint station, UInt128 token, TimeSpan interval, TimeSpan expiry, IPAddress? localAddress = null)
     {
@@ -63,21 +77,23 @@ public sealed class HeartbeatClient : IDisposable
         var receiving = ReceiveAsync(linked.Token);
         try
         {
-            using var timer = new PeriodicTimer(_interval);
-            var datagram = new byte[HeartbeatDatagram.Size];
+            var period = _interval < ClockProbeInterval ? _interval : ClockProbeInterval;
+            using var timer = new PeriodicTimer(period);
+            var datagram = new byte[HeartbeatDatagram.TimeSize];
+            var sent = 0;
             do
             {
                 if (receiving.IsCompleted)
                     return await receiving.ConfigureAwait(false);
                 if (Stopwatch.GetElapsedTime(Interlocked.Read(ref _lastAlive)) > _expiry)
                     return SubscriptionLoss.Silent;
-                new HeartbeatDatagram(HeartbeatType.Heartbeat, _token, ++_sequence).WriteTo(datagram);
-                Interlocked.Exchange(ref _sentAt, Stopwatch.GetTimestamp());
-                try
+                await SendTimeRequestAsync(datagram, linked.Token).ConfigureAwait(false);
+                if (++sent < ClockBurst)
                 {
-                    await _socket.SendToAsync(datagram, _station, linked.Token).ConfigureAwait(false);
+                    // The start burst: a handful of round trips, spaced so that one queued datagram does not delay them all.
+                    await Task.Delay(20, linked.Token).ConfigureAwait(false);
+                    continue;
                 }
-                catch (System.Net.Sockets.SocketException) { /* station unreachable right now: the expiry decides */ }
             }
             while (await WaitAsync(timer, receiving, linked.Token).ConfigureAwait(false));
             return receiving.IsCompletedSuccessfully ? receiving.Result : SubscriptionLoss.Stopped;
@@ -91,6 +107,20 @@ public sealed class HeartbeatClient : IDisposable
             linked.Cancel();
             try { await receiving.ConfigureAwait(false); } catch (OperationCanceledException) { }
         }
+    }
+
+    private async Task SendTimeRequestAsync(byte[] datagram, CancellationToken cancellationToken)
+    {
+        var sequence = ++_sequence;
+        var now = MediaClock.Shared.Now;
+        Volatile.Write(ref _sentNtp[sequence % (uint)_sentNtp.Length], now);
+        new HeartbeatDatagram(HeartbeatType.TimeRequest, _token, sequence).WriteTimeTo(datagram, now, 0);
+        Interlocked.Exchange(ref _sentAt, Stopwatch.GetTimestamp());
+        try
+        {
+            await _socket.SendToAsync(datagram, _station, cancellationToken).ConfigureAwait(false);
+        }
+        catch (System.Net.Sockets.SocketException) { /* station unreachable right now: the expiry decides */ }
     }
 
     /// <summary>Sends one Leave so the station stops at once (best effort).</summary>
@@ -125,7 +155,15 @@ public sealed class HeartbeatClient : IDisposable
                 continue;
             if (answer.Type == HeartbeatType.Unknown)
                 return SubscriptionLoss.Forgotten;
-            if (answer.Type == HeartbeatType.Alive)
+            if (answer.Type == HeartbeatType.TimeReply)
+            {
+                var arrived = MediaClock.Shared.Now;
+                var (t2, t3) = HeartbeatDatagram.ReadTimes(buffer.AsSpan(0, length));
+                // Only the answer to a request still in the ring counts (older ones were overwritten).
+                if (_sequence - answer.Sequence < (uint)_sentNtp.Length)
+                    Clock.Add(Volatile.Read(ref _sentNtp[answer.Sequence % (uint)_sentNtp.Length]), t2, t3, arrived);
+            }
+            if (answer.Type is HeartbeatType.Alive or HeartbeatType.TimeReply)
             {
                 Interlocked.Increment(ref _alive);
                 Interlocked.Exchange(ref _lastAlive, Stopwatch.GetTimestamp());

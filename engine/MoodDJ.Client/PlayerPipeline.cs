@@ -12,6 +12,8 @@ namespace MoodDJ.Client;
 /// <see cref="JitterBuffer"/> → decode or conceal → <see cref="IAudioPlayback"/>, paced by a clock.
 /// Two loops share the buffer under a lock: one receives datagrams, one plays a frame per tick.
 /// Loss is never fatal and junk is counted and dropped. Buffers are allocated once.
+/// Over 300 lines: the receive path (SRTP, SRTCP reports, jitter measure) and the unsynchronized play
+/// loop share its buffer and lock; synchronized play-out is its own type (<see cref="SyncedPlayout"/>).
 /// </summary>
 public sealed class PlayerPipeline
 {
@@ -23,6 +25,10 @@ public sealed class PlayerPipeline
     private readonly PlayerPipelineOptions _options;
     private readonly PacketUnprotector? _unprotect;
     private readonly SrtpContext? _srtp;
+    private readonly SrtcpContext? _srtcp;
+    private readonly InterarrivalJitter _jitter;
+    private uint? _playoutDelayMicroseconds;
+    private uint? _flushFrom;
     private readonly JitterBuffer _buffer;
     private readonly Lock _lock = new();
     private readonly TaskCompletionSource _firstSample = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -47,15 +53,63 @@ public sealed class PlayerPipeline
         _options = options;
         _unprotect = unprotect;
         _buffer = new JitterBuffer(options.JitterBuffer);
+        _jitter = new InterarrivalJitter(options.JitterBuffer.ClockRate);
     }
 
     /// <summary>A player of an SRTP stream: packets that fail authentication are counted and dropped, replays count as duplicates.</summary>
-    public PlayerPipeline(IDatagramSocket socket, IAudioDecoder decoder, IAudioPlayback playback, PlayerPipelineOptions options, SrtpContext srtp)
+    /// <summary>With <paramref name="srtcp"/> (the same keys), SRTCP sender reports are verified and used; without it RTCP is ignored.</summary>
+    public PlayerPipeline(IDatagramSocket socket, IAudioDecoder decoder, IAudioPlayback playback, PlayerPipelineOptions options, SrtpContext srtp,
+        SrtcpContext? srtcp = null)
         : this(socket, decoder, playback, options, unprotect: null)
     {
         ArgumentNullException.ThrowIfNull(srtp);
         _srtp = srtp;
+        _srtcp = srtcp;
     }
+
+    /// <summary>
+    /// The station clock as this player estimates it (the heartbeat client's round trips). With it and
+    /// <see cref="PlayerPipelineOptions.Synchronized"/>, frames play at capture time + the station's play-out delay.
+    /// </summary>
+    public ClockOffsetEstimator? StationClock { get; set; }
+
+    /// <summary>The station-wide play-out delay from the newest report (null before one came).</summary>
+    public TimeSpan? PlayoutDelay { get { lock (_lock) return _playoutDelayMicroseconds is { } us ? TimeSpan.FromTicks(us * 10L) : null; } }
+
+    /// <summary>The RFC 3550 interarrival jitter measured so far.</summary>
+    public TimeSpan Jitter { get { lock (_lock) return _jitter.Jitter; } }
+
+    /// <summary>Synchronized play-out's last measured error (positive: behind the station's schedule) and resampling ratio; null when not synchronized.</summary>
+    public (TimeSpan Error, double Ratio, long Realigns)? Sync => _synced is { } s ? (TimeSpan.FromSeconds(s.Last.Error), s.Last.Ratio, s.Realigns) : null;
+
+    private SyncedPlayout? _synced;
+
+    /// <summary>Flushes (pause, skip) the station announced.</summary>
+    public long Flushes { get; private set; }
+
+    internal Lock Gate => _lock;
+    internal JitterBuffer Buffer => _buffer;
+    internal IAudioPlayback Playback => _playback;
+    internal PlayerPipelineOptions Options => _options;
+    internal uint? StreamSsrc => _ssrc;
+
+    /// <summary>The flush point the station announced last, taken once (under <see cref="Gate"/>).</summary>
+    internal uint? TakeFlush()
+    {
+        var flush = _flushFrom;
+        _flushFrom = null;
+        return flush;
+    }
+
+    internal uint? PlayoutDelayMicroseconds => _playoutDelayMicroseconds;
+
+    internal RtcpSenderReport? LastSenderReportUnlocked => _lastSenderReport;
+
+    internal void MarkFirstSample() => _firstSample.TrySetResult();
+
+    internal int DecodeFrame(ReadOnlySpan<byte> payload, Span<float> frame) => Decode(payload, frame);
+
+    internal int ConcealFrame(Span<float> frame) => Conceal(frame);
 
     private bool Encrypted => _srtp is not null || _unprotect is not null;
 
@@ -89,7 +143,9 @@ public sealed class PlayerPipeline
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var receive = _options.ReceiveFromSocket ? Task.Run(() => ReceiveLoopAsync(stop.Token), CancellationToken.None)
             : Task.Delay(Timeout.Infinite, stop.Token).ContinueWith(_ => { }, TaskScheduler.Default);
-        var play = Task.Run(() => PlayLoopAsync(stop.Token), CancellationToken.None);
+        var play = _options.Synchronized && StationClock is not null
+            ? Task.Run(() => (_synced = new SyncedPlayout(this, StationClock)).RunAsync(stop.Token), CancellationToken.None)
+            : Task.Run(() => PlayLoopAsync(stop.Token), CancellationToken.None);
         try
         {
             // Either loop failing (the output broke) stops the other.
@@ -132,16 +188,7 @@ public sealed class PlayerPipeline
             _datagrams++;
             if (RtcpPacket.IsRtcp(datagram))
             {
-                // SRTCP is not verified here, so with SRTP on, RTCP is ignored rather than trusted.
-                if (!Encrypted && RtcpSenderReport.TryParse(datagram, out var report) && report.Ssrc == _ssrc)
-                {
-                    _lastSenderReport = report;
-                    _senderReports++;
-                }
-                else
-                {
-                    _junk++;
-                }
+                AcceptRtcp(datagram);
                 return;
             }
             var length = datagram.Length;
@@ -180,8 +227,69 @@ public sealed class PlayerPipeline
                 _ssrc = header.Ssrc;
             }
             _lastPacketTimestamp = now;
-            if (_buffer.Insert(header, packet.Slice(header.PayloadOffset, header.PayloadLength)) == JitterInsertResult.TooLarge)
+            var inserted = _buffer.Insert(header, packet.Slice(header.PayloadOffset, header.PayloadLength));
+            if (inserted == JitterInsertResult.TooLarge)
                 _junk++;
+            else if (inserted != JitterInsertResult.Duplicate)
+                Measure(now, header.Timestamp);
+        }
+    }
+
+    /// <summary>RFC 3550 jitter from each arrival; with an adaptive buffer, the target follows it and the loss.</summary>
+    private void Measure(long now, uint timestamp)
+    {
+        _jitter.Update(now, timestamp);
+        var options = _options.JitterBuffer;
+        if (!options.Adaptive) return;
+        var stats = _buffer.Stats;
+        var loss = stats.Received + stats.Lost > 0 ? (double)(stats.Lost + stats.Late) / (stats.Received + stats.Lost) : 0;   // late is lost to the ear
+        var frame = TimeSpan.FromSeconds((double)_options.FrameTicks / options.ClockRate);
+        _need = _jitter.Target(_options.OutputLead + _options.OutputLatency + 2 * frame, frame, loss, TimeSpan.Zero, options.MaxDepth);
+        _buffer.SetTarget(_need);
+    }
+
+    private TimeSpan _need;
+
+    /// <summary>
+    /// The depth this player's wire needs (output lead, device latency, two frames (one held, one the resampler looks into), four jitters, loss
+    /// margin), without the configured floor: what it reports, so the station's play-out delay follows the network.
+    /// </summary>
+    public TimeSpan JitterNeed { get { lock (_lock) return _options.JitterBuffer.Adaptive ? _need : _buffer.Target; } }
+
+    /// <summary>
+    /// RTCP muxed on the stream port: SRTCP verified with the stream's keys (RTCP on an SRTP stream
+    /// without them is not trusted), then the sender report, play-out delay and flush are kept.
+    /// </summary>
+    private void AcceptRtcp(Span<byte> datagram)
+    {
+        var length = datagram.Length;
+        if (_srtcp is not null)
+        {
+            if (!_srtcp.TryUnprotect(datagram, length, out length, out var error))
+            {
+                if (error == SrtpError.Replayed) _replayed++;
+                else _unauthenticated++;
+                return;
+            }
+        }
+        else if (Encrypted)
+        {
+            _junk++;
+            return;
+        }
+        var rtcp = datagram[..length];
+        if (!RtcpSenderReport.TryParse(rtcp, out var report) || (_ssrc is not null && report.Ssrc != _ssrc))
+        {
+            _junk++;
+            return;
+        }
+        _lastSenderReport = report;
+        _senderReports++;
+        if (RtcpPlayout.TryFind(rtcp, RtcpPlayout.DelaySubtype, out var delay)) _playoutDelayMicroseconds = delay;
+        if (RtcpPlayout.TryFind(rtcp, RtcpPlayout.FlushSubtype, out var from))
+        {
+            _flushFrom = from;
+            Flushes++;
         }
     }
 

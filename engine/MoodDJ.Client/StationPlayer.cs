@@ -198,6 +198,7 @@ public sealed class StationPlayer
         var relayed = Relay is not null && subscription.Mesh is not null;
         // A relay verifies and decrypts mesh packets before it delivers them; the pipeline then sees plain RTP.
         using var srtp = !relayed && subscription.Srtp is { } keys ? SrtpContext.Create(SrtpKeys.FromInlineBase64(keys.KeyParams)) : null;
+        using var srtcp = !relayed && subscription.Srtp is { } rtcpKeys ? SrtcpContext.Create(SrtpKeys.FromInlineBase64(rtcpKeys.KeyParams)) : null;
         var options = new PlayerPipelineOptions
         {
             PayloadType = (byte)subscription.PayloadType,
@@ -207,17 +208,24 @@ public sealed class StationPlayer
                 ClockRate = subscription.ClockRate,
                 TargetDepth = _options.JitterDepth,
                 TrimAbove = _options.TrimAbove,
-                MaxDepth = _options.JitterDepth > TimeSpan.FromMilliseconds(500) ? _options.JitterDepth : TimeSpan.FromMilliseconds(500),
+                Adaptive = _options.AdaptiveJitter,
+                MinDepth = _options.JitterDepth,
+                MaxDepth = _options.JitterDepth > _options.JitterMaxDepth ? _options.JitterDepth : _options.JitterMaxDepth,
                 PacketDurationHint = TimeSpan.FromMilliseconds(subscription.FrameMilliseconds),
             },
+            Synchronized = _options.Synchronized,
+            OutputLatency = _options.OutputLatency,
+            OnPlayout = _options.OnPlayout,
+            FrameTicks = Math.Max(1, subscription.ClockRate * subscription.FrameMilliseconds / 1000),
         };
         var pipeline = srtp is null
             ? new PlayerPipeline(socket, decoder, _playback, options)
-            : new PlayerPipeline(socket, decoder, _playback, options, srtp);
+            : new PlayerPipeline(socket, decoder, _playback, options, srtp, srtcp);
         HeartbeatDatagram.TryParseToken(subscription.Token, out var token);
         using var heartbeats = new HeartbeatClient(_transport, new IPEndPoint(_stationHost, subscription.HeartbeatPort), token,
             TimeSpan.FromMilliseconds(subscription.HeartbeatIntervalMs), TimeSpan.FromMilliseconds(subscription.ExpiryMs),
             _options.Bind.Equals(IPAddress.Any) ? null : _options.Bind);
+        pipeline.StationClock = heartbeats.Clock;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         Volatile.Write(ref _pipeline, pipeline);
         _ = pipeline.FirstSamplePlayed.ContinueWith(_ => _firstSample.TrySetResult(), TaskScheduler.Default);
@@ -274,7 +282,7 @@ public sealed class StationPlayer
                 try
                 {
                     await Report!(new ReportParams(token, stats.Received, stats.Lost, stats.Late,
-                        (int)stats.Buffered.TotalMilliseconds, (int)stats.Target.TotalMilliseconds, Relay?.DescribeMesh()), cancellationToken).ConfigureAwait(false);
+                        (int)stats.Buffered.TotalMilliseconds, (int)Math.Ceiling(pipeline.JitterNeed.TotalMilliseconds / 5) * 5, Relay?.DescribeMesh()), cancellationToken).ConfigureAwait(false);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {

@@ -206,6 +206,47 @@ public sealed class JitterBuffer
         return JitterPopResult.Missing;
     }
 
+    /// <summary>
+    /// The next play-out tick of a player that plays on a schedule (synchronized play-out): like
+    /// <see cref="Pop"/> but it never waits to fill; an empty buffer is an underrun whose frame is
+    /// concealed (Missing), and the turn passes, so a packet that comes later is late.
+    /// </summary>
+    public JitterPopResult PopOnSchedule(Span<byte> payload, out int length, out uint timestamp)
+    {
+        length = 0;
+        timestamp = 0;
+        if (!_started) return JitterPopResult.Buffering;
+        _playing = true;
+        if (_next > _highest)
+        {
+            _underruns++;
+            _everPlayed = true;
+            ref var slot = ref SlotFor(_next);
+            slot.Sequence = _next;
+            slot.State = SlotState.Concealed;
+            _concealed++;
+            _next++;
+            _highest = _next - 1;
+            return JitterPopResult.Missing;
+        }
+        return Pop(payload, out length, out timestamp, drain: true);
+    }
+
+    /// <summary>The RTP timestamp of the next packet to play, if it is here.</summary>
+    public bool TryPeekTimestamp(out uint timestamp)
+    {
+        timestamp = 0;
+        if (!_started || _next > _highest) return false;
+        ref var slot = ref SlotFor(_next);
+        if (slot.Sequence != _next || slot.State != SlotState.Held) return false;
+        timestamp = slot.Timestamp;
+        return true;
+    }
+
+    /// <summary>Sets the target depth (a player measuring its wire's jitter and loss), within [<see cref="JitterBufferOptions.MinDepth"/>, <see cref="JitterBufferOptions.MaxDepth"/>].</summary>
+    public void SetTarget(TimeSpan target) =>
+        _target = target < _options.MinDepth ? _options.MinDepth : target > _options.MaxDepth ? _options.MaxDepth : target;
+
     /// <summary>Packets skipped by <see cref="JitterBufferOptions.TrimAbove"/>.</summary>
     public long Trimmed { get; private set; }
 

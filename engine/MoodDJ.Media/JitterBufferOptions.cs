@@ -12,6 +12,9 @@ public sealed record JitterBufferOptions
     /// <summary>Raise the target by one packet for each late packet, up to <see cref="MaxDepth"/>.</summary>
     public bool Adaptive { get; init; }
 
+    /// <summary>The floor an adaptive target (measured jitter and loss) never goes under.</summary>
+    public TimeSpan MinDepth { get; init; } = TimeSpan.FromMilliseconds(20);
+
     /// <summary>The ceiling for adaptive growth.</summary>
     public TimeSpan MaxDepth { get; init; } = TimeSpan.FromMilliseconds(500);
 
@@ -40,6 +43,7 @@ public sealed record JitterBufferOptions
         if (Capacity is < 4 or > 65536) throw new ArgumentException($"Jitter buffer Capacity must be 4..65536 packets, not {Capacity}.");
         if (MaxPayloadBytes is < 1 or > 65536) throw new ArgumentException($"Jitter buffer MaxPayloadBytes must be 1..65536, not {MaxPayloadBytes}.");
         if (TargetDepth < TimeSpan.Zero || TargetDepth > TimeSpan.FromSeconds(10)) throw new ArgumentException($"Jitter buffer TargetDepth must be 0..10 s, not {TargetDepth}.");
+        if (MinDepth < TimeSpan.Zero || MinDepth > MaxDepth) throw new ArgumentException($"Jitter buffer MinDepth ({MinDepth}) must be 0..MaxDepth ({MaxDepth}).");
         if (MaxDepth < TargetDepth) throw new ArgumentException($"Jitter buffer MaxDepth ({MaxDepth}) must be at least TargetDepth ({TargetDepth}).");
         if (PacketDurationHint <= TimeSpan.Zero || PacketDurationHint > TimeSpan.FromSeconds(1)) throw new ArgumentException($"Jitter buffer PacketDurationHint must be within (0, 1 s], not {PacketDurationHint}.");
         if (TrimAbove is { } trim && trim <= TargetDepth) throw new ArgumentException($"Jitter buffer TrimAbove ({trim}) must be more than TargetDepth ({TargetDepth}).");

@@ -7,6 +7,7 @@ public static class RtcpPacket
     public const byte ReceiverReport = 201;
     public const byte SourceDescription = 202;
     public const byte Goodbye = 203;
+    public const byte App = 204;
 
     public static bool IsRtcp(ReadOnlySpan<byte> packet) =>
         packet.Length >= 8 && packet[0] >> 6 == 2 && packet[1] is >= 192 and <= 223;

@@ -131,5 +131,20 @@ public sealed class RtpPacketizer : IDisposable
     public RtcpSenderReport CreateSenderReport(DateTimeOffset wallClock) =>
         new(Ssrc, NtpTime.FromDateTime(wallClock), NextTimestamp, PacketCount, OctetCount);
 
+    /// <summary>
+    /// The capture time (station <see cref="MediaClock"/>, NTP) of the packet about to be made: set by a paced
+    /// sender from its schedule, so sender reports map RTP time to the station clock exactly, free of
+    /// the sender's wake-up jitter. Null until a sender sets it.
+    /// </summary>
+    public ulong? NextCaptureNtp { get; set; }
+
+    /// <summary>
+    /// A sender report for the packet about to be made: its scheduled capture time (<see cref="NextCaptureNtp"/>)
+    /// and timestamp; <paramref name="fallback"/> when no schedule was set.
+    /// </summary>
+    public RtcpSenderReport CreateSenderReport(Func<DateTimeOffset> fallback) => NextCaptureNtp is { } ntp
+        ? new(Ssrc, ntp, NextTimestamp, PacketCount, OctetCount)
+        : CreateSenderReport(fallback());
+
     public void Dispose() => _encoder.Dispose();
 }

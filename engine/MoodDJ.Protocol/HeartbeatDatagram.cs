@@ -12,6 +12,15 @@ public enum HeartbeatType : byte
     /// <summary>Listener → station: stop sending to me now.</summary>
     Leave = 0x02,
 
+    /// <summary>
+    /// Listener → station: a heartbeat that also asks the station's clock (44 bytes: the heartbeat
+    /// and the listener's send time, 8 bytes, then 8 zero bytes). The answer is <see cref="TimeReply"/>.
+    /// </summary>
+    TimeRequest = 0x03,
+
+    /// <summary>Station → listener: alive, with the station clock when the request arrived and when the reply left (44 bytes).</summary>
+    TimeReply = 0x83,
+
     /// <summary>Station → listener: the subscription is alive.</summary>
     Alive = 0x81,
 
@@ -28,6 +37,9 @@ public enum HeartbeatType : byte
 public readonly record struct HeartbeatDatagram(HeartbeatType Type, UInt128 Token, uint Sequence)
 {
     public const int Size = 28;
+
+    /// <summary>The size of <see cref="HeartbeatType.TimeRequest"/> and <see cref="HeartbeatType.TimeReply"/> datagrams.</summary>
+    public const int TimeSize = 44;
     public const byte Version = 1;
     private const uint Magic = 0x4D444842; // "MDHB"
 
@@ -46,17 +58,40 @@ public readonly record struct HeartbeatDatagram(HeartbeatType Type, UInt128 Toke
         return Size;
     }
 
-    /// <summary>Parses a datagram; false for anything that is not exactly a version-1 heartbeat datagram.</summary>
+    /// <summary>
+    /// Writes a time request or reply (<see cref="TimeSize"/> bytes): this header, then two 64-bit NTP
+    /// times (a request carries the listener's send time and zero; a reply the station's receive and send times).
+    /// </summary>
+    public int WriteTimeTo(Span<byte> destination, ulong first, ulong second)
+    {
+        if (Type is not (HeartbeatType.TimeRequest or HeartbeatType.TimeReply))
+            throw new InvalidOperationException($"Only time requests and replies carry times, not {Type}.");
+        if (destination.Length < TimeSize)
+            throw new ArgumentException($"A time datagram needs {TimeSize} bytes.", nameof(destination));
+        WriteTo(destination);
+        BinaryPrimitives.WriteUInt64BigEndian(destination[28..], first);
+        BinaryPrimitives.WriteUInt64BigEndian(destination[36..], second);
+        return TimeSize;
+    }
+
+    /// <summary>The two times of a time datagram that <see cref="TryRead"/> accepted.</summary>
+    public static (ulong First, ulong Second) ReadTimes(ReadOnlySpan<byte> datagram) =>
+        (BinaryPrimitives.ReadUInt64BigEndian(datagram[28..]), BinaryPrimitives.ReadUInt64BigEndian(datagram[36..]));
+
+    /// <summary>Parses a datagram; false for anything that is not exactly a version-1 heartbeat datagram (28 bytes, or 44 for the time types).</summary>
     public static bool TryRead(ReadOnlySpan<byte> datagram, out HeartbeatDatagram result)
     {
         result = default;
-        if (datagram.Length != Size
+        var timed = datagram.Length == TimeSize && datagram[5] is (byte)HeartbeatType.TimeRequest or (byte)HeartbeatType.TimeReply;
+        if ((datagram.Length != Size && !timed)
+            || (datagram.Length == Size && datagram[5] is (byte)HeartbeatType.TimeRequest or (byte)HeartbeatType.TimeReply)
             || BinaryPrimitives.ReadUInt32BigEndian(datagram) != Magic
             || datagram[4] != Version
             || datagram[6] != 0 || datagram[7] != 0)
             return false;
         var type = (HeartbeatType)datagram[5];
-        if (type is not (HeartbeatType.Heartbeat or HeartbeatType.Leave or HeartbeatType.Alive or HeartbeatType.Unknown))
+        if (type is not (HeartbeatType.Heartbeat or HeartbeatType.Leave or HeartbeatType.Alive or HeartbeatType.Unknown
+            or HeartbeatType.TimeRequest or HeartbeatType.TimeReply))
             return false;
         result = new HeartbeatDatagram(type,
             BinaryPrimitives.ReadUInt128BigEndian(datagram[8..24]),

@@ -81,16 +81,22 @@ internal sealed class AudioPump : IDisposable
             Interlocked.Exchange(ref _counters.resyncs, _clock.Resyncs);
             Interlocked.Exchange(ref _counters.droppedMilliseconds, (long)(_clock.FramesDropped * _clock.FrameDuration.TotalMilliseconds));
             for (var i = 0; i < frames && !token.IsCancellationRequested; i++)
-                PumpOneFrame(token);
+            {
+                // The frame's capture time is its slot in the schedule, not the (jittery) moment it is sent.
+                var due = _clock.DueTimestamp(_clock.FramesReleased - frames + i + 1);
+                PumpOneFrame(token, due);
+            }
         }
     }
 
-    private void PumpOneFrame(CancellationToken token)
+    private void PumpOneFrame(CancellationToken token, long? nextDue)
     {
         if (_paused) Array.Clear(_frame);
         else FillFromProgram(token);
 
         var length = _packetizer.Packetize(_frame, _packet);
+        // Sender reports name the next packet's timestamp, so they carry the next frame's slot.
+        _packetizer.NextCaptureNtp = nextDue is { } ticks ? MediaClock.Shared.At(ticks) : null;
         _send(_packet.AsSpan(0, length), _packetizer);
         Interlocked.Increment(ref _counters.frames);
     }

@@ -33,7 +33,8 @@ internal sealed class HeartbeatServer
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var buffer = new byte[2048];
-        var reply = new byte[HeartbeatDatagram.Size];
+        var reply = new byte[HeartbeatDatagram.TimeSize];
+        var clock = MoodDJ.Media.MediaClock.Shared;
         long windowStart = Stopwatch.GetTimestamp();
         var inWindow = 0;
         while (!cancellationToken.IsCancellationRequested)
@@ -52,6 +53,7 @@ internal sealed class HeartbeatServer
                 continue;
             }
 
+            var arrived = clock.Now;
             if (Stopwatch.GetElapsedTime(windowStart).TotalSeconds >= 1)
             {
                 windowStart = Stopwatch.GetTimestamp();
@@ -64,7 +66,7 @@ internal sealed class HeartbeatServer
             }
 
             if (!HeartbeatDatagram.TryRead(buffer.AsSpan(0, received.Length), out var datagram)
-                || datagram.Type is not (HeartbeatType.Heartbeat or HeartbeatType.Leave))
+                || datagram.Type is not (HeartbeatType.Heartbeat or HeartbeatType.Leave or HeartbeatType.TimeRequest))
             {
                 Interlocked.Increment(ref _counters.heartbeatJunk);
                 continue;
@@ -85,10 +87,21 @@ internal sealed class HeartbeatServer
                 answer = HeartbeatType.Unknown;
             }
 
-            new HeartbeatDatagram(answer, datagram.Token, datagram.Sequence).WriteTo(reply);
+            int replyLength;
+            if (datagram.Type == HeartbeatType.TimeRequest && answer == HeartbeatType.Alive)
+            {
+                // Same size as the request (no amplification): when it arrived and when the answer leaves,
+                // on the clock sender reports use, so players can place frames on the station's time line.
+                replyLength = new HeartbeatDatagram(HeartbeatType.TimeReply, datagram.Token, datagram.Sequence)
+                    .WriteTimeTo(reply, arrived, clock.Now);
+            }
+            else
+            {
+                replyLength = new HeartbeatDatagram(answer, datagram.Token, datagram.Sequence).WriteTo(reply);
+            }
             try
             {
-                await _socket.SendToAsync(reply, received.RemoteEndPoint, cancellationToken).ConfigureAwait(false);
+                await _socket.SendToAsync(reply.AsMemory(0, replyLength), received.RemoteEndPoint, cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested) { return; }
             catch (ObjectDisposedException) { return; }

@@ -15,6 +15,12 @@ public interface IRtpProtector
 
     /// <summary>Protects the <paramref name="rtpLength"/>-byte RTP packet at the start of <paramref name="packet"/>; returns the length to send.</summary>
     int Protect(Span<byte> packet, int rtpLength);
+
+    /// <summary>Whether this receiver gets RTCP now (sender reports).</summary>
+    bool CarriesRtcp => false;
+
+    /// <summary>Protects an RTCP (compound) packet in place the same way (SRTCP with this receiver's key); returns the length to send.</summary>
+    int ProtectRtcp(Span<byte> packet, int rtcpLength) => throw new NotSupportedException("This receiver gets no RTCP.");
 }
 
 /// <summary>Plain RTP: the <c>none</c> crypto provider was configured.</summary>
@@ -25,4 +31,8 @@ public sealed class ClearRtp : IRtpProtector
     public int Overhead => 0;
 
     public int Protect(Span<byte> packet, int rtpLength) => rtpLength;
+
+    public bool CarriesRtcp => true;
+
+    public int ProtectRtcp(Span<byte> packet, int rtcpLength) => rtcpLength;
 }

@@ -48,6 +48,7 @@ public sealed class LiveStation : IAsyncDisposable
     private StationNotifier? _notifier;
     private RtpPacketizer? _packetizer;
     private AudioPump? _pump;
+    private StreamSender? _sender;
     private MulticastFeed? _multicast;
     private int _disposed;
 
@@ -157,7 +158,7 @@ public sealed class LiveStation : IAsyncDisposable
         if (!string.IsNullOrWhiteSpace(Options.MulticastGroup))
             _multicast = MulticastFeed.Open(Options, _parts.StreamTransport, _parts.Crypto.IsEncrypted, Counters, stopping);
         _packetizer = RtpPacketizer.Create(_parts.Codec, Options.Format, Options.FrameSamplesPerChannel, Ssrc);
-        var sender = new StreamSender(Listeners, new RtpFanout(ports.Stream, Counters, stopping, direct: ports.Direct is not null), _multicast, Options, Counters, MeshFeed, Rtsp);
+        var sender = _sender = new StreamSender(Listeners, new RtpFanout(ports.Stream, Counters, stopping, direct: ports.Direct is not null), _multicast, Options, Counters, MeshFeed, Rtsp);
         _pump = new AudioPump(
             _parts.Director.ReadAsync,
             _packetizer,
@@ -217,7 +218,17 @@ public sealed class LiveStation : IAsyncDisposable
         Prompted?.Invoke(new PromptEvent(client, text, mood));
     }
 
-    private void OnTrackChanged(object? sender, TrackChangedEventArgs e) => Broadcast(StationMethods.NowPlaying, NowPlaying());
+    private void OnTrackChanged(object? sender, TrackChangedEventArgs e)
+    {
+        RequestFlush();
+        Broadcast(StationMethods.NowPlaying, NowPlaying());
+    }
+
+    /// <summary>A pause, skip or new track: players drop the audio they queued before it (heard within a round trip).</summary>
+    internal void RequestFlush() => _sender?.RequestFlush();
+
+    /// <summary>The play-out delay the station announced last (synchronized play-out), in milliseconds.</summary>
+    public double PlayoutDelayMilliseconds => (_sender?.AnnouncedDelayMicroseconds ?? 0) / 1000.0;
 
     private void OnListenerJoined(Listener listener, int count)
     {

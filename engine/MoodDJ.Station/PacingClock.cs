@@ -49,6 +49,12 @@ public sealed class PacingClock
     /// <summary>Frames of time skipped by resyncs.</summary>
     public long FramesDropped { get; private set; }
 
+    /// <summary>
+    /// The <see cref="System.Diagnostics.Stopwatch"/> timestamp frame <paramref name="frame"/> is due at
+    /// (frames counted as <see cref="FramesReleased"/> counts them); null unless the clock runs on the system time.
+    /// </summary>
+    public long? DueTimestamp(long frame) => _time == TimeProvider.System ? _start + frame * _frameTicks : null;
+
     /// <summary>Restarts the schedule from now (the next frame is due at once).</summary>
     public void Restart()
     {

@@ -116,6 +116,7 @@ internal sealed class PlaybackMethods(LiveStation station, ILogger log)
         if (pump.Paused == paused)
             throw new JsonRpcException(JsonRpcErrorCodes.InvalidState, paused ? "Already paused." : "Not paused: nothing to resume.");
         pump.Paused = paused;
+        station.RequestFlush();
         station.Stopped = false;
         var now = station.NowPlaying();
         station.Broadcast(StationMethods.NowPlaying, now);
@@ -153,6 +154,7 @@ internal sealed class PlaybackMethods(LiveStation station, ILogger log)
     {
         var pump = station.IsStarted ? station.Pump : throw new JsonRpcException(JsonRpcErrorCodes.InvalidState, "The station is not started.");
         pump.Paused = true;
+        station.RequestFlush();
         station.Stopped = true;
         var now = station.NowPlaying();
         station.Broadcast(StationMethods.NowPlaying, now);

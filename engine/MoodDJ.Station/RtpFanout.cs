@@ -146,10 +146,14 @@ internal sealed class RtpFanout
         return queued;
     }
 
-    /// <summary>One datagram to one listener (RTCP, the multicast group): a synchronous send on a direct socket.</summary>
-    public bool SendOne(ReadOnlySpan<byte> rtp, Listener listener)
+    /// <summary>
+    /// One datagram to one listener (the multicast group, RTCP): a synchronous send on a direct socket.
+    /// <paramref name="rtcp"/>: an RTCP packet, protected as SRTCP (skipped when the listener gets none).
+    /// </summary>
+    public bool SendOne(ReadOnlySpan<byte> rtp, Listener listener, bool rtcp = false)
     {
-        if (_direct is not null) return SendOneDirect(rtp, listener);
+        if (rtcp && !listener.Protector.CarriesRtcp) return false;
+        if (_direct is not null) return SendOneDirect(rtp, listener, rtcp);
         if (listener.FedByPeers)
             return false;
         if (!listener.TryBeginSend())
@@ -162,7 +166,7 @@ internal sealed class RtpFanout
         try
         {
             rtp.CopyTo(listener.Buffer);
-            length = listener.Protector.Protect(listener.Buffer, rtp.Length);
+            length = rtcp ? listener.Protector.ProtectRtcp(listener.Buffer, rtp.Length) : listener.Protector.Protect(listener.Buffer, rtp.Length);
             pending = _socket.SendToAsync(listener.Buffer.AsMemory(0, length), listener.Address, _stopping);
         }
         catch (Exception e) when (e is SocketException or OperationCanceledException or ObjectDisposedException)
@@ -181,7 +185,7 @@ internal sealed class RtpFanout
         return true;
     }
 
-    private bool SendOneDirect(ReadOnlySpan<byte> rtp, Listener listener)
+    private bool SendOneDirect(ReadOnlySpan<byte> rtp, Listener listener, bool rtcp)
     {
         if (listener.FedByPeers) return false;
         if (!listener.TryBeginSend())
@@ -193,7 +197,7 @@ internal sealed class RtpFanout
         try
         {
             rtp.CopyTo(listener.Buffer);
-            var length = listener.Protector.Protect(listener.Buffer, rtp.Length);
+            var length = rtcp ? listener.Protector.ProtectRtcp(listener.Buffer, rtp.Length) : listener.Protector.Protect(listener.Buffer, rtp.Length);
             _direct!.SendTo(listener.Buffer.AsSpan(0, length), SocketFlags.None, listener.Address);
             Interlocked.Add(ref _counters.bytesSent, length);
             ok = true;

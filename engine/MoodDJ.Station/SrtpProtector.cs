@@ -14,7 +14,17 @@ internal sealed class SrtpProtector(SrtpKeys keys) : IRtpProtector, IDisposable
 
     public int Overhead => SrtpContext.TagLength;
 
+    private readonly SrtcpContext _rtcp = SrtcpContext.Create(keys);
+
     public int Protect(Span<byte> packet, int rtpLength) => _context.Protect(packet, rtpLength);
 
-    public void Dispose() => _context.Dispose();
+    public bool CarriesRtcp => true;
+
+    public int ProtectRtcp(Span<byte> packet, int rtcpLength) => _rtcp.Protect(packet, rtcpLength);
+
+    public void Dispose()
+    {
+        _context.Dispose();
+        _rtcp.Dispose();
+    }
 }

@@ -70,8 +70,20 @@ public sealed class StationOptions
     /// <summary>Frames the pump may send back to back while catching up after a late wake-up.</summary>
     public int MaxFramesPerWake { get; set; } = 3;
 
-    /// <summary>RTCP sender report period.</summary>
-    public double RtcpIntervalSeconds { get; set; } = 2;
+    /// <summary>RTCP sender report period (a new listener also gets one at once).</summary>
+    public double RtcpIntervalSeconds { get; set; } = 1;
+
+    /// <summary>
+    /// The play-out delay every player adds to a frame's capture time (synchronized play-out) until
+    /// listeners have reported what their jitter needs; then the station follows the largest need.
+    /// </summary>
+    public int PlayoutDelayMilliseconds { get; set; } = 80;
+
+    /// <summary>The adaptive play-out delay's floor (a quiet wire).</summary>
+    public int PlayoutDelayMinMilliseconds { get; set; } = 20;
+
+    /// <summary>The adaptive play-out delay's ceiling (a bad wire: more delay, fewer gaps).</summary>
+    public int PlayoutDelayMaxMilliseconds { get; set; } = 500;
 
     /// <summary>Optional UDP multicast group (e.g. 239.255.42.1) also fed with one shared SRTP key; empty for none.</summary>
     public string? MulticastGroup { get; set; }
@@ -192,6 +204,12 @@ public sealed class StationOptions
             Fail("maxFramesPerWake", "must be 1..50");
         if (RtcpIntervalSeconds is < 0.1 or > 60)
             Fail("rtcpIntervalSeconds", "must be 0.1..60");
+        if (PlayoutDelayMinMilliseconds is < 1 or > 10_000)
+            Fail("playoutDelayMinMilliseconds", "must be 1..10000");
+        if (PlayoutDelayMaxMilliseconds < PlayoutDelayMinMilliseconds || PlayoutDelayMaxMilliseconds > 10_000)
+            Fail("playoutDelayMaxMilliseconds", "must be at least playoutDelayMinMilliseconds and at most 10000");
+        if (PlayoutDelayMilliseconds < PlayoutDelayMinMilliseconds || PlayoutDelayMilliseconds > PlayoutDelayMaxMilliseconds)
+            Fail("playoutDelayMilliseconds", "must be within playoutDelayMinMilliseconds..playoutDelayMaxMilliseconds");
         if (!string.IsNullOrWhiteSpace(MulticastGroup)
             && (!IPAddress.TryParse(MulticastGroup, out var group) || !IsMulticast(group)))
             Fail("multicastGroup", $"'{MulticastGroup}' is not a multicast address (e.g. 239.255.42.1)");

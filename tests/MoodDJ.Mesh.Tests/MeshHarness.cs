@@ -76,11 +76,12 @@ internal sealed class MeshHarness : IAsyncDisposable
 
     /// <summary>Starts a relaying peer; it plays into a counting output.</summary>
     /// <param name="transport">The peer's sockets (a lossy one, say); the engine's UDP transport by default.</param>
-    public async Task<MeshTestPeer> AddPeerAsync(MeshPeerOptions options, TimeSpan? jitter = null, MoodDJ.Abstractions.Transport.IStreamTransport? transport = null)
+    public async Task<MeshTestPeer> AddPeerAsync(MeshPeerOptions options, TimeSpan? jitter = null, Action<long, ReadOnlyMemory<float>>? onPlayout = null,
+        MoodDJ.Abstractions.Transport.IStreamTransport? transport = null)
     {
         var name = $"peer{_peers.Count + 1}";
         var control = await ConnectAsync(name);
-        var peer = new MeshTestPeer(name, control, options, Engine, jitter ?? TimeSpan.FromMilliseconds(1000), transport);
+        var peer = new MeshTestPeer(name, control, options, Engine, jitter ?? TimeSpan.FromMilliseconds(1000), onPlayout, transport);
         _peers.Add(peer);
         peer.Start();
         return peer;
@@ -102,7 +103,7 @@ internal sealed class MeshTestPeer : IAsyncDisposable
     private Task? _running;
 
     public MeshTestPeer(string name, StationControlClient control, MeshPeerOptions options, MoodDJEngine engine, TimeSpan jitter,
-        MoodDJ.Abstractions.Transport.IStreamTransport? transport = null)
+        Action<long, ReadOnlyMemory<float>>? onPlayout = null, MoodDJ.Abstractions.Transport.IStreamTransport? transport = null)
     {
         Name = name;
         _control = control;
@@ -113,7 +114,7 @@ internal sealed class MeshTestPeer : IAsyncDisposable
         };
         Player = new StationPlayer(transport ?? engine.StreamTransport, engine.Codec, Output, IPAddress.Loopback,
             (port, ct) => control.SubscribeAsync(new SubscribeParams(port, Name: name, Relay: options.MaxChildren), ct),
-            new StationPlayerOptions { JitterDepth = jitter, ReportInterval = TimeSpan.FromMilliseconds(500) })
+            new StationPlayerOptions { JitterDepth = jitter, ReportInterval = TimeSpan.FromMilliseconds(500), OnPlayout = onPlayout })
         {
             Relay = Relay,
             Report = (report, ct) => control.ReportAsync(report, ct),

@@ -9,6 +9,9 @@ internal static class SrtpKeyDerivation
     public const byte RtpEncryptionLabel = 0x00;
     public const byte RtpAuthenticationLabel = 0x01;
     public const byte RtpSaltLabel = 0x02;
+    public const byte RtcpEncryptionLabel = 0x03;
+    public const byte RtcpAuthenticationLabel = 0x04;
+    public const byte RtcpSaltLabel = 0x05;
 
     public const int SessionKeyLength = 16;
     public const int SessionAuthKeyLength = 20;
@@ -21,6 +24,16 @@ internal static class SrtpKeyDerivation
             DeriveOne(prf, masterSalt, RtpEncryptionLabel, SessionKeyLength),
             DeriveOne(prf, masterSalt, RtpAuthenticationLabel, SessionAuthKeyLength),
             DeriveOne(prf, masterSalt, RtpSaltLabel, SessionSaltLength));
+    }
+
+    /// <summary>The SRTCP session keys (labels 3, 4, 5; RFC 3711 §4.3.2).</summary>
+    public static SrtpSessionKeys DeriveRtcp(ReadOnlySpan<byte> masterKey, ReadOnlySpan<byte> masterSalt)
+    {
+        using var prf = new AesCounterMode(masterKey);
+        return new SrtpSessionKeys(
+            DeriveOne(prf, masterSalt, RtcpEncryptionLabel, SessionKeyLength),
+            DeriveOne(prf, masterSalt, RtcpAuthenticationLabel, SessionAuthKeyLength),
+            DeriveOne(prf, masterSalt, RtcpSaltLabel, SessionSaltLength));
     }
 
     private static byte[] DeriveOne(AesCounterMode prf, ReadOnlySpan<byte> masterSalt, byte label, int length)

@@ -9,6 +9,7 @@ namespace MoodDJ.Peers.Mesh;
 public sealed class MeshKeyRing : IDisposable
 {
     private readonly SrtpContext?[] _contexts = new SrtpContext?[256];
+    private readonly SrtcpContext?[] _rtcp = new SrtcpContext?[256];
     private readonly Lock _gate = new();
     private int _newest = -1, _previous = -1;
 
@@ -23,12 +24,16 @@ public sealed class MeshKeyRing : IDisposable
             if (_inline[id] == inline) return;
             _contexts[id]?.Dispose();
             _contexts[id] = SrtpContext.Create(keys);
+            _rtcp[id]?.Dispose();
+            _rtcp[id] = SrtcpContext.Create(keys);
             _inline[id] = inline;
             if (id == _newest) return;   // the same id renewed: nothing shifts
             if (_previous >= 0 && _previous != id)
             {
                 _contexts[_previous]?.Dispose();
                 _contexts[_previous] = null;
+                _rtcp[_previous]?.Dispose();
+                _rtcp[_previous] = null;
                 _inline[_previous] = null;
             }
             (_previous, _newest) = (_newest, id);
@@ -49,6 +54,18 @@ public sealed class MeshKeyRing : IDisposable
         }
     }
 
+    /// <summary>Verifies and decrypts an SRTCP packet (the station's sender report) in place; false for an unknown key, a forgery or a replay (the second parent's copy).</summary>
+    public bool TryUnprotectRtcp(Span<byte> packet, int length, byte id, out int rtcpLength, out bool unknownKey)
+    {
+        lock (_gate)
+        {
+            rtcpLength = 0;
+            var context = _rtcp[id];
+            unknownKey = context is null;
+            return context is not null && context.TryUnprotect(packet, length, out rtcpLength, out _);
+        }
+    }
+
     /// <summary>Forgets every key (a new subscription: a restarted station reuses key ids with new keys).</summary>
     public void Clear()
     {
@@ -58,6 +75,8 @@ public sealed class MeshKeyRing : IDisposable
             {
                 _contexts[i]?.Dispose();
                 _contexts[i] = null;
+                _rtcp[i]?.Dispose();
+                _rtcp[i] = null;
                 _inline[i] = null;
             }
             (_newest, _previous) = (-1, -1);

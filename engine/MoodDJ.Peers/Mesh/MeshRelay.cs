@@ -16,9 +16,9 @@ namespace MoodDJ.Peers.Mesh;
 /// player's pipeline. Control datagrams attach children and parents. A maintenance loop drops
 /// silent parents (re-attaching to the next candidate, or asking the station for more), keeps
 /// parents and children informed, and expires silent children. The media path allocates nothing.
-/// Slightly over 300 lines on purpose: the receive loop, the media path and the per-session state it
-/// guards share one lock and one buffer; control datagrams and upkeep already live in MeshControl and
-/// MeshMaintenance.
+/// Over 300 lines on purpose: the receive loop, the media path (and the station's signed SRTCP
+/// reports, which take the same path to the children) and the per-session state they guard share one
+/// lock and one buffer; control datagrams and upkeep already live in MeshControl and MeshMaintenance.
 /// </summary>
 public sealed class MeshRelay : IStreamRelay, IDisposable
 {
@@ -176,6 +176,12 @@ public sealed class MeshRelay : IStreamRelay, IDisposable
             return;
         }
         var now = Stopwatch.GetTimestamp();
+        if (Media.RtcpPacket.IsRtcp(buffer.AsSpan(0, srtpLength)))
+        {
+            if (parent is not null) Volatile.Write(ref parent.LastHeard, now);
+            await OnRtcpAsync(s, buffer, length, srtpLength, keyId, cancellationToken).ConfigureAwait(false);
+            return;
+        }
         // A signed packet from someone who is not a parent (the station resending what an orphan missed,
         // a parent just dropped) is still the station's: the window below keeps any replay out.
         if (parent is not null) Volatile.Write(ref parent.LastHeard, now);
@@ -234,6 +240,35 @@ public sealed class MeshRelay : IStreamRelay, IDisposable
             return;
         }
         s.Pipeline.Deliver(buffer.AsSpan(0, rtpLength));
+    }
+
+    private readonly byte[] _rtcp = new byte[MeshWire.MaxLength + 2048];
+
+    /// <summary>
+    /// The station's signed SRTCP report (sender report, play-out delay, flush): checked for replay by
+    /// its SRTCP index (so the second parent's copy stops here), forwarded unchanged, and handed to the
+    /// player decrypted, so children play on the station's clock as this peer does.
+    /// </summary>
+    private async ValueTask OnRtcpAsync(MeshSession s, byte[] buffer, int length, int srtcpLength, byte keyId, CancellationToken cancellationToken)
+    {
+        buffer.AsSpan(0, srtcpLength).CopyTo(_rtcp);
+        if (!_keys.TryUnprotectRtcp(_rtcp, srtcpLength, keyId, out var rtcpLength, out var unknown))
+        {
+            if (unknown) Interlocked.Increment(ref _unknownKey);
+            else Interlocked.Increment(ref _duplicates);
+            return;
+        }
+        foreach (var child in s.Family.Children)
+        {
+            var pending = s.Socket.SendToAsync(buffer.AsMemory(0, length), child.Address, cancellationToken);
+            try
+            {
+                if (pending.IsCompletedSuccessfully) pending.GetAwaiter().GetResult();
+                else await pending.ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is SocketException or OperationCanceledException or ObjectDisposedException) { }
+        }
+        s.Pipeline.Deliver(_rtcp.AsSpan(0, rtcpLength));
     }
 
     private void RecordReattach(TimeSpan gap)

@@ -23,7 +23,10 @@ public sealed class MeshFeed : IDisposable
     private long _nextRotation;
     private int _length;
 
-    private sealed record KeySlot(byte Id, SrtpKeys Keys, SrtpContext Context);
+    private sealed record KeySlot(byte Id, SrtpKeys Keys, SrtpContext Context)
+    {
+        public SrtcpContext Rtcp { get; } = SrtcpContext.Create(Keys);
+    }
 
     public MeshFeed(TimeSpan rotation, TimeProvider? time = null)
     {
@@ -101,6 +104,28 @@ public sealed class MeshFeed : IDisposable
         return false;
     }
 
+    private readonly byte[] _rtcpDatagram = new byte[Listener.MaxDatagramBytes];
+    private int _rtcpLength;
+
+    /// <summary>The signed SRTCP datagram of the report being sent (empty when none).</summary>
+    internal ReadOnlySpan<byte> RtcpDatagram => _rtcpDatagram.AsSpan(0, _rtcpLength);
+
+    /// <summary>
+    /// Protects an RTCP compound packet once as SRTCP with the shared key and signs it like media, so
+    /// relays forward the station's sender reports unchanged and every peer's player trusts them.
+    /// </summary>
+    internal void PrepareRtcp(ReadOnlySpan<byte> rtcp)
+    {
+        if (Volatile.Read(ref DirectPeers) == 0 || rtcp.Length + SrtcpContext.Overhead + MeshPacket.TrailerLength > _rtcpDatagram.Length)
+        {
+            _rtcpLength = 0;
+            return;
+        }
+        rtcp.CopyTo(_rtcpDatagram);
+        var srtcp = _current.Rtcp.Protect(_rtcpDatagram, rtcp.Length);
+        _rtcpLength = MeshPacket.Seal(_rtcpDatagram, srtcp, _current.Id, Signer);
+    }
+
     /// <summary>Copies of the held datagrams whose sequence number is after <paramref name="after"/>, oldest first.</summary>
     internal List<byte[]> RecentAfter(ushort after)
     {
@@ -134,13 +159,16 @@ public sealed class MeshFeed : IDisposable
         Volatile.Write(ref _current, _next);
         Volatile.Write(ref _next, null);
         old.Context.Dispose();
+        old.Rtcp.Dispose();
         _nextRotation = now + (long)(_rotation.TotalSeconds * _time.TimestampFrequency);
     }
 
     public void Dispose()
     {
         _current.Context.Dispose();
+        _current.Rtcp.Dispose();
         _next?.Context.Dispose();
+        _next?.Rtcp.Dispose();
         Signer.Dispose();
     }
 }
@@ -153,6 +181,15 @@ internal sealed class MeshProtector(MeshFeed feed) : IRtpProtector
     public int Protect(Span<byte> packet, int rtpLength)
     {
         var datagram = feed.Datagram;
+        datagram.CopyTo(packet);
+        return datagram.Length;
+    }
+
+    public bool CarriesRtcp => !feed.RtcpDatagram.IsEmpty;
+
+    public int ProtectRtcp(Span<byte> packet, int rtcpLength)
+    {
+        var datagram = feed.RtcpDatagram;
         datagram.CopyTo(packet);
         return datagram.Length;
     }

@@ -32,6 +32,7 @@ internal sealed class PlayerCommand : ICliCommand
         var server = StationTarget.ServerOption();
         var join = StationTarget.JoinOption();
         var jitter = new Option<int>("--jitter-ms") { Description = "Audio the jitter buffer holds before playing.", DefaultValueFactory = _ => 60 };
+        var latency = new Option<int>("--latency-ms") { Description = "This device's own output latency (e.g. 150 for a Bluetooth speaker): audio is written that much earlier, so it is heard in sync with the other listeners.", DefaultValueFactory = _ => 0 };
         var seconds = new Option<double?>("--seconds") { Description = "Stop after this many seconds (default: until Ctrl+C)." };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "No live stats; one summary line at the end." };
         var name = new Option<string?>("--name") { Description = "How the station shows this listener (and what `client` /volume NAME and /mute NAME use); default: player USER@HOST." };
@@ -39,9 +40,9 @@ internal sealed class PlayerCommand : ICliCommand
         var parents = new Option<int?>("--parents") { Description = "Parents to take the stream from at once, 1 or 2 (default peer:parents, 1)." };
         var command = _relay
             ? new Command("peer", "Listen to a running station like `mooddj player` and relay its signed stream to other peers (the live mesh).")
-                { port, output, server, join, jitter, seconds, quiet, name, maxChildren, parents }
+                { port, output, server, join, jitter, latency, seconds, quiet, name, maxChildren, parents }
             : new Command("player", "Listen to a running station: subscribe, receive RTP/SRTP, play, show loss and buffer stats.")
-                { port, output, server, join, jitter, seconds, quiet, name };
+                { port, output, server, join, jitter, latency, seconds, quiet, name };
         if (_relay) jitter.DefaultValueFactory = _ => 600;
         command.SetAction((parseResult, ct) =>
         {
@@ -53,7 +54,7 @@ internal sealed class PlayerCommand : ICliCommand
             string? notice = null;
             return CommandRunner.RunAsync(parseResult, globals, (context, token) => RunAsync(context, target, new PlayerArguments(
                 parseResult.GetValue(port), parseResult.GetValue(jitter), parseResult.GetValue(seconds), parseResult.GetValue(quiet), notice, parseResult.GetValue(name),
-                _relay, parseResult.GetValue(maxChildren), parseResult.GetValue(parents)), token),
+                _relay, parseResult.GetValue(maxChildren), parseResult.GetValue(parents), parseResult.GetValue(latency)), token),
                 ct, overrides, prepare: configuration =>
                 {
                     var prepared = new Dictionary<string, string?>(target.Prepare(configuration) ?? new Dictionary<string, string?>());
@@ -65,7 +66,7 @@ internal sealed class PlayerCommand : ICliCommand
     }
 
     private sealed record PlayerArguments(int Port, int JitterMs, double? Seconds, bool Quiet, string? OutputNotice, string? Name,
-        bool Relay = false, int? MaxChildren = null, int? Parents = null);
+        bool Relay = false, int? MaxChildren = null, int? Parents = null, int LatencyMs = 0);
 
     /// <summary>
     /// With no --output and no use:audioOutput of the user's own: the speakers when the machine has
@@ -113,6 +114,8 @@ internal sealed class PlayerCommand : ICliCommand
             throw new UserFacingException($"--port must be 0..65535, not {args.Port}.");
         if (args.JitterMs is < 0 or > 5000)
             throw new UserFacingException($"--jitter-ms must be 0..5000, not {args.JitterMs}.");
+        if (args.LatencyMs is < 0 or > 5000)
+            throw new UserFacingException($"--latency-ms must be 0..5000, not {args.LatencyMs}.");
         if (args.Seconds is { } limit && (!double.IsFinite(limit) || limit <= 0))
             throw new UserFacingException($"--seconds must be positive, not {limit}.");
         if (args.Name is { } listenerName && (listenerName.Trim().Length == 0 || listenerName.Length > 100))
@@ -159,6 +162,7 @@ internal sealed class PlayerCommand : ICliCommand
                 Port = args.Port,
                 Bind = IPAddress.IsLoopback(stationHost) ? IPAddress.Loopback : IPAddress.Any,
                 JitterDepth = TimeSpan.FromMilliseconds(args.JitterMs),
+                OutputLatency = TimeSpan.FromMilliseconds(args.LatencyMs),
             },
             context.Verbose ? context.LoggerFactory.CreateLogger<StationPlayer>() : null)
         {

@@ -35,6 +35,25 @@ public class HeartbeatDatagramTests
         Assert.Equal(7u, read.Sequence);
     }
 
+    [Fact]
+    public void The_documented_time_request_vector_round_trips()
+    {
+        // docs/protocol.md: a time request with token 00..0f, sequence 7, send time 0102030405060708.
+        const string vector = "4D44484201030000000102030405060708090A0B0C0D0E0F000000070102030405060708" + "0000000000000000";
+        var bytes = new byte[HeartbeatDatagram.TimeSize];
+        HeartbeatDatagram.TryParseToken("000102030405060708090a0b0c0d0e0f", out var token);
+        Assert.Equal(44, new HeartbeatDatagram(HeartbeatType.TimeRequest, token, 7).WriteTimeTo(bytes, 0x0102030405060708, 0));
+        Assert.Equal(vector, Convert.ToHexString(bytes));
+        Assert.True(HeartbeatDatagram.TryRead(bytes, out var read));
+        Assert.Equal(HeartbeatType.TimeRequest, read.Type);
+        Assert.Equal((0x0102030405060708UL, 0UL), HeartbeatDatagram.ReadTimes(bytes));
+
+        // The time types are 44 bytes and only they are: any other size or pairing is junk.
+        Assert.False(HeartbeatDatagram.TryRead(bytes.AsSpan(0, HeartbeatDatagram.Size), out _));
+        bytes[5] = (byte)HeartbeatType.Heartbeat;
+        Assert.False(HeartbeatDatagram.TryRead(bytes, out _));
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("4D444842")]

@@ -61,6 +61,35 @@ public sealed class HeartbeatServerTests : IAsyncLifetime
     }
 
     [Fact]
+    public void A_time_request_is_answered_with_the_station_clock_and_no_larger_than_it_came()
+    {
+        var listener = _registry.TryAdd("s", new IPEndPoint(IPAddress.Loopback, 40000), ClearRtp.Instance, out _)!;
+        var clock = MoodDJ.Media.MediaClock.Shared;
+        var request = new byte[HeartbeatDatagram.TimeSize];
+        var sent = clock.Now;
+        new HeartbeatDatagram(HeartbeatType.TimeRequest, listener.Token, 9).WriteTimeTo(request, sent, 0);
+        _client.SendTo(request, _socket.LocalEndPoint);
+        var reply = new byte[64];
+        var n = _client.Receive(reply);
+        var back = clock.Now;
+        Assert.Equal(HeartbeatDatagram.TimeSize, n);
+        Assert.True(HeartbeatDatagram.TryRead(reply.AsSpan(0, n), out var answer));
+        Assert.Equal(HeartbeatType.TimeReply, answer.Type);
+        Assert.Equal(9u, answer.Sequence);
+        var (arrived, left) = HeartbeatDatagram.ReadTimes(reply.AsSpan(0, n));
+        Assert.True(sent <= arrived && arrived <= left && left <= back, "the station's times lie within the round trip (one clock here)");
+        Assert.Equal(1, _counters.Heartbeats);
+
+        // An unknown token gets the plain 28-byte "unknown".
+        new HeartbeatDatagram(HeartbeatType.TimeRequest, 777, 10).WriteTimeTo(request, sent, 0);
+        _client.SendTo(request, _socket.LocalEndPoint);
+        n = _client.Receive(reply);
+        Assert.Equal(HeartbeatDatagram.Size, n);
+        Assert.True(HeartbeatDatagram.TryRead(reply.AsSpan(0, n), out answer));
+        Assert.Equal(HeartbeatType.Unknown, answer.Type);
+    }
+
+    [Fact]
     public void An_unknown_token_is_told_to_subscribe_again()
     {
         var answer = Exchange(new HeartbeatDatagram(HeartbeatType.Heartbeat, 12345, 1));
@@ -121,6 +150,12 @@ public sealed class HeartbeatClientTests
             await Task.Delay(20);
         Assert.True(client.AliveReplies >= 3);
         Assert.NotNull(client.LastRoundTrip);
+        // Every heartbeat was a time request: the station clock estimate is ready, and in one process it is this clock.
+        while (client.Clock.Samples < 6 && DateTime.UtcNow < deadline)
+            await Task.Delay(20);
+        Assert.True(client.Clock.IsReady);
+        // Within half the least round trip of the truth (0): a loaded machine may take milliseconds.
+        Assert.InRange(Math.Abs(MoodDJ.Media.MediaClock.Seconds(client.Clock.Offset)), 0, MoodDJ.Media.MediaClock.Seconds(client.Clock.Delay) / 2 + 0.0005);
 
         registry.Remove(listener.Token);   // as if it expired, or the station restarted
         Assert.Equal(SubscriptionLoss.Forgotten, await running.WaitAsync(TimeSpan.FromSeconds(20)));

@@ -100,7 +100,9 @@ public sealed class StationPlaybackTests
                 });
                 return proxy.EndPoint.Port;
             }),
-            new StationPlayerOptions { JitterDepth = TimeSpan.FromMilliseconds(100) });
+            // Unsynchronized: synchronized play-out resamples (a fractional start, the clock's rate), so its
+            // samples are interpolated, never bit-exact; this test checks what the wire delivered, sample for sample.
+            new StationPlayerOptions { JitterDepth = TimeSpan.FromMilliseconds(100), Synchronized = false });
         using var stop = new CancellationTokenSource();
         var playing = player.RunAsync(stop.Token);
         await player.FirstSamplePlayed.WaitAsync(Patience);

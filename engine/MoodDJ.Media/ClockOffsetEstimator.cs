@@ -1,0 +1,104 @@
+namespace MoodDJ.Media;
+
+/// <summary>
+/// Estimates how far the station's clock is ahead of this one from round trips, as NTP does
+/// (RFC 5905 §8): for a request sent at t1 (local), received at t2 and answered at t3 (station) and
+/// back at t4 (local), offset = ((t2 − t1) + (t3 − t4)) / 2 and delay = (t4 − t1) − (t3 − t2). A
+/// sample's error is at most half its delay, so the estimate is the offset of the sample with the
+/// least delay among the last <see cref="Window"/> (a queued or delayed datagram is outvoted; start-up
+/// samples taken while both ends were still cold age out). Two machines' clocks also run at slightly
+/// different rates (tens of ppm): the skew is the least-squares slope of the window's offsets over
+/// time, and <see cref="OffsetAt"/> carries the best sample's offset forward with it. Thread-safe.
+/// </summary>
+public sealed class ClockOffsetEstimator
+{
+    public const int Window = 8;
+
+    /// <summary>Samples the skew is fitted over (16 s at two a second): long enough that delay noise hardly tilts it.</summary>
+    public const int SkewWindow = 32;
+
+    private readonly (double At, double Offset)[] _history = new (double, double)[SkewWindow];
+    private int _historyCount, _historyNext;
+    private readonly (long Offset, long Delay, ulong At)[] _samples = new (long, long, ulong)[Window];
+    private readonly Lock _gate = new();
+    private int _count, _next;
+    private long _smoothed;
+    private ulong _bestAt;
+    private double _skew;
+
+    /// <summary>How much faster the station's clock runs than this one (parts per million), from the window's slope.</summary>
+    public double SkewPpm { get { lock (_gate) return _skew * 1e6; } }
+
+    /// <summary>The offset at local time <paramref name="localNtp"/>: the best sample's, carried forward by the skew.</summary>
+    public long OffsetAt(ulong localNtp)
+    {
+        lock (_gate) return _smoothed + (long)(_skew * (long)(localNtp - _bestAt));
+    }
+
+    private ulong _originAt;
+    private bool _hasOrigin;
+
+    private ulong _origin(ulong at)
+    {
+        if (!_hasOrigin) (_originAt, _hasOrigin) = (at, true);
+        return _originAt;
+    }
+
+    // Least squares of offset on local time over the longer history; 0 until it spans 8 s (too short to tell skew from noise).
+    private double Slope()
+    {
+        if (_historyCount < 8) return 0;
+        double n = _historyCount, sx = 0, sy = 0, sxx = 0, sxy = 0, min = double.MaxValue, max = double.MinValue;
+        for (var i = 0; i < _historyCount; i++)
+        {
+            var (x, y) = _history[i];
+            sx += x; sy += y; sxx += x * x; sxy += x * y;
+            min = Math.Min(min, x); max = Math.Max(max, x);
+        }
+        if (max - min < 8 * 4294967296.0) return 0;
+        var slope = (n * sxy - sx * sy) / (n * sxx - sx * sx);
+        return Math.Clamp(slope, -1e-3, 1e-3);
+    }
+
+    /// <summary>Round trips taken.</summary>
+    public long Samples { get; private set; }
+
+    /// <summary>True once enough round trips came back to trust the estimate.</summary>
+    public bool IsReady { get { lock (_gate) return _count >= 3; } }
+
+    /// <summary>Station clock minus local clock (NTP units, 2⁻³² s).</summary>
+    public long Offset { get { lock (_gate) return _smoothed; } }
+
+    /// <summary>The least round-trip delay in the window (NTP units).</summary>
+    public long Delay { get { lock (_gate) return MinDelay().Delay; } }
+
+    /// <summary>Adds one round trip; times are NTP (t1, t4 on this clock, t2, t3 on the station's).</summary>
+    public void Add(ulong t1, ulong t2, ulong t3, ulong t4)
+    {
+        var delay = (long)(t4 - t1) - (long)(t3 - t2);
+        if (delay < 0) delay = 0;
+        var offset = ((long)(t2 - t1) + (long)(t3 - t4)) / 2;
+        lock (_gate)
+        {
+            _samples[_next] = (offset, delay, t4);
+            _history[_historyNext] = ((long)(t4 - _origin(t4)), offset);
+            _historyNext = (_historyNext + 1) % SkewWindow;
+            _historyCount = Math.Min(_historyCount + 1, SkewWindow);
+            _next = (_next + 1) % Window;
+            _count = Math.Min(_count + 1, Window);
+            Samples++;
+            var best = MinDelay();
+            _smoothed = best.Offset;
+            _bestAt = best.At;
+            _skew = Slope();
+        }
+    }
+
+    private (long Offset, long Delay, ulong At) MinDelay()
+    {
+        var best = (Offset: 0L, Delay: long.MaxValue, At: 0UL);
+        for (var i = 0; i < _count; i++)
+            if (_samples[i].Delay < best.Delay) best = _samples[i];
+        return _count == 0 ? (0, 0, 0) : best;
+    }
+}
