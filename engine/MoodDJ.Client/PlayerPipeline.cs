@@ -111,6 +111,23 @@ public sealed class PlayerPipeline
 
     internal int ConcealFrame(Span<float> frame) => Conceal(frame);
 
+    /// <summary>A lost frame rebuilt from the next packet's in-band FEC (Opus), or concealed when the codec has none.</summary>
+    internal int RecoverFrame(ReadOnlySpan<byte> nextPayload, Span<float> frame)
+    {
+        try
+        {
+            var samples = _decoder.Recover(nextPayload, frame);
+            if (samples > 0) Interlocked.Increment(ref _recovered);
+            return samples;
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or InvalidDataException)
+        {
+            return Conceal(frame);
+        }
+    }
+
+    private long _recovered;
+
     private bool Encrypted => _srtp is not null || _unprotect is not null;
 
     /// <summary>Completes when the first decoded (not concealed) sample has been handed to the output.</summary>
@@ -130,7 +147,7 @@ public sealed class PlayerPipeline
             {
                 var b = _buffer.Stats;
                 return new PlayerStats(_datagrams, b.Received, b.Lost, b.Late, b.Duplicates + _replayed, b.Played, b.Concealed,
-                    b.Underruns, b.Overflows, _junk, _unauthenticated, _decodeErrors, _senderReports, b.Buffered, b.Target, _replayed);
+                    b.Underruns, b.Overflows, _junk, _unauthenticated, _decodeErrors, _senderReports, b.Buffered, b.Target, _replayed, Interlocked.Read(ref _recovered));
             }
         }
     }
@@ -296,6 +313,7 @@ public sealed class PlayerPipeline
     private async Task PlayLoopAsync(CancellationToken cancellationToken)
     {
         var payload = new byte[_options.JitterBuffer.MaxPayloadBytes];
+        var nextPayload = new byte[_options.JitterBuffer.MaxPayloadBytes];   // the packet after a gap, for FEC
         var frame = new float[_options.MaxFrameSamples];
         var format = _playback.Format;
         using var timer = new PeriodicTimer(_options.Tick);
@@ -308,11 +326,13 @@ public sealed class PlayerPipeline
             {
                 JitterPopResult result;
                 int length;
+                var nextLength = 0;
                 lock (_lock)
                 {
                     // No packet for a target's worth of time: the stream stalled or ended, so play out what is held.
                     var stalled = _ssrc is not null && Stopwatch.GetElapsedTime(_lastPacketTimestamp) >= _buffer.Target;
                     result = _buffer.Pop(payload, out length, out _, drain: stalled);
+                    if (result == JitterPopResult.Missing) _buffer.TryPeekNext(nextPayload, out nextLength);
                 }
 
                 if (result == JitterPopResult.Buffering)
@@ -330,7 +350,8 @@ public sealed class PlayerPipeline
 
                 var samples = result == JitterPopResult.Packet ? Decode(payload.AsSpan(0, length), frame) : 0;
                 var decoded = samples > 0;
-                if (!decoded) samples = Conceal(frame);
+                // After a gap with the next packet already here, its in-band FEC can rebuild the lost frame.
+                if (!decoded) samples = nextLength > 0 ? RecoverFrame(nextPayload.AsSpan(0, nextLength), frame) : Conceal(frame);
                 if (samples <= 0) continue;
 
                 await _playback.WriteAsync(frame.AsMemory(0, samples), cancellationToken).ConfigureAwait(false);

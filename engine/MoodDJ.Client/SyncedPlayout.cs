@@ -26,6 +26,7 @@ internal sealed class SyncedPlayout
     private readonly double _ticksPerFrame;
     private readonly DriftResampler _resampler;
     private readonly byte[] _payload;
+    private readonly byte[] _nextPayload;   // the packet after a gap, for FEC
     private readonly float[] _frame;
     private readonly float[] _out;
     private readonly long _lead, _latencyTicks;
@@ -55,6 +56,7 @@ internal sealed class SyncedPlayout
         _block = Math.Max(1, (int)Math.Round(_options.FrameTicks / _ticksPerFrame));
         _resampler = new DriftResampler(_channels, Math.Max(_sampleRate * 2, _block * 8));
         _payload = new byte[_options.JitterBuffer.MaxPayloadBytes];
+        _nextPayload = new byte[_options.JitterBuffer.MaxPayloadBytes];
         _frame = new float[_options.MaxFrameSamples];
         _out = new float[(_block + 8) * _channels];
         _lead = (long)(_options.OutputLead.TotalSeconds * Stopwatch.Frequency);
@@ -212,11 +214,13 @@ internal sealed class SyncedPlayout
         JitterPopResult result;
         int length;
         uint timestamp;
+        var nextLength = 0;
         lock (_pipeline.Gate)
         {
             result = onSchedule
                 ? _pipeline.Buffer.PopOnSchedule(_payload, out length, out timestamp)
                 : _pipeline.Buffer.Pop(_payload, out length, out timestamp, drain: true);
+            if (result == JitterPopResult.Missing) _pipeline.Buffer.TryPeekNext(_nextPayload, out nextLength);
         }
         if (result == JitterPopResult.Buffering) return false;
         int samples;
@@ -252,7 +256,8 @@ internal sealed class SyncedPlayout
             if (_resampler.Written == 0) return false;   // nothing to conceal from yet
             samples = 0;
         }
-        if (!decoded) samples = _pipeline.ConcealFrame(_frame);
+        // After a gap with the next packet already here, its in-band FEC can rebuild the lost frame.
+        if (!decoded) samples = nextLength > 0 ? _pipeline.RecoverFrame(_nextPayload.AsSpan(0, nextLength), _frame) : _pipeline.ConcealFrame(_frame);
         if (samples <= 0) samples = PushSilence(_block) * _channels;
         else if (!_resampler.Push(_frame.AsSpan(0, samples))) return false;
         _next += (long)Math.Round(samples / _channels * _ticksPerFrame);

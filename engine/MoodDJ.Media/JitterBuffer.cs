@@ -232,6 +232,21 @@ public sealed class JitterBuffer
         return Pop(payload, out length, out timestamp, drain: true);
     }
 
+    /// <summary>
+    /// Copies the payload of the next packet to play, if it is here, without taking it: after a gap
+    /// (<see cref="JitterPopResult.Missing"/>) a codec with in-band FEC rebuilds the lost frame from it.
+    /// </summary>
+    public bool TryPeekNext(Span<byte> payload, out int length)
+    {
+        length = 0;
+        if (!_started || _next > _highest) return false;
+        ref var slot = ref SlotFor(_next);
+        if (slot.Sequence != _next || slot.State != SlotState.Held || payload.Length < slot.Length) return false;
+        _payloads.AsSpan(SlotOffset(_next), slot.Length).CopyTo(payload);
+        length = slot.Length;
+        return true;
+    }
+
     /// <summary>The RTP timestamp of the next packet to play, if it is here.</summary>
     public bool TryPeekTimestamp(out uint timestamp)
     {

@@ -64,6 +64,9 @@ public class PlayerPipelineTests(ITestOutputHelper output)
         var impairment = proxy.Stats;
         output.WriteLine($"player: {stats}; proxy: {impairment}");
         Assert.True(pipeline.FirstSamplePlayed.IsCompletedSuccessfully);
+        // Gaps whose next packet was already held went through the codec's Recover (Opus: that packet's
+        // FEC; L16 has none and conceals), the others straight to concealment.
+        Assert.InRange(stats.Recovered, 1, stats.Concealed);
 
         var played = playback.Snapshot();
         Assert.Equal(0, played.Length % Frame);

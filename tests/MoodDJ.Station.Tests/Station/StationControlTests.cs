@@ -76,6 +76,11 @@ public sealed class StationControlTests
         for (var i = 0; i < 20; i++)
         {
             var n = receiver.Receive(buffer);
+            if (RtcpPacket.IsRtcp(buffer.AsSpan(0, n)))
+            {
+                i--;   // an SRTCP sender report (a newcomer gets one at once): not what this test decrypts
+                continue;
+            }
             buffer.AsSpan(0, n).CopyTo(copy);
             Assert.False(strangerKeys.TryUnprotect(copy, n, out _));
             Assert.True(decrypt.TryUnprotect(buffer, n, out var rtpLength));
