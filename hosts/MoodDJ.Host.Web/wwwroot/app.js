@@ -132,7 +132,12 @@ function showPanel(panel) {
   });
   if (!rows.length) { const tr = document.createElement("tr"); const td = document.createElement("td"); td.colSpan = 4; td.textContent = "Nobody is listening."; tr.append(td); rows.push(tr); }
   $("listeners").replaceChildren(...rows);
-  $("speakers").checked = panel.speakers.on;
+  // A switch the user just flipped keeps its new state until the host reports that state (or 5 s pass),
+  // so a panel sent before the host acted cannot flip it back under the user's finger.
+  if (state.speakersWanted === undefined || state.speakersWanted === panel.speakers.on || Date.now() > state.speakersUntil) {
+    state.speakersWanted = undefined;
+    $("speakers").checked = panel.speakers.on;
+  }
   $("speakers-output").textContent = `output plugin: ${panel.speakers.output}`;
   $("speakers-error").textContent = panel.speakers.error ?? "";
   showPeers(panel.peers);
@@ -205,7 +210,11 @@ $("skip").addEventListener("click", () => send({ type: "skip" }));
 $("pause").addEventListener("click", () => send({ type: "pause" }));
 $("resume").addEventListener("click", () => send({ type: "resume" }));
 $("progress").addEventListener("change", (event) => send({ type: "seek", position: Number(event.target.value) }));
-$("speakers").addEventListener("change", (event) => send({ type: "speakers", on: event.target.checked }));
+$("speakers").addEventListener("change", (event) => {
+  state.speakersWanted = event.target.checked;
+  state.speakersUntil = Date.now() + 5000;
+  send({ type: "speakers", on: event.target.checked });
+});
 $("discovery").addEventListener("click", () => send({ type: "discovery", on: !state.discovery }));
 $("p2p-stream").addEventListener("click", () => send({ type: "p2pStream", on: !state.stream }));
 $("volume").addEventListener("input", (event) => audio.setVolume(Number(event.target.value) / 100));
