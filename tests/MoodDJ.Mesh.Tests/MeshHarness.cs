@@ -33,7 +33,13 @@ internal sealed class MeshHarness : IAsyncDisposable
 
     public IReadOnlyList<MeshTestPeer> Peers => _peers;
 
-    public static async Task<MeshHarness> StartAsync(int maxDirectPeers, Action<Dictionary<string, string?>>? configure = null)
+    /// <summary>
+    /// Whether its peers play on the station's schedule (the product's default). The swarm tests measure
+    /// what the mesh delivers into a 1 s buffer and turn it off; the sync tests keep it.
+    /// </summary>
+    public bool SynchronizedPeers { get; init; } = true;
+
+    public static async Task<MeshHarness> StartAsync(int maxDirectPeers, Action<Dictionary<string, string?>>? configure = null, bool synchronizedPeers = true)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -59,7 +65,7 @@ internal sealed class MeshHarness : IAsyncDisposable
         var engine = MoodDJEngine.Start(MoodDJConfiguration.Build(null, settings.Select(kv => $"--{kv.Key}={kv.Value}").ToArray()), NullLoggerFactory.Instance);
         var server = StationFactory.Create(engine, NullLoggerFactory.Instance);
         await server.StartAsync();
-        return new MeshHarness(engine, server);
+        return new MeshHarness(engine, server) { SynchronizedPeers = synchronizedPeers };
     }
 
     public async Task<StationControlClient> ConnectAsync(string name)
@@ -81,7 +87,7 @@ internal sealed class MeshHarness : IAsyncDisposable
     {
         var name = $"peer{_peers.Count + 1}";
         var control = await ConnectAsync(name);
-        var peer = new MeshTestPeer(name, control, options, Engine, jitter ?? TimeSpan.FromMilliseconds(1000), onPlayout, transport);
+        var peer = new MeshTestPeer(name, control, options, Engine, jitter ?? TimeSpan.FromMilliseconds(1000), onPlayout, transport, SynchronizedPeers);
         _peers.Add(peer);
         peer.Start();
         return peer;
@@ -103,7 +109,7 @@ internal sealed class MeshTestPeer : IAsyncDisposable
     private Task? _running;
 
     public MeshTestPeer(string name, StationControlClient control, MeshPeerOptions options, MoodDJEngine engine, TimeSpan jitter,
-        Action<long, ReadOnlyMemory<float>>? onPlayout = null, MoodDJ.Abstractions.Transport.IStreamTransport? transport = null)
+        Action<long, ReadOnlyMemory<float>>? onPlayout = null, MoodDJ.Abstractions.Transport.IStreamTransport? transport = null, bool synchronized = true)
     {
         Name = name;
         _control = control;
@@ -114,7 +120,7 @@ internal sealed class MeshTestPeer : IAsyncDisposable
         };
         Player = new StationPlayer(transport ?? engine.StreamTransport, engine.Codec, Output, IPAddress.Loopback,
             (port, ct) => control.SubscribeAsync(new SubscribeParams(port, Name: name, Relay: options.MaxChildren), ct),
-            new StationPlayerOptions { JitterDepth = jitter, ReportInterval = TimeSpan.FromMilliseconds(500), OnPlayout = onPlayout })
+            new StationPlayerOptions { JitterDepth = jitter, ReportInterval = TimeSpan.FromMilliseconds(500), OnPlayout = onPlayout, Synchronized = synchronized })
         {
             Relay = Relay,
             Report = (report, ct) => control.ReportAsync(report, ct),
