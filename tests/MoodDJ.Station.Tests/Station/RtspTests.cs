@@ -28,24 +28,11 @@ public sealed class RtspTests(ITestOutputHelper output)
         // A reference player on the same station over RTSP/UDP: the plain packets the station sent.
         using var reference = await RtspUdpPlayer.StartAsync(rtsp.EndPoint, rtsp.UrlFor("default"));
         var collecting = Task.Run(() => reference.Collect(TimeSpan.FromSeconds(7)));
-        var ffmpeg = Process.Start(new ProcessStartInfo("ffmpeg",
-            ["-hide_banner", "-nostdin", "-loglevel", "error", "-rtsp_transport", transport,
-             "-i", rtsp.UrlFor("default"), "-t", "3", "-f", "s16le", "-acodec", "pcm_s16le", "-ac", "1", "-ar", "44100", "-"])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        })!;
-        var stderr = ffmpeg.StandardError.ReadToEndAsync();
-        using var pcm = new MemoryStream();
-        await ffmpeg.StandardOutput.BaseStream.CopyToAsync(pcm).WaitAsync(TimeSpan.FromSeconds(60));
-        await ffmpeg.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
-        Assert.True(ffmpeg.ExitCode == 0, "ffmpeg failed: " + await stderr);
-
-        var decoded = pcm.ToArray();
+        var decoded = await FfmpegDecodeAsync(rtsp.UrlFor("default"), transport, channels: 1, rate: 44100);
         Assert.True(decoded.Length >= 44100 * 2 * 2, $"ffmpeg decoded only {decoded.Length} bytes");
         var (sent, ssrc) = await collecting;
         Assert.Equal(harness.Station.Ssrc, ssrc);
-        var ratio = AudioCompare.MatchingBlocks(ToFloats(decoded), sent, 441, out var offset);
+        var ratio = AudioCompare.MatchingBlocks(AudioCompare.FromS16le(decoded), sent, 441, out var offset);
         output.WriteLine($"{transport}: {ratio:P1} of ffmpeg's 10 ms blocks match the station's packets (offset {offset})");
         Assert.True(ratio >= 0.95, $"only {ratio:P1} of ffmpeg's blocks match what the station sent");
         // ffmpeg's session ended with it (TEARDOWN or its connection closing); the reference's goes on.
@@ -68,19 +55,7 @@ public sealed class RtspTests(ITestOutputHelper output)
             Assert.Equal(("opus", 48000, 2), (sdp.EncodingName.ToLowerInvariant(), sdp.ClockRate, sdp.Channels));
         }
 
-        var ffmpeg = Process.Start(new ProcessStartInfo("ffmpeg",
-            ["-hide_banner", "-nostdin", "-loglevel", "error", "-rtsp_transport", transport,
-             "-i", rtsp.UrlFor("default"), "-t", "3", "-f", "s16le", "-acodec", "pcm_s16le", "-ac", "2", "-ar", "48000", "-"])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        })!;
-        var stderr = ffmpeg.StandardError.ReadToEndAsync();
-        using var pcm = new MemoryStream();
-        await ffmpeg.StandardOutput.BaseStream.CopyToAsync(pcm).WaitAsync(TimeSpan.FromSeconds(60));
-        await ffmpeg.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
-        Assert.True(ffmpeg.ExitCode == 0, "ffmpeg failed: " + await stderr);
-        var audio = ToFloats(pcm.ToArray());
+        var audio = AudioCompare.FromS16le(await FfmpegDecodeAsync(rtsp.UrlFor("default"), transport, channels: 2, rate: 48000));
         Assert.True(audio.Length >= 48000 * 2 * 2, $"ffmpeg decoded only {audio.Length} samples");
         var rms = Math.Sqrt(audio.Average(x => (double)x * x));
         output.WriteLine($"{transport}: {audio.Length / 2 / 48000.0:0.00} s of Opus decoded by ffmpeg, RMS {rms:0.000}");
@@ -211,6 +186,24 @@ public sealed class RtspTests(ITestOutputHelper output)
         Assert.Equal(read, documented);
     }
 
+    /// <summary>3 s of what ffmpeg's RTSP client plays from <paramref name="url"/>, as 16-bit little-endian PCM.</summary>
+    private static async Task<byte[]> FfmpegDecodeAsync(string url, string transport, int channels, int rate)
+    {
+        var ffmpeg = Process.Start(new ProcessStartInfo("ffmpeg",
+            ["-hide_banner", "-nostdin", "-loglevel", "error", "-rtsp_transport", transport, "-i", url, "-t", "3",
+             "-f", "s16le", "-acodec", "pcm_s16le", "-ac", channels.ToString(), "-ar", rate.ToString(), "-"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!;
+        var stderr = ffmpeg.StandardError.ReadToEndAsync();
+        using var pcm = new MemoryStream();
+        await ffmpeg.StandardOutput.BaseStream.CopyToAsync(pcm).WaitAsync(TimeSpan.FromSeconds(60));
+        await ffmpeg.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(ffmpeg.ExitCode == 0, "ffmpeg failed: " + await stderr);
+        return pcm.ToArray();
+    }
+
     private static RtspServer StartRtsp(StationHarness harness, RtspOptions? options = null)
     {
         var server = new RtspServer(harness.Station.Router, options ?? new RtspOptions { Port = 0 }, IPAddress.Loopback);
@@ -235,13 +228,6 @@ public sealed class RtspTests(ITestOutputHelper output)
         }
     }
 
-    private static float[] ToFloats(byte[] s16le)
-    {
-        var result = new float[s16le.Length / 2];
-        for (var i = 0; i < result.Length; i++)
-            result[i] = (short)(s16le[2 * i] | s16le[2 * i + 1] << 8) / 32768f;
-        return result;
-    }
 
     /// <summary>A player set up over RTSP on UDP ports of its own, playing; it can send RTCP receiver reports as players do.</summary>
     private sealed class RtspUdpPlayer : IDisposable

@@ -60,7 +60,7 @@ public sealed class StationInteropTests
         var decoded = pcm.ToArray();
         Assert.True(decoded.Length >= 44100 * 2 * 2, $"ffmpeg decoded only {decoded.Length} bytes");
         var sent = await collecting;
-        var played = ToFloats(decoded);
+        var played = AudioCompare.FromS16le(decoded);
         // Every 10 ms block ffmpeg decoded must be, sample for sample, one the station sent (L16 is lossless).
         var ratio = AudioCompare.MatchingBlocks(played, sent, 441, out var offset);
         Assert.True(offset >= 0, "ffmpeg's audio was found in what the station sent");
@@ -97,11 +97,4 @@ public sealed class StationInteropTests
         return frames.Values.SelectMany(f => f).ToArray();
     }
 
-    private static float[] ToFloats(byte[] s16le)
-    {
-        var result = new float[s16le.Length / 2];
-        for (var i = 0; i < result.Length; i++)
-            result[i] = (short)(s16le[2 * i] | s16le[2 * i + 1] << 8) / 32768f;
-        return result;
-    }
 }

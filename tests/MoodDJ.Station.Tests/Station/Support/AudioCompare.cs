@@ -2,6 +2,15 @@ namespace MoodDJ.Station.Tests.Station.Support;
 
 internal static class AudioCompare
 {
+    /// <summary>16-bit little-endian PCM (what ffmpeg writes with -f s16le) as floats.</summary>
+    public static float[] FromS16le(byte[] s16le)
+    {
+        var result = new float[s16le.Length / 2];
+        for (var i = 0; i < result.Length; i++)
+            result[i] = (short)(s16le[2 * i] | s16le[2 * i + 1] << 8) / 32768f;
+        return result;
+    }
+
     /// <summary>Two L16 round trips may differ by one quantization step.</summary>
     private const float Tolerance = 2.5f / 32768;
 
