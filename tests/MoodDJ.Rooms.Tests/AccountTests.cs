@@ -64,7 +64,7 @@ public sealed class AccountTests : IAsyncLifetime
         var accounts = Accounts(new RoomsOptions { SessionHours = 1 });
         await accounts.RegisterAsync("frank", "long enough", "127.0.0.1");
         var login = await accounts.LoginAsync("frank", "long enough", "127.0.0.1");
-        foreach (var token in new[] { "", "x", new string('A', 43), login.Token[..42] + (login.Token[42] == 'A' ? 'B' : 'A'), "'; DROP TABLE sessions; --", null })
+        foreach (var token in new[] { "", "x", new string('A', 43), login.Token[..42] + (login.Token[42] == 'A' ? 'B' : 'A'), Flip(login.Token, 42, 1), Flip(login.Token, 10, 1), "'; DROP TABLE sessions; --", null })
             Assert.Contains("log in again", (await Refused(RoomsError.Unauthorized, () => accounts.AuthenticateAsync(token))).Message);
         await accounts.AuthenticateAsync(login.Token);
         _time.Advance(TimeSpan.FromHours(1.01));
@@ -131,5 +131,15 @@ public sealed class AccountTests : IAsyncLifetime
         var ex = await Assert.ThrowsAsync<RoomsException>(call);
         Assert.Equal(error, ex.Error);
         return ex;
+    }
+
+    // Flips one bit of the 6-bit value a base64url character stands for. At index 42 bit 1 is one of the
+    // two unused bits, so the flipped token decodes to the same bytes and only the canonical check refuses it.
+    private static string Flip(string token, int index, int bit)
+    {
+        const string Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        var chars = token.ToCharArray();
+        chars[index] = Alphabet[Alphabet.IndexOf(chars[index]) ^ bit];
+        return new string(chars);
     }
 }

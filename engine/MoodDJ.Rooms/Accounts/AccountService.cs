@@ -100,7 +100,10 @@ public sealed class AccountService
         if (token is null || token.Length != 43) return null;
         var bytes = new byte[32];
         var base64 = token.Replace('-', '+').Replace('_', '/') + "=";
-        return Convert.TryFromBase64String(base64, bytes, out var n) && n == 32 ? SHA256.HashData(bytes) : null;
+        // The 43rd character carries two unused bits: without the canonical check, four spellings
+        // of one token would all be accepted.
+        return Convert.TryFromBase64String(base64, bytes, out var n) && n == 32 && Base64Url(bytes) == token
+            ? SHA256.HashData(bytes) : null;
     }
 
     private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
