@@ -38,12 +38,16 @@ fi
 
 rm -rf TestResults
 dotnet build MoodDJ.sln -nologo -v:q
-dotnet test MoodDJ.sln --no-build -nologo -v:q --logger "trx" --results-directory TestResults --filter "FullyQualifiedName!~MoodDJ.Mesh.Tests" "$@"
+# Each pass runs even when an earlier one failed, so one failure does not hide the others;
+# the script still exits non-zero if any pass failed.
+failed=0
+dotnet test MoodDJ.sln --no-build -nologo -v:q --logger "trx" --results-directory TestResults --filter "FullyQualifiedName!~MoodDJ.Mesh.Tests" "$@" || failed=1
 
 # The in-process mesh swarms (30 peers, each decoding and playing in real time) measure continuity,
 # so they run alone rather than beside the browser, process and station tests above.
-dotnet test tests/MoodDJ.Mesh.Tests --no-build -nologo -v:q --logger "trx" --results-directory TestResults "$@"
+dotnet test tests/MoodDJ.Mesh.Tests --no-build -nologo -v:q --logger "trx" --results-directory TestResults "$@" || failed=1
 
 # Allocation counts only mean something in an optimized build (Debug makes every async state
 # machine a class), so those tests skip above and run here again in Release.
-dotnet test tests/MoodDJ.Station.Tests -c Release -nologo -v:q --filter Category=Allocation --logger "trx" --results-directory TestResults
+dotnet test tests/MoodDJ.Station.Tests -c Release -nologo -v:q --filter Category=Allocation --logger "trx" --results-directory TestResults || failed=1
+exit "$failed"
