@@ -48,7 +48,7 @@ public sealed class CFanoutScenario : IBenchScenario
 
     private static async Task MeasureAsync(string program, int listeners, int rate, int payload, string send, string protection, double seconds)
     {
-        using var receivers = UdpReceiverProcess.Start(listeners);
+        using var receivers = ReceiverProcess.StartUdp(listeners);
         var psi = new ProcessStartInfo(program, [seconds.ToString(CultureInfo.InvariantCulture), WarmUpSeconds.ToString(CultureInfo.InvariantCulture),
             rate.ToString(CultureInfo.InvariantCulture), payload.ToString(CultureInfo.InvariantCulture), send, protection])
         {

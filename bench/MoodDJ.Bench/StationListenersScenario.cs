@@ -75,7 +75,7 @@ public sealed class StationListenersScenario : IBenchScenario
             ("station:heartbeatIntervalSeconds", "30"), ("station:listenerExpirySeconds", "300"), ("station:sendBufferBytes", (8 << 20).ToString()));
         await using var station = StationFactory.Create(engine);
         await station.StartAsync();
-        using var receivers = UdpReceiverProcess.Start(listeners);
+        using var receivers = ReceiverProcess.StartUdp(listeners);
         await using var client = StationBenchSupport.Client(engine, station.ControlEndPoint, "bench");
         await client.ConnectAsync();
         foreach (var port in receivers.Ports)
@@ -99,7 +99,7 @@ public sealed class StationListenersScenario : IBenchScenario
     }
 }
 
-/// <summary>The receiver side of station-listeners and snapcast-compare (run by them as a child process, <see cref="UdpReceiverProcess"/>).</summary>
+/// <summary>The receiver side of station-listeners, c-fanout and fanout-compare (run by them as a child process, <see cref="ReceiverProcess"/>).</summary>
 public sealed class StationListenersReceiverScenario : IBenchScenario
 {
     public string Name => "station-listeners-rx";
