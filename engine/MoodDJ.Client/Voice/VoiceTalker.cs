@@ -28,8 +28,14 @@ public sealed class VoiceTalker(StationControlClient client, IAudioCodec codec, 
         // wait and go together in the next (at most MaxFramesPerCall), so a slow round trip never makes
         // the voice fall behind real time.
         var frames = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(50) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.DropOldest });
-        var sending = Task.Run(() => SendAsync(frames.Reader, cancellationToken), CancellationToken.None);
-        try { await CaptureAsync(pcm, frames.Writer, cancellationToken).ConfigureAwait(false); }
+        // A refusal from the station (too many talkers, talking off) ends the capture too, and is thrown here.
+        using var captureStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var sending = Task.Run(async () =>
+        {
+            try { await SendAsync(frames.Reader, cancellationToken).ConfigureAwait(false); }
+            finally { captureStop.Cancel(); }
+        }, CancellationToken.None);
+        try { await CaptureAsync(pcm, frames.Writer, captureStop.Token).ConfigureAwait(false); }
         finally { frames.Writer.TryComplete(); }
         await sending.ConfigureAwait(false);
     }

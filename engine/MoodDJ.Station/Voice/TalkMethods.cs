@@ -36,6 +36,7 @@ internal sealed class TalkMethods(LiveStation station)
                 if (!station.Talk.TryAdd(state.ResumeToken, frame[..length], out var refusal))
                     throw new JsonRpcException(JsonRpcErrorCodes.Unavailable, refusal!);
                 accepted++;
+                Interlocked.Increment(ref station.Counters.talkFrames);
             }
         }
         if (ParamReader.OptionalBool(parameters, "end")) station.Talk.End(state.ResumeToken);
