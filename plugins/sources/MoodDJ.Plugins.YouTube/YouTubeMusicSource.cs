@@ -21,6 +21,7 @@ public sealed class YouTubeMusicSource(YouTubeOptions options, ILogger? logger =
 {
     public const string SourceName = "youtube";
     private readonly ILogger _logger = logger ?? NullLogger.Instance;
+    private readonly TrackDownloadCache? _cache = string.IsNullOrWhiteSpace(options.CacheFolder) ? null : new TrackDownloadCache(options);
 
     /// <summary>The yt-dlp query for <paramref name="mood"/>: a search, or the URL a user configured for it.</summary>
     public string QueryFor(MoodReading mood, int maxResults)
@@ -67,6 +68,7 @@ public sealed class YouTubeMusicSource(YouTubeOptions options, ILogger? logger =
         var url = IsUrl(track.Id) ? track.Id
             : track.Id.Length == 11 && track.Id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_') ? "https://www.youtube.com/watch?v=" + track.Id
             : throw new MusicSourceException($"Track id '{track.Id}' is neither a URL nor a YouTube video id.");
+        if (_cache is not null) return await OpenCachedAsync(track, url, format, cancellationToken).ConfigureAwait(false);
         var ytDlp = new ProcessCommand(options.YtDlpPath).WithArguments(
             [.. options.CommonYtDlpArguments(), "-q", "--no-progress", "--no-playlist", "-f", "bestaudio/best", "-o", "-", "--", url]);
         var ffmpeg = new ProcessCommand(options.FfmpegPath).WithStandardInput();
@@ -93,6 +95,23 @@ public sealed class YouTubeMusicSource(YouTubeOptions options, ILogger? logger =
         catch (ProcessCommandException e)
         {
             throw new MusicSourceException($"Cannot play {url}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>With <c>cacheFolder</c> set: downloads the audio once into the cache (the station seeds it to peers), then decodes the file.</summary>
+    private async ValueTask<IPcmStream> OpenCachedAsync(TrackInfo track, string url, AudioFormat format, CancellationToken cancellationToken)
+    {
+        var path = await _cache!.GetAsync(url, cancellationToken).ConfigureAwait(false);
+        var ffmpeg = new ProcessCommand(options.FfmpegPath);
+        try
+        {
+            return await FfmpegPcmStream.OpenAsync(format, track.Duration, canSeek: true, $"{track} ({path})", TimeSpan.Zero,
+                (position, _) => ValueTask.FromResult(new DecodePipeline(ffmpeg.WithArguments(FfmpegArguments.DecodeToPcm(path, format, position)).Start())),
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (ProcessCommandException e)
+        {
+            throw new MusicSourceException($"Cannot play {url} (cached as {path}): {e.Message}", e);
         }
     }
 
