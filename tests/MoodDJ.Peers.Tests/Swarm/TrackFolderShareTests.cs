@@ -99,6 +99,33 @@ public sealed class TrackFolderShareTests : IDisposable
         Assert.True(store.IsComplete);
     }
 
+    [RequiresProgramsFact(RequiresProgramsFactAttribute.LibTorrent)]
+    public async Task Libtorrent_downloads_a_cached_track_from_the_peers_the_tracker_in_its_torrent_lists()
+    {
+        await using var tracker = StartServer();
+        string trackerUrl = $"udp://127.0.0.1:{tracker.LocalEndPoint.Port}";
+        using var plugins = new PluginFolder("tracker");
+        await using var engine = plugins.Start("tracker", new { tracker = new { trackers = new[] { trackerUrl }, timeoutMs = 300 } });
+        string cache = Directory.CreateDirectory(Path.Combine(_root, "cache")).FullName;
+        byte[] content = new byte[900_000];
+        new Random(9).NextBytes(content);
+        await File.WriteAllBytesAsync(Path.Combine(cache, "yt-00112233aabbccdd.m4a"), content);
+        await using var seeder = new SwarmSeeder(new IPEndPoint(IPAddress.Loopback, 0));
+        seeder.Start();
+        await using var share = new TrackFolderShare(cache, seeder, engine.Selected<IPeerDiscovery>(),
+            new TrackShareOptions { Trackers = [trackerUrl], PieceLength = 32 * 1024, SettleTime = TimeSpan.Zero });
+        Assert.Equal(1, await share.ScanAsync());
+        await CountersWhen(tracker, c => c.Peers == 1);
+
+        // libtorrent gets only the .torrent MoodDJ wrote (it names the tracker) and no peer address.
+        string outDir = Directory.CreateDirectory(Path.Combine(_root, "libtorrent")).FullName;
+        string torrentPath = Path.Combine(cache, "yt-00112233aabbccdd.m4a.torrent");
+        await using var leecher = ExternalPeer.Start("/usr/bin/python3", Path.Combine(AppContext.BaseDirectory, "Swarm", "libtorrent_peer.py"), "download", torrentPath, outDir);
+        await leecher.WaitForAsync("finished", TimeSpan.FromSeconds(40));
+        Assert.Equal(content, await File.ReadAllBytesAsync(Path.Combine(outDir, "yt-00112233aabbccdd.m4a")));
+        Assert.True(tracker.Counters.Announces >= 2, tracker.Counters.ToString());
+    }
+
     private static async Task Until(Func<bool> condition)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
