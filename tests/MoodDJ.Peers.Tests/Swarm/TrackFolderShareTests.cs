@@ -126,6 +126,22 @@ public sealed class TrackFolderShareTests : IDisposable
         Assert.True(tracker.Counters.Announces >= 2, tracker.Counters.ToString());
     }
 
+    [Fact]
+    public void The_json_schema_lists_exactly_the_swarm_settings_and_a_bad_one_names_its_key()
+    {
+        var schema = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(MoodDJ.Testing.RepoPaths.Root, "docs", "mooddj.schema.json")))!;
+        var documented = schema["properties"]!["swarm"]!["properties"]!.AsObject().Select(p => p.Key).Order();
+        var read = typeof(SwarmShareSettings).GetProperties().Where(p => p.CanWrite).Select(p => char.ToLowerInvariant(p.Name[0]) + p.Name[1..]).Order();
+        Assert.Equal(read, documented);
+
+        static Microsoft.Extensions.Configuration.IConfiguration Config(string key, string value) =>
+            MoodDJ.Hosting.Configuration.MoodDJConfiguration.Build(null, [$"--{key}={value}"]);
+        Assert.False(SwarmShareSettings.From(Config("swarm:port", "0")).Enabled);
+        Assert.Contains("swarm:pieceKib", Assert.ThrowsAny<Exception>(() => SwarmShareSettings.From(Config("swarm:pieceKib", "48"))).Message);
+        Assert.Contains("swarm:port", Assert.ThrowsAny<Exception>(() => SwarmShareSettings.From(Config("swarm:port", "70000"))).Message);
+        Assert.Contains("cacheFolder", Assert.ThrowsAny<Exception>(() => SwarmShareSettings.From(Config("swarm:cacheFoldr", "x"))).Message);
+    }
+
     private static async Task Until(Func<bool> condition)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
