@@ -48,6 +48,29 @@ public class PrefetchTests(SongFixture song) : IClassFixture<SongFixture>
         Assert.InRange(samples.Length / 44100.0, 3.9, 4.1);
     }
 
+    [Fact(Timeout = 60000)]
+    public async Task Past_its_limit_the_cache_deletes_the_tracks_used_longest_ago_with_their_torrents()
+    {
+        using var folder = new TempFolder();
+        using var server = new LocalHttpServer();
+        server.Serve("/music/song.mp3", song.Mp3, "audio/mpeg");
+        // Two tracks cached earlier, 600 KB each (1.2 MB: over a 1 MiB limit once one more arrives); the older has a torrent.
+        var oldest = folder.File("yt-00000000000000aa.webm");
+        var older = folder.File("yt-00000000000000bb.webm");
+        File.WriteAllBytes(oldest, new byte[600_000]);
+        File.WriteAllBytes(oldest + ".torrent", [1]);
+        File.WriteAllBytes(older, new byte[600_000]);
+        File.SetLastWriteTimeUtc(oldest, DateTime.UtcNow.AddHours(-2));
+        File.SetLastWriteTimeUtc(older, DateTime.UtcNow.AddHours(-1));
+
+        var source = new YouTubeMusicSource(new YouTubeOptions { CacheFolder = folder.Path, CacheMaxMegabytes = 1 });
+        await source.PrefetchAsync(YouTubeMusicSource.TrackFromUrl(server.Url("/music/song.mp3")));
+        Assert.False(File.Exists(oldest));
+        Assert.False(File.Exists(oldest + ".torrent"));
+        Assert.True(File.Exists(older), string.Join(", ", Directory.GetFiles(folder.Path).Select(f => $"{Path.GetFileName(f)} {new FileInfo(f).Length} {File.GetLastWriteTimeUtc(f):HH:mm:ss}")));
+        Assert.Equal(2, Directory.GetFiles(folder.Path).Length);
+    }
+
     /// <summary>The tone source, noting every prefetch and open in order.</summary>
     private sealed class RecordingSource : IPrefetchingMusicSource
     {

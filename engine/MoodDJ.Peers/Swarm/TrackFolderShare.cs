@@ -10,7 +10,8 @@ namespace MoodDJ.Peers.Swarm;
 /// temporary name and renames it when complete (yt-dlp's <c>.part</c>), so any complete file here is a track.
 /// For each new one this writes <c>FILE.torrent</c> beside it (BEP 3, v1), serves it on the
 /// <see cref="SwarmSeeder"/> and announces its info-hash through the discovery plugin (which re-announces it).
-/// The folder is scanned at start and every <see cref="TrackShareOptions.ScanInterval"/>.
+/// The folder is scanned at start and every <see cref="TrackShareOptions.ScanInterval"/>; a track that left
+/// the folder (the source evicted it) stops being served and is withdrawn from the tracker.
 /// </summary>
 public sealed class TrackFolderShare : IAsyncDisposable
 {
@@ -72,6 +73,7 @@ public sealed class TrackFolderShare : IAsyncDisposable
         try
         {
             int added = 0;
+            await WithdrawGoneAsync(cancellationToken);
             DateTime settled = DateTime.UtcNow - _options.SettleTime;
             foreach (string path in Directory.EnumerateFiles(_folder))
             {
@@ -90,6 +92,26 @@ public sealed class TrackFolderShare : IAsyncDisposable
             return added;
         }
         finally { _scanLock.Release(); }
+    }
+
+    private async Task WithdrawGoneAsync(CancellationToken cancellationToken)
+    {
+        List<(string Path, PieceStore Store)> gone;
+        lock (_shared) gone = _shared.Where(kv => !File.Exists(kv.Key)).Select(kv => (kv.Key, kv.Value)).ToList();
+        foreach (var (path, store) in gone)
+        {
+            _seeder.Remove(store.Torrent.InfoHashHex);
+            lock (_shared) _shared.Remove(path);
+            File.Delete(path + ".torrent");
+            if (_discovery is not null)
+            {
+                try { await _discovery.LeaveAsync(store.Torrent.InfoHashHex, cancellationToken); }
+                catch (Exception e) when (e is not OperationCanceledException) { _log.LogDebug("leaving {Hash} failed: {Error}", store.Torrent.InfoHashHex, e.Message); }
+            }
+            // A connection still serving it ends at its next read (the seeder drops it quietly).
+            store.Dispose();
+            _log.LogInformation("{Name} left the cache; no longer seeded", store.Torrent.Name);
+        }
     }
 
     private int Count

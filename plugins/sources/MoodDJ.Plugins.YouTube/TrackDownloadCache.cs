@@ -10,7 +10,8 @@ namespace MoodDJ.Plugins.YouTube;
 /// The youtube source's track cache (<c>cacheFolder</c>): yt-dlp downloads a track's audio once into
 /// <c>yt-&lt;16 hex of SHA-256(url)&gt;.&lt;ext&gt;</c>, writing <c>.part</c> and renaming it when complete, so
 /// a file under its final name is always whole (what the station's swarm share relies on to seed it).
-/// Later plays read the file. Two plays of one URL at once wait for one download.
+/// Later plays read the file (and mark it recently used). Two plays of one URL at once wait for one download.
+/// Past <c>cacheMaxMegabytes</c>, the tracks used longest ago are deleted with their torrents after a download.
 /// </summary>
 internal sealed class TrackDownloadCache(YouTubeOptions options)
 {
@@ -33,7 +34,7 @@ internal sealed class TrackDownloadCache(YouTubeOptions options)
     /// <summary>The cached file for <paramref name="url"/>, downloading it first when it is not there.</summary>
     public async Task<string> GetAsync(string url, CancellationToken cancellationToken)
     {
-        if (Find(url) is { } cached) return cached;
+        if (Find(url) is { } cached) return Touch(cached);
         var gate = _downloads.GetOrAdd(url, _ => new SemaphoreSlim(1, 1));
         await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -58,8 +59,45 @@ internal sealed class TrackDownloadCache(YouTubeOptions options)
                 var error = e.StderrTail.Split('\n').LastOrDefault(l => l.StartsWith("ERROR:", StringComparison.Ordinal));
                 throw new MusicSourceException($"youtube: cannot cache {url}: {error ?? e.Message}", e);
             }
-            return Find(url) ?? throw new MusicSourceException($"youtube: yt-dlp finished but left no file for {url} in {Folder}.");
+            var path = Find(url) ?? throw new MusicSourceException($"youtube: yt-dlp finished but left no file for {url} in {Folder}.");
+            Trim(Touch(path));
+            return path;
         }
         finally { gate.Release(); }
+    }
+
+    /// <summary>Marks a track as just used (its write time orders the eviction; yt-dlp may have set it to the upload date).</summary>
+    private static string Touch(string path)
+    {
+        try { File.SetLastWriteTimeUtc(path, DateTime.UtcNow); }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+        return path;
+    }
+
+    /// <summary>Deletes the tracks used longest ago until the cache fits its limit; never <paramref name="keep"/>.</summary>
+    private void Trim(string keep)
+    {
+        if (options.CacheMaxMegabytes <= 0) return;
+        long limit = (long)options.CacheMaxMegabytes << 20;
+        var tracks = new DirectoryInfo(Folder).EnumerateFiles("yt-*")
+            .Where(f => Path.GetFileNameWithoutExtension(f.Name).Length == 19 && !f.Name.EndsWith(".part", StringComparison.Ordinal)
+                        && !f.Name.EndsWith(".ytdl", StringComparison.Ordinal) && !f.Name.EndsWith(".torrent", StringComparison.Ordinal))
+            .OrderBy(f => f.LastWriteTimeUtc).ToList();
+        long total = tracks.Sum(f => f.Length);
+        foreach (var file in tracks)
+        {
+            if (total <= limit) break;
+            if (file.FullName == keep) continue;
+            long length = file.Length; // read first: a deleted FileInfo throws on Length
+            try
+            {
+                file.Delete();
+                File.Delete(file.FullName + ".torrent");
+                total -= length;
+            }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
+        }
     }
 }

@@ -48,6 +48,9 @@ public sealed class YouTubeOptions
     /// </summary>
     public string? CacheFolder { get; set; }
 
+    /// <summary>Most the cache may hold (MiB); past it, the tracks played longest ago are deleted (0: no limit).</summary>
+    public int CacheMaxMegabytes { get; set; } = 4096;
+
     /// <summary>Longest downloading one track into the cache may take (seconds).</summary>
     public int DownloadTimeoutSeconds { get; set; } = 600;
 
@@ -76,6 +79,7 @@ public sealed class YouTubeOptions
         SettingsRules.Range(path, "reachTimeoutMs", ReachTimeoutMs, 100, 60000);
         SettingsRules.Range(path, "searchTimeoutSeconds", SearchTimeoutSeconds, 1, 3600);
         SettingsRules.Range(path, "downloadTimeoutSeconds", DownloadTimeoutSeconds, 1, 86400);
+        SettingsRules.Range(path, "cacheMaxMegabytes", CacheMaxMegabytes, 0, 16 * 1024 * 1024);
         // Names only: Enum.TryParse would also take "3" as a mood.
         foreach (var key in QueryTemplates.Keys)
             if (!Enum.GetNames<MoodLabel>().Contains(key, StringComparer.OrdinalIgnoreCase))

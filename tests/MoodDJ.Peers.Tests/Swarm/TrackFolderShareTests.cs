@@ -75,6 +75,13 @@ public sealed class TrackFolderShareTests : IDisposable
         await Until(() => share.Torrents.Count == 2);
         await CountersWhen(tracker, c => c.Swarms == 2);
         lock (shared) Assert.Equal(2, shared.Count);
+
+        // A track the source evicts is withdrawn: no longer served, its torrent gone, "stopped" sent to the tracker.
+        File.Delete(Path.Combine(cache, "yt-0123456789abcdef.webm"));
+        await Until(() => share.Torrents.Count == 1);
+        Assert.False(File.Exists(Path.Combine(cache, "yt-0123456789abcdef.webm.torrent")));
+        await CountersWhen(tracker, c => c.Swarms == 1 && c.Peers == 1);
+        Assert.Empty(await discoveryB.FindPeersAsync(torrent.InfoHashHex, 10));
     }
 
     [Fact(Timeout = 30000)]
