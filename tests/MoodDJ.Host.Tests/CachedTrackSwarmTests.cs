@@ -47,9 +47,10 @@ public sealed class CachedTrackSwarmTests
         var sent = await MooddjProcess.RunAsync(temp.Path, ["send", "I feel happy", "--server", $"127.0.0.1:{port}", "--set", $"station:key={key}"]);
         Assert.True(sent.ExitCode == 0, sent.ToString());
 
-        // The station plays the track, so the source caches it; the share writes its torrent beside it.
+        // The station plays the track, so the source caches it; the share writes its torrent beside it and says so.
         string torrentPath = await UntilAsync(() => Directory.Exists(cache) ? Directory.GetFiles(cache, "*.torrent").FirstOrDefault() : null,
             TimeSpan.FromSeconds(60), () => server.ToString());
+        await server.WaitForAsync("seeding cached track yt-", TimeSpan.FromSeconds(30));
         var torrent = MoodDJ.Peers.Swarm.TorrentMetainfo.Parse(await File.ReadAllBytesAsync(torrentPath));
         Assert.Equal([tracker], torrent.Trackers);
         await trackerProcess.WaitForAsync($"swarm {torrent.InfoHashHex}: peer 127.0.0.1:", TimeSpan.FromSeconds(30));

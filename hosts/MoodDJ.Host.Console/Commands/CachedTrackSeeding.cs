@@ -24,6 +24,13 @@ internal sealed class CachedTrackSeeding : IAsyncDisposable
     public int Tracks => _share.Torrents.Count;
     public long UploadedBytes => _seeder.Stats.UploadedBytes;
 
+    /// <summary>A newly cached track is seeded (raised on the scan loop).</summary>
+    public event Action<TorrentMetainfo>? TrackShared
+    {
+        add => _share.TrackShared += value;
+        remove => _share.TrackShared -= value;
+    }
+
     /// <summary>Starts seeding when swarm:cacheFolder is set; null otherwise.</summary>
     public static CachedTrackSeeding? Start(HostContext context, IPAddress bind, string? tracker, ILogger log)
     {

@@ -95,6 +95,8 @@ internal sealed class ServerCommand : ICliCommand
             : null;
         announcer?.Start();
         await using var seeding = CachedTrackSeeding.Start(context, bind, station.Options.Tracker, context.LoggerFactory.CreateLogger("mooddj.swarm"));
+        if (seeding is not null)
+            seeding.TrackShared += t => System.Console.Out.WriteLine($"{DateTime.Now:HH:mm:ss} seeding cached track {t.Name}: {t.ToMagnet()}");
         await using var rtspServer = StartRtsp(context, station, console);
 
         var table = new Table().Border(TableBorder.Rounded).AddColumns("what", "where");
