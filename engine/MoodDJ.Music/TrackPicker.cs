@@ -20,6 +20,8 @@ internal sealed class TrackPicker(IReadOnlyList<IMusicSource> sources, AudioForm
     private readonly LinkedList<string> _recent = new();
     private readonly HashSet<string> _unplayable = [];
     private readonly Dictionary<string, string> _lastFailure = []; // per source: said once, not every retry
+    private Task _prefetch = Task.CompletedTask;
+    private string? _prefetched;
 
     /// <summary>The upcoming candidates for the current mood.</summary>
     public IReadOnlyList<TrackInfo> Queue
@@ -50,6 +52,7 @@ internal sealed class TrackPicker(IReadOnlyList<IMusicSource> sources, AudioForm
                 {
                     var stream = await source.OpenAsync(track, format, timeout.Token).ConfigureAwait(false);
                     Remember(track);
+                    PrefetchNext(cancellationToken);
                     return new TrackDeck(track, source, stream, format.SamplesFor(TimeSpan.FromMilliseconds(options.BufferMs)), pumpFinished);
                 }
                 catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -141,6 +144,38 @@ internal sealed class TrackPicker(IReadOnlyList<IMusicSource> sources, AudioForm
             if (_lastFailure.TryGetValue(source, out var last) && last == failure) return false;
             _lastFailure[source] = failure;
             return true;
+        }
+    }
+
+    /// <summary>
+    /// Lets the next queued track's source get it ready while this one plays (one prefetch at a time): the
+    /// next open then need not wait for a download, which would otherwise leave a gap at the track change.
+    /// </summary>
+    private void PrefetchNext(CancellationToken cancellationToken)
+    {
+        (TrackInfo Track, IMusicSource Source) head;
+        lock (_gate)
+        {
+            if (_queue.Count == 0 || !_prefetch.IsCompleted) return;
+            head = _queue[0];
+            if (head.Source is not IPrefetchingMusicSource || Key(head.Track) == _prefetched) return;
+            _prefetched = Key(head.Track);
+            _prefetch = PrefetchAsync((IPrefetchingMusicSource)head.Source, head.Track, cancellationToken);
+        }
+    }
+
+    private async Task PrefetchAsync(IPrefetchingMusicSource source, TrackInfo track, CancellationToken cancellationToken)
+    {
+        await Task.Yield(); // never on the opening caller's time
+        try
+        {
+            await source.PrefetchAsync(track, cancellationToken).ConfigureAwait(false);
+            logger.LogDebug("Prefetched {Track} from {Source}", track, track.Source);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested) { }
+        catch (Exception e)
+        {
+            logger.LogInformation("Prefetching {Track} failed ({Reason}); it is fetched when it plays", track, e.Message);
         }
     }
 

@@ -94,6 +94,9 @@ internal sealed class ServerCommand : ICliCommand
             ? new TrackerAnnouncer(tracker, station.Default.SwarmId, station.StreamEndPoint.Port, context.LoggerFactory.CreateLogger("mooddj.tracker"))
             : null;
         announcer?.Start();
+        await using var seeding = CachedTrackSeeding.Start(context, bind, station.Options.Tracker, context.LoggerFactory.CreateLogger("mooddj.swarm"));
+        if (seeding is not null)
+            seeding.TrackShared += t => System.Console.Out.WriteLine($"{DateTime.Now:HH:mm:ss} seeding cached track {t.Name}: {t.ToMagnet()}");
         await using var rtspServer = StartRtsp(context, station, console);
 
         var table = new Table().Border(TableBorder.Rounded).AddColumns("what", "where");
@@ -102,6 +105,8 @@ internal sealed class ServerCommand : ICliCommand
         table.AddRow("heartbeats (UDP)", Markup.Escape(station.HeartbeatEndPoint.ToString()));
         if (announcer is not null)
             table.AddRow("tracker (swarm)", Markup.Escape($"{station.Options.Tracker} ({station.Default.SwarmId})"));
+        if (seeding is not null)
+            table.AddRow("cached tracks (TCP, BitTorrent)", Markup.Escape($"{bind}:{seeding.Port}, seeding {seeding.Folder}"));
         if (rtspServer is not null)
             table.AddRow("RTSP (TCP, plain RTP)", Markup.Escape(rtspServer.UrlFor(station.Default.Id, local) + (station.Router.Stations.Count > 1 ? "  (or /<station>)" : "")));
         if (await WriteMulticastSdpAsync(station, ct) is { } sdpPath)
