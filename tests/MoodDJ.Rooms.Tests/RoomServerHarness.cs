@@ -54,14 +54,16 @@ internal sealed class RoomServerHarness : IAsyncDisposable
         };
         var engine = MoodDJEngine.Start(MoodDJConfiguration.Build(null, settings.Select(kv => $"--{kv.Key}={kv.Value}").ToArray()), NullLoggerFactory.Instance);
         var db = reopen is null ? await TempStore.CreateAsync() : await TempStore.ReopenAsync(reopen);
-        var rooms = new RoomControlMethods(db.Store, options ?? new RoomsOptions());
+        options ??= new RoomsOptions();
         var server = StationFactory.Create(engine);
+        var stations = new Stations.RoomStations(server, id => StationFactory.CreateStation(engine, id), options.MaxRoomStations);
+        var rooms = new RoomControlMethods(db.Store, options, stations: stations);
         server.AddControlMethods(rooms);
         await server.StartAsync();
         return new RoomServerHarness(engine, server, db, rooms);
     }
 
-    public async Task<RoomClient> ConnectAsync(string name)
+    public async Task<RoomClient> ConnectAsync(string name, string? station = null)
     {
         var client = new StationClient(Engine.ControlTransport, Engine.Crypto, new StationClientOptions
         {
@@ -69,6 +71,7 @@ internal sealed class RoomServerHarness : IAsyncDisposable
             ClientName = name,
             CallTimeout = TimeSpan.FromSeconds(30),
             AutoReconnect = false,
+            Station = station,
         });
         var rc = new RoomClient(client);
         await client.ConnectAsync();
@@ -108,6 +111,13 @@ internal sealed class RoomClient : IAsyncDisposable
     public StationClient Client { get; }
 
     public Task<JsonElement> CallAsync(string method, object? parameters = null) => Client.CallAsync(method, parameters);
+
+    /// <summary>Registers and logs in <paramref name="user"/> (password: the name and " password").</summary>
+    public async Task<JsonElement> SignUpAsync(string user)
+    {
+        await CallAsync(Protocol.RoomMethods.Register, new { user, password = user + " password" });
+        return await CallAsync(Protocol.RoomMethods.Login, new { user, password = user + " password" });
+    }
 
     public async Task<JsonElement> NextMessageAsync()
     {

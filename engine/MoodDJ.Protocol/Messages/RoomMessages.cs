@@ -6,7 +6,8 @@ namespace MoodDJ.Protocol.Messages;
 /// <summary>A chat entry: <see cref="Kind"/> is text, join or leave; <see cref="Mentions"/> the users it @-named.</summary>
 public sealed record ChatMessageDto(string Id, string Room, string Author, string Kind, string Text, string? Nonce, IReadOnlyList<string> Mentions, DateTimeOffset At);
 
-public sealed record RoomDto(string Name, string Owner, bool AllowVisitors, int Online);
+/// <summary><see cref="Listeners"/>: players on the room's station now; <see cref="Station"/>: its station id while it runs.</summary>
+public sealed record RoomDto(string Name, string Owner, bool AllowVisitors, int Online, int Listeners = 0, string? Station = null);
 
 public sealed record PresenceDto(string Name, string Role);
 
@@ -16,7 +17,8 @@ public sealed record LoginResultDto(string User, string Token, DateTimeOffset? E
 
 public sealed record RoomListResult(IReadOnlyList<RoomDto> Rooms);
 
-public sealed record RoomJoinResult(RoomDto Room, string Role, IReadOnlyList<PresenceDto> Online);
+/// <summary><see cref="Routed"/>: the session's station methods now act on the room's <see cref="Station"/> (false before hello).</summary>
+public sealed record RoomJoinResult(RoomDto Room, string Role, IReadOnlyList<PresenceDto> Online, string? Station = null, bool Routed = false);
 
 public sealed record RoomSayResult(ChatMessageDto Message, bool Duplicate);
 

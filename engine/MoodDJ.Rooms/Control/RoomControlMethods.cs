@@ -6,6 +6,7 @@ using MoodDJ.Protocol;
 using MoodDJ.Protocol.Messages;
 using MoodDJ.Rooms.Accounts;
 using MoodDJ.Rooms.Chat;
+using MoodDJ.Rooms.Stations;
 using MoodDJ.Station;
 using MoodDJ.Storage;
 
@@ -22,9 +23,14 @@ public sealed class RoomControlMethods : IControlMethods
     private const string ItemKey = "mooddj.rooms";
     private readonly IMoodDJStore _store;
     private readonly ILogger _log;
+    private readonly RoomStations? _stations;
+    // Rooms a join is starting a station for: not idle, though nobody is in them yet.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, int> _joining = new();
 
-    public RoomControlMethods(IMoodDJStore store, RoomsOptions options, ILoggerFactory? loggers = null, TimeProvider? time = null)
+    /// <param name="stations">Each room's own station (null: rooms have chat only, and every session stays on the default station).</param>
+    public RoomControlMethods(IMoodDJStore store, RoomsOptions options, ILoggerFactory? loggers = null, TimeProvider? time = null, RoomStations? stations = null)
     {
+        _stations = stations;
         loggers ??= NullLoggerFactory.Instance;
         _store = store;
         _log = loggers.CreateLogger<RoomControlMethods>();
@@ -37,6 +43,7 @@ public sealed class RoomControlMethods : IControlMethods
     public ChatService Chat { get; }
     public RoomService Rooms { get; }
     public RoomPresence Presence { get; } = new();
+    public RoomStations? Stations => _stations;
 
     private sealed class SessionState
     {
@@ -81,6 +88,15 @@ public sealed class RoomControlMethods : IControlMethods
         }
     }
 
+    /// <summary>A room's station answers only those in the room, each as far as their role goes (<see cref="RoomStationRules"/>).</summary>
+    public ValueTask AuthorizeAsync(ControlSession session, LiveStation station, string method, CancellationToken cancellationToken)
+    {
+        if (_stations is null || !_stations.TryRoomOf(station, out var room)) return ValueTask.CompletedTask;
+        if (RoomStationRules.Refusal(method, Presence.Find(room.Id, session)?.Role, room.Name) is { } refusal)
+            throw new JsonRpcException(RoomMethods.Forbidden, refusal);
+        return ValueTask.CompletedTask;
+    }
+
     public async ValueTask OnSessionClosedAsync(ControlSession session)
     {
         if (!session.Items.TryGetValue(ItemKey, out var item) || item is not SessionState state) return;
@@ -88,7 +104,8 @@ public sealed class RoomControlMethods : IControlMethods
         {
             try
             {
-                await LeaveAsync(session, state, room, CancellationToken.None).ConfigureAwait(false);
+                // Not routed back: the client's listeners keep the room's music while it reconnects.
+                await LeaveAsync(session, state, room, CancellationToken.None, closing: true).ConfigureAwait(false);
             }
             catch (Exception e) when (e is StorageUnavailableException or RoomsException)
             {
@@ -122,15 +139,33 @@ public sealed class RoomControlMethods : IControlMethods
     private async Task<RoomJoinResult> JoinAsync(ControlSession session, SessionState state, JsonElement p, CancellationToken ct)
     {
         var user = await CurrentAsync(state, ct);
-        var joined = await Rooms.JoinAsync(user, Params.String(p, "room"), ct);
-        Presence.Enter(joined.Room.Id, new Presence(session, user?.Name ?? $"visitor-{session.Id}", joined.Role));
-        if (joined.Notice is { } notice) await BroadcastAsync(joined.Room, notice, except: session);
-        return new RoomJoinResult(await DtoAsync(joined.Room, ct), Role(joined.Role), Who(joined.Room));
+        var room = await Rooms.GetAsync(Params.String(p, "room"), ct);
+        _joining.AddOrUpdate(room.Id, 1, (_, n) => n + 1);
+        try
+        {
+            // The station first (it may be refused: all busy); a visitor where visitors may not come is refused by JoinAsync.
+            var station = _stations is not null && (user is not null || room.AllowVisitors)
+                ? await _stations.EnsureAsync(room, Occupied, ct) : null;
+            var joined = await Rooms.JoinAsync(user, room.Name, ct);
+            Presence.Enter(joined.Room.Id, new Presence(session, user?.Name ?? $"visitor-{session.Id}", joined.Role));
+            var routed = station is not null && _stations!.Server.Route(session, station);
+            if (joined.Notice is { } notice) await BroadcastAsync(joined.Room, notice, except: session);
+            return new RoomJoinResult(await DtoAsync(joined.Room, ct), Role(joined.Role), Who(joined.Room), station?.Id, routed);
+        }
+        finally
+        {
+            if (_joining.AddOrUpdate(room.Id, 0, (_, n) => n - 1) <= 0) _joining.TryRemove(new KeyValuePair<long, int>(room.Id, 0));
+        }
     }
 
-    private async Task<object> LeaveAsync(ControlSession session, SessionState state, RoomRecord room, CancellationToken ct)
+    private bool Occupied(long roomId) => Presence.Count(roomId) > 0 || _joining.ContainsKey(roomId);
+
+    private async Task<object> LeaveAsync(ControlSession session, SessionState state, RoomRecord room, CancellationToken ct, bool closing = false)
     {
         if (!Presence.Leave(room.Id, session)) throw new RoomsException(RoomsError.Invalid, $"This session is not in '{room.Name}'.");
+        // Back to the default station: the client's listeners in the room stop, and its player subscribes there again.
+        if (!closing && _stations?.Running(room.Id) is { } station && ReferenceEquals(StationServer.StationOf(session), station))
+            _stations.Server.Route(session, _stations.Server.Default);
         if (await Rooms.LeaveAsync(state.User, room, ct) is { } notice) await BroadcastAsync(room, notice, except: session);
         return new { left = room.Name };
     }
@@ -204,7 +239,8 @@ public sealed class RoomControlMethods : IControlMethods
     private async Task<RoomDto> DtoAsync(RoomRecord room, CancellationToken ct)
     {
         var owner = await _store.Users.FindAsync(room.OwnerId, ct).ConfigureAwait(false);
-        return new RoomDto(room.Name, owner?.Name ?? "", room.AllowVisitors, Presence.Count(room.Id));
+        var station = _stations?.Running(room.Id);
+        return new RoomDto(room.Name, owner?.Name ?? "", room.AllowVisitors, Presence.Count(room.Id), station?.Listeners.Count ?? 0, station?.Id);
     }
 
     private static ChatMessageDto Dto(ChatMessage m, RoomRecord room) =>
@@ -223,6 +259,7 @@ public sealed class RoomControlMethods : IControlMethods
         RoomsError.Forbidden => RoomMethods.Forbidden,
         RoomsError.RateLimited => RoomMethods.RateLimited,
         RoomsError.NotFound => JsonRpcErrorCodes.NotFound,
+        RoomsError.Busy => JsonRpcErrorCodes.ServerFull,
         _ => JsonRpcErrorCodes.Unavailable,
     };
 }

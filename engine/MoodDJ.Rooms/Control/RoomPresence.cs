@@ -17,6 +17,9 @@ public sealed class RoomPresence
     public bool Leave(long roomId, ControlSession session) =>
         _rooms.TryGetValue(roomId, out var members) && members.TryRemove(session.Id, out _);
 
+    public Presence? Find(long roomId, ControlSession session) =>
+        _rooms.TryGetValue(roomId, out var members) && members.TryGetValue(session.Id, out var presence) ? presence : null;
+
     public bool Contains(long roomId, ControlSession session) => _rooms.TryGetValue(roomId, out var members) && members.ContainsKey(session.Id);
 
     public IReadOnlyList<Presence> In(long roomId) =>

@@ -76,7 +76,11 @@ internal sealed class ServerCommand : ICliCommand
         await using var store = rooms.Enabled ? await RoomsSetup.OpenStoreAsync(storage, ct) : null;
         if (store is not null)
         {
-            station.AddControlMethods(new RoomControlMethods(store, rooms, context.LoggerFactory));
+            // Each room gets its own station on these ports when someone first joins it (rooms:maxRoomStations at once).
+            var roomStations = new MoodDJ.Rooms.Stations.RoomStations(station,
+                id => StationFactory.CreateStation(context.Engine, id, context.LoggerFactory), rooms.MaxRoomStations, log);
+            roomStations.Started += (room, live) => StationEvents.Attach(live, store.Events, log, room.Name);
+            station.AddControlMethods(new RoomControlMethods(store, rooms, context.LoggerFactory, stations: roomStations));
             foreach (var live in station.Router.Stations) StationEvents.Attach(live, store.Events, log);
         }
         await station.StartAsync(ct);
