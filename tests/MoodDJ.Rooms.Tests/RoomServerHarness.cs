@@ -98,6 +98,7 @@ internal sealed class RoomServerHarness : IAsyncDisposable
 internal sealed class RoomClient : IAsyncDisposable
 {
     private readonly Channel<JsonElement> _messages = Channel.CreateUnbounded<JsonElement>();
+    private readonly Channel<JsonElement> _presence = Channel.CreateUnbounded<JsonElement>();
 
     public RoomClient(StationClient client)
     {
@@ -105,6 +106,7 @@ internal sealed class RoomClient : IAsyncDisposable
         client.NotificationReceived += n =>
         {
             if (n.Method == Protocol.RoomMethods.RoomMessage) _messages.Writer.TryWrite(n.Params);
+            if (n.Method == Protocol.RoomMethods.RoomPresence) _presence.Writer.TryWrite(n.Params);
         };
     }
 
@@ -123,6 +125,12 @@ internal sealed class RoomClient : IAsyncDisposable
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         return await _messages.Reader.ReadAsync(timeout.Token);
+    }
+
+    public async Task<JsonElement> NextPresenceAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        return await _presence.Reader.ReadAsync(timeout.Token);
     }
 
     /// <summary>Nothing more arrives within <paramref name="wait"/>.</summary>

@@ -70,6 +70,7 @@ public sealed class RoomControlMethods : IControlMethods
                 RoomMethods.RoomSay => await SayAsync(session, state, p, ct),
                 RoomMethods.RoomHistory => await HistoryAsync(state, p, ct),
                 RoomMethods.RoomWho => await WhoAsync(state, p, ct),
+                RoomMethods.PresenceSet => await SetPresenceAsync(session, state, Params.Required(p, "status"), ct),
                 RoomMethods.RoomSet => await DtoAsync(await Rooms.SetAllowVisitorsAsync(Member(state), Params.String(p, "room"),
                     Params.Bool(p, "allowVisitors") ?? throw new RoomsException(RoomsError.Invalid, "'allowVisitors' is required (true or false)."), ct), ct),
                 _ => throw JsonRpcException.MethodNotFound(method),
@@ -112,6 +113,7 @@ public sealed class RoomControlMethods : IControlMethods
                 _log.LogWarning("Session {Id} left room '{Room}' without a notice: {Message}", session.Id, room.Name, e.Message);
             }
         }
+        Presence.Forget(session);
     }
 
     private async Task<LoginResultDto> LoginAsync(ControlSession session, SessionState state, JsonElement p, CancellationToken ct)
@@ -146,7 +148,8 @@ public sealed class RoomControlMethods : IControlMethods
             // The station first (it may be refused: all busy); a visitor where visitors may not come is refused by JoinAsync.
             var station = _stations is not null && (user is not null || room.AllowVisitors)
                 ? await _stations.EnsureAsync(room, Occupied, ct) : null;
-            var joined = await Rooms.JoinAsync(user, room.Name, ct);
+            var hidden = Presence.StatusOf(session) == PresenceStatus.Invisible;
+            var joined = await Rooms.JoinAsync(user, room.Name, ct, announce: !hidden);
             Presence.Enter(joined.Room.Id, new Presence(session, user?.Name ?? $"visitor-{session.Id}", joined.Role));
             var routed = station is not null && _stations!.Server.Route(session, station);
             if (joined.Notice is { } notice) await BroadcastAsync(joined.Room, notice, except: session);
@@ -158,7 +161,24 @@ public sealed class RoomControlMethods : IControlMethods
         }
     }
 
-    private bool Occupied(long roomId) => Presence.Count(roomId) > 0 || _joining.ContainsKey(roomId);
+    private bool Occupied(long roomId) => Presence.Occupied(roomId) || _joining.ContainsKey(roomId);
+
+    /// <summary>One status for all the session's rooms; the others in them hear a roomPresence (an invisible one reads as offline).</summary>
+    private async Task<PresenceResult> SetPresenceAsync(ControlSession session, SessionState state, string text, CancellationToken ct)
+    {
+        if (!Enum.TryParse<PresenceStatus>(text, ignoreCase: true, out var status) || !Enum.IsDefined(status) || text.Any(char.IsDigit))
+            throw new RoomsException(RoomsError.Invalid, $"'status' must be online, away or invisible, not '{Clip(text)}'.");
+        var old = Presence.SetStatus(session, status);
+        if (old != status)
+            foreach (var room in await RoomsOfAsync(session))
+                if (Presence.Find(room.Id, session) is { } me)
+                    await NotifyOthersAsync(room, session, RoomMethods.RoomPresence, new RoomPresenceEvent(room.Name, me.Name, Role(me.Role), StatusName(status)));
+        return new PresenceResult(StatusName(status));
+    }
+
+    private static string StatusName(PresenceStatus status) => status == PresenceStatus.Invisible ? "offline" : status.ToString().ToLowerInvariant();
+
+    private static string Clip(string text) => text.Length <= 20 ? text : text[..20] + "…";
 
     private async Task<object> LeaveAsync(ControlSession session, SessionState state, RoomRecord room, CancellationToken ct, bool closing = false)
     {
@@ -166,7 +186,8 @@ public sealed class RoomControlMethods : IControlMethods
         // Back to the default station: the client's listeners in the room stop, and its player subscribes there again.
         if (!closing && _stations?.Running(room.Id) is { } station && ReferenceEquals(StationServer.StationOf(session), station))
             _stations.Server.Route(session, _stations.Server.Default);
-        if (await Rooms.LeaveAsync(state.User, room, ct) is { } notice) await BroadcastAsync(room, notice, except: session);
+        if (await Rooms.LeaveAsync(state.User, room, ct, announce: Presence.StatusOf(session) != PresenceStatus.Invisible) is { } notice)
+            await BroadcastAsync(room, notice, except: session);
         return new { left = room.Name };
     }
 
@@ -191,7 +212,7 @@ public sealed class RoomControlMethods : IControlMethods
     private async Task<RoomWhoResult> WhoAsync(SessionState state, JsonElement p, CancellationToken ct)
     {
         var room = await ReadableAsync(state, Params.String(p, "room"), ct);
-        return new RoomWhoResult(room.Name, Who(room));
+        return new RoomWhoResult(room.Name, Who(room), _stations?.Running(room.Id)?.Listeners.Count ?? 0);
     }
 
     /// <summary>History and presence are open to whoever may join: members, and visitors where the owner allows them.</summary>
@@ -226,15 +247,18 @@ public sealed class RoomControlMethods : IControlMethods
     private async Task<IReadOnlyList<RoomRecord>> RoomsOfAsync(ControlSession session) =>
         (await _store.Rooms.ListAsync().ConfigureAwait(false)).Where(r => Presence.Contains(r.Id, session)).ToList();
 
-    private async Task BroadcastAsync(RoomRecord room, ChatMessage message, ControlSession except)
+    private Task BroadcastAsync(RoomRecord room, ChatMessage message, ControlSession except) =>
+        NotifyOthersAsync(room, except, RoomMethods.RoomMessage, Dto(message, room));
+
+    private async Task NotifyOthersAsync(RoomRecord room, ControlSession except, string method, object parameters)
     {
-        var dto = Dto(message, room);
         foreach (var present in Presence.In(room.Id))
             if (present.Session != except)
-                await present.Session.NotifyAsync(RoomMethods.RoomMessage, dto).ConfigureAwait(false);
+                await present.Session.NotifyAsync(method, parameters).ConfigureAwait(false);
     }
 
-    private IReadOnlyList<PresenceDto> Who(RoomRecord room) => Presence.In(room.Id).Select(p => new PresenceDto(p.Name, Role(p.Role))).ToList();
+    private IReadOnlyList<PresenceDto> Who(RoomRecord room) =>
+        Presence.Visible(room.Id).Select(p => new PresenceDto(p.Presence.Name, Role(p.Presence.Role), StatusName(p.Status))).ToList();
 
     private async Task<RoomDto> DtoAsync(RoomRecord room, CancellationToken ct)
     {

@@ -21,7 +21,7 @@ internal sealed class ClientRooms(StationClient connection, Action<string> print
     private int _flushing;
 
     public const string Help = "rooms: /register <user> <password>  /login <user> <password>  /rooms  /create <room> [visitors]  " +
-                               "/join <room>  /leave  /say <text>  /who  /history [n]";
+                               "/join <room>  /leave  /say <text>  /who  /history [n]  /online  /away  /invisible";
     private static readonly JsonSerializerOptions Json = JsonRpcWriter.SerializerOptions;
     private string? _room;
     private string? _user;
@@ -31,6 +31,8 @@ internal sealed class ClientRooms(StationClient connection, Action<string> print
         connection.NotificationReceived += n =>
         {
             if (n.Method == RoomMethods.RoomMessage && n.Params.Deserialize<ChatMessageDto>(Json) is { } m) print(Line(m));
+            if (n.Method == RoomMethods.RoomPresence && n.Params.Deserialize<RoomPresenceEvent>(Json) is { } p)
+                print($"[grey]{Markup.Escape(p.Room)}: {Markup.Escape(p.Name)} is {Markup.Escape(p.Status)}[/]");
         };
         // Back after a reconnect (its resume calls logged in and rejoined): send what waited.
         connection.StateChanged += (state, reason) =>
@@ -109,7 +111,7 @@ internal sealed class ClientRooms(StationClient connection, Action<string> print
                 var list = await CallAsync<RoomListResult>(RoomMethods.RoomList, null, ct);
                 if (list.Rooms.Count == 0) print("[grey]no rooms yet; /create one[/]");
                 foreach (var r in list.Rooms)
-                    print($"{Markup.Escape(r.Name)} [grey](owner {Markup.Escape(r.Owner)}, {r.Online} online{(r.AllowVisitors ? ", visitors welcome" : ", members only")})[/]");
+                    print($"{Markup.Escape(r.Name)} [grey](owner {Markup.Escape(r.Owner)}, {r.Online} online, {r.Listeners} listening{(r.AllowVisitors ? ", visitors welcome" : ", members only")})[/]");
                 break;
             case "/create" when argument.Length == 0:
                 print("[yellow]/create needs a room name, e.g. /create lounge visitors[/]");
@@ -128,7 +130,8 @@ internal sealed class ClientRooms(StationClient connection, Action<string> print
                 var joined = await CallAsync<RoomJoinResult>(RoomMethods.RoomJoin, new { room = argument }, ct);
                 _room = joined.Room.Name;
                 connection.SetResumeCall("rooms.join", RoomMethods.RoomJoin, new { room = _room });
-                print($"[green]in {Markup.Escape(_room)}[/] as {joined.Role}; here: {Markup.Escape(string.Join(", ", joined.Online.Select(p => p.Name)))}");
+                print($"[green]in {Markup.Escape(_room)}[/] as {joined.Role}; here: {Markup.Escape(string.Join(", ", joined.Online.Select(p => p.Name)))}" +
+                      (joined.Routed ? $"; the room's own music plays here ({(joined.Role == "visitor" ? "visitors listen" : "type how you feel to set its mood, /skip")})" : ""));
                 await HistoryAsync(10, ct);
                 await FlushOutboxAsync(ct);
                 break;
@@ -143,7 +146,20 @@ internal sealed class ClientRooms(StationClient connection, Action<string> print
                 break;
             case "/who":
                 var who = await CallAsync<RoomWhoResult>(RoomMethods.RoomWho, new { room = RequireRoom() }, ct);
-                print($"in {Markup.Escape(who.Room)}: {Markup.Escape(string.Join(", ", who.Online.Select(p => $"{p.Name} ({p.Role})")))}");
+                print($"in {Markup.Escape(who.Room)} ({who.Listeners} listening): " +
+                      Markup.Escape(string.Join(", ", who.Online.Select(p => $"{p.Name} ({p.Role}{(p.Status == "away" ? ", away" : "")})"))));
+                break;
+            case "/online" or "/away" or "/invisible":
+                var status = verb[1..];
+                var shown = await CallAsync<PresenceResult>(RoomMethods.PresenceSet, new { status }, ct);
+                connection.SetResumeCall("rooms.presence", RoomMethods.PresenceSet, new { status });
+                if (_room is not null)
+                {
+                    // Replayed after the status, so an invisible user rejoins without a join notice.
+                    connection.RemoveResumeCall("rooms.join");
+                    connection.SetResumeCall("rooms.join", RoomMethods.RoomJoin, new { room = _room });
+                }
+                print($"[grey]you are {status} (others see: {Markup.Escape(shown.Status)})[/]");
                 break;
             case "/history":
                 await HistoryAsync(int.TryParse(argument, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? Math.Clamp(n, 1, 100) : 20, ct);
