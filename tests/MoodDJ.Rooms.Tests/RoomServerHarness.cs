@@ -50,6 +50,8 @@ internal sealed class RoomServerHarness : IAsyncDisposable
             ["station:streamPort"] = "0",
             ["station:heartbeatPort"] = "0",
             ["station:resumeLastMood"] = "false",
+            // The tests' listeners send no heartbeats: keep them long enough for a slow, loaded run.
+            ["station:listenerExpirySeconds"] = "60",
             ["music:preferencesFile"] = "none",
         };
         var engine = MoodDJEngine.Start(MoodDJConfiguration.Build(null, settings.Select(kv => $"--{kv.Key}={kv.Value}").ToArray()), NullLoggerFactory.Instance);
@@ -63,7 +65,8 @@ internal sealed class RoomServerHarness : IAsyncDisposable
         return new RoomServerHarness(engine, server, db, rooms);
     }
 
-    public async Task<RoomClient> ConnectAsync(string name, string? station = null)
+    /// <param name="sayHello">False: the test says hello itself (e.g. with an earlier resume token).</param>
+    public async Task<RoomClient> ConnectAsync(string name, string? station = null, bool sayHello = true)
     {
         var client = new StationClient(Engine.ControlTransport, Engine.Crypto, new StationClientOptions
         {
@@ -72,6 +75,7 @@ internal sealed class RoomServerHarness : IAsyncDisposable
             CallTimeout = TimeSpan.FromSeconds(30),
             AutoReconnect = false,
             Station = station,
+            HelloMethod = sayHello ? Protocol.StationMethods.Hello : null,
         });
         var rc = new RoomClient(client);
         await client.ConnectAsync();
@@ -88,6 +92,7 @@ internal sealed class RoomServerHarness : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await Rooms.StopStationsAsync();
         await Server.DisposeAsync();
         await Engine.DisposeAsync();
         await _db.DisposeAsync();

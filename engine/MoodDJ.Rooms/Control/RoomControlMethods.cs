@@ -30,8 +30,14 @@ public sealed class RoomControlMethods : IControlMethods
     /// <param name="stations">Each room's own station (null: rooms have chat only, and every session stays on the default station).</param>
     public RoomControlMethods(IMoodDJStore store, RoomsOptions options, ILoggerFactory? loggers = null, TimeProvider? time = null, RoomStations? stations = null)
     {
-        _stations = stations;
         loggers ??= NullLoggerFactory.Instance;
+        _stations = stations;
+        if (stations is not null)
+        {
+            // Real time, whatever clock the accounts use: it measures music played.
+            Meter = new ListeningMeter(store.Listening, loggers.CreateLogger<ListeningMeter>());
+            stations.Started += Meter.Attach;
+        }
         _store = store;
         _log = loggers.CreateLogger<RoomControlMethods>();
         Accounts = new AccountService(store, options, loggers.CreateLogger<AccountService>(), time);
@@ -44,6 +50,15 @@ public sealed class RoomControlMethods : IControlMethods
     public RoomService Rooms { get; }
     public RoomPresence Presence { get; } = new();
     public RoomStations? Stations => _stations;
+    /// <summary>Listening time on the rooms' stations (null without room stations).</summary>
+    public ListeningMeter? Meter { get; }
+
+    /// <summary>Stops every room's station and stores the listening they had (before the store closes at shutdown).</summary>
+    public async Task StopStationsAsync()
+    {
+        if (_stations is not null) await _stations.StopAllAsync().ConfigureAwait(false);
+        if (Meter is not null) await Meter.DisposeAsync().ConfigureAwait(false);
+    }
 
     private sealed class SessionState
     {
@@ -122,10 +137,12 @@ public sealed class RoomControlMethods : IControlMethods
         {
             state.User = await Accounts.AuthenticateAsync(token, ct);
             state.Token = token;
+            if (StationServer.ClientOf(session) is { } known) Meter?.Attribute(known, state.User.Name);
             return new LoginResultDto(state.User.Name, token, null);
         }
         var login = await Accounts.LoginAsync(Params.String(p, "user"), Params.String(p, "password"), Address(session), ct);
         (state.User, state.Token) = (login.User, login.Token);
+        if (StationServer.ClientOf(session) is { } client) Meter?.Attribute(client, login.User.Name);
         return new LoginResultDto(login.User.Name, login.Token, login.ExpiresAt);
     }
 
@@ -152,6 +169,7 @@ public sealed class RoomControlMethods : IControlMethods
             var joined = await Rooms.JoinAsync(user, room.Name, ct, announce: !hidden);
             Presence.Enter(joined.Room.Id, new Presence(session, user?.Name ?? $"visitor-{session.Id}", joined.Role));
             var routed = station is not null && _stations!.Server.Route(session, station);
+            if (user is not null && StationServer.ClientOf(session) is { } client) Meter?.Attribute(client, user.Name);
             if (joined.Notice is { } notice) await BroadcastAsync(joined.Room, notice, except: session);
             return new RoomJoinResult(await DtoAsync(joined.Room, ct), Role(joined.Role), Who(joined.Room), station?.Id, routed);
         }

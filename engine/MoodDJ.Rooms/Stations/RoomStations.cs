@@ -114,6 +114,20 @@ public sealed class RoomStations
         }
     }
 
+    /// <summary>Stops every room's station (at shutdown, so their listeners' last spells are stored before the database closes).</summary>
+    public async Task StopAllAsync()
+    {
+        await _gate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            foreach (var (room, station) in _running.Values.ToList()) await StopLockedAsync(room, station, "the server stops").ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
     private async Task StopLockedAsync(RoomRecord room, LiveStation station, string why)
     {
         _running.Remove(room.Id);
