@@ -66,14 +66,15 @@ internal sealed class RoomServerHarness : IAsyncDisposable
     }
 
     /// <param name="sayHello">False: the test says hello itself (e.g. with an earlier resume token).</param>
-    public async Task<RoomClient> ConnectAsync(string name, string? station = null, bool sayHello = true)
+    /// <param name="reconnect">True: the client reconnects by itself when the connection drops.</param>
+    public async Task<RoomClient> ConnectAsync(string name, string? station = null, bool sayHello = true, bool reconnect = false)
     {
         var client = new StationClient(Engine.ControlTransport, Engine.Crypto, new StationClientOptions
         {
             EndPoint = Server.ControlEndPoint,
             ClientName = name,
             CallTimeout = TimeSpan.FromSeconds(30),
-            AutoReconnect = false,
+            AutoReconnect = reconnect,
             Station = station,
             HelloMethod = sayHello ? Protocol.StationMethods.Hello : null,
         });

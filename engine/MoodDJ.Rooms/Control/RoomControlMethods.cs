@@ -214,7 +214,7 @@ public sealed class RoomControlMethods : IControlMethods
         var room = await Rooms.GetAsync(Params.String(p, "room"), ct);
         var user = await CurrentAsync(state, ct);
         await Rooms.RequireMemberAsync(user, room, "write", ct);
-        var said = await Chat.SayAsync(user!, room, Params.String(p, "text"), Params.String(p, "nonce"), ct);
+        var said = await Chat.SayAsync(user!, room, Params.String(p, "text"), Params.String(p, "nonce"), ct, Params.Time(p, "writtenAt"));
         var dto = Dto(said.Message, room);
         if (!said.Duplicate) await BroadcastAsync(room, said.Message, except: session);
         return new RoomSayResult(dto, said.Duplicate);

@@ -10,8 +10,9 @@ namespace MoodDJ.Host.Console.Commands;
 
 /// <summary>
 /// The room commands of `mooddj client`: /register, /login, /rooms, /create, /join, /leave, /say,
-/// /who, /history; and the room's messages as they arrive. After a reconnect the client logs in
-/// again with its token and rejoins its room (resume calls). A /say while the station is away goes
+/// /who, /history, /online, /away, /invisible; and the room's messages as they arrive. After every
+/// reconnect, resumed or not, the client logs in again with its token, sets its status and rejoins
+/// its room (resume calls replayed on every connection: the server keeps these per connection). A /say while the station is away goes
 /// to the outbox ($XDG_STATE_HOME/mooddj/outbox.jsonl) and is sent, in order and once, when the
 /// client is connected, logged in and in a room again.
 /// </summary>
@@ -54,7 +55,7 @@ internal sealed class ClientRooms(StationClient connection, Action<string> print
         try
         {
             var sent = await _outbox.FlushAsync(async (e, token) =>
-                print(Line((await CallAsync<RoomSayResult>(RoomMethods.RoomSay, new { room = e.Room, text = e.Text, nonce = e.Nonce }, token)).Message)), ct);
+                print(Line((await CallAsync<RoomSayResult>(RoomMethods.RoomSay, new { room = e.Room, text = e.Text, nonce = e.Nonce, writtenAt = e.WrittenAt }, token)).Message)), ct);
             print($"[grey]outbox: {sent} message(s) sent[/]");
         }
         catch (Exception e) when (e is JsonRpcException or TimeoutException or StationConnectionLostException)
@@ -104,7 +105,7 @@ internal sealed class ClientRooms(StationClient connection, Action<string> print
             case "/login":
                 var login = await CallAsync<LoginResultDto>(RoomMethods.Login, new { user = words[0], password = words[1] }, ct);
                 _user = login.User;
-                connection.SetResumeCall("rooms.login", RoomMethods.Login, new { token = login.Token });
+                connection.SetResumeCall("rooms.login", RoomMethods.Login, new { token = login.Token }, everyConnection: true);
                 print($"[green]logged in[/] as {Markup.Escape(login.User)} (session until {login.ExpiresAt:yyyy-MM-dd HH:mm} UTC)");
                 break;
             case "/rooms":
@@ -129,7 +130,7 @@ internal sealed class ClientRooms(StationClient connection, Action<string> print
                 if (_room is not null) await LeaveAsync(ct);
                 var joined = await CallAsync<RoomJoinResult>(RoomMethods.RoomJoin, new { room = argument }, ct);
                 _room = joined.Room.Name;
-                connection.SetResumeCall("rooms.join", RoomMethods.RoomJoin, new { room = _room });
+                connection.SetResumeCall("rooms.join", RoomMethods.RoomJoin, new { room = _room }, everyConnection: true);
                 print($"[green]in {Markup.Escape(_room)}[/] as {joined.Role}; here: {Markup.Escape(string.Join(", ", joined.Online.Select(p => p.Name)))}" +
                       (joined.Routed ? $"; the room's own music plays here ({(joined.Role == "visitor" ? "visitors listen" : "type how you feel to set its mood, /skip")})" : ""));
                 await HistoryAsync(10, ct);
@@ -152,12 +153,12 @@ internal sealed class ClientRooms(StationClient connection, Action<string> print
             case "/online" or "/away" or "/invisible":
                 var status = verb[1..];
                 var shown = await CallAsync<PresenceResult>(RoomMethods.PresenceSet, new { status }, ct);
-                connection.SetResumeCall("rooms.presence", RoomMethods.PresenceSet, new { status });
+                connection.SetResumeCall("rooms.presence", RoomMethods.PresenceSet, new { status }, everyConnection: true);
                 if (_room is not null)
                 {
                     // Replayed after the status, so an invisible user rejoins without a join notice.
                     connection.RemoveResumeCall("rooms.join");
-                    connection.SetResumeCall("rooms.join", RoomMethods.RoomJoin, new { room = _room });
+                    connection.SetResumeCall("rooms.join", RoomMethods.RoomJoin, new { room = _room }, everyConnection: true);
                 }
                 print($"[grey]you are {status} (others see: {Markup.Escape(shown.Status)})[/]");
                 break;
