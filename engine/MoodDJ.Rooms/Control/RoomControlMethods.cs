@@ -9,6 +9,7 @@ using MoodDJ.Rooms.Chat;
 using MoodDJ.Rooms.Stations;
 using MoodDJ.Station;
 using MoodDJ.Storage;
+using static MoodDJ.Rooms.Control.RoomWire;
 
 namespace MoodDJ.Rooms.Control;
 
@@ -194,9 +195,7 @@ public sealed class RoomControlMethods : IControlMethods
         return new PresenceResult(StatusName(status));
     }
 
-    private static string StatusName(PresenceStatus status) => status == PresenceStatus.Invisible ? "offline" : status.ToString().ToLowerInvariant();
 
-    private static string Clip(string text) => text.Length <= 20 ? text : text[..20] + "…";
 
     private async Task<object> LeaveAsync(ControlSession session, SessionState state, RoomRecord room, CancellationToken ct, bool closing = false)
     {
@@ -284,24 +283,4 @@ public sealed class RoomControlMethods : IControlMethods
         var station = _stations?.Running(room.Id);
         return new RoomDto(room.Name, owner?.Name ?? "", room.AllowVisitors, Presence.Count(room.Id), station?.Listeners.Count ?? 0, station?.Id);
     }
-
-    private static ChatMessageDto Dto(ChatMessage m, RoomRecord room) =>
-        new(m.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), room.Name, m.Author, m.Kind.ToString().ToLowerInvariant(), m.Body, m.Nonce, m.Mentions, m.At);
-
-    private static string Role(RoomRole role) => role.ToString().ToLowerInvariant();
-
-    private static string Address(ControlSession session) =>
-        session.RemoteEndPoint is IPEndPoint ip ? ip.Address.ToString() : session.RemoteEndPoint.ToString() ?? "unknown";
-
-    private static int Code(RoomsError error) => error switch
-    {
-        RoomsError.Invalid => JsonRpcErrorCodes.InvalidParams,
-        RoomsError.Taken => RoomMethods.Taken,
-        RoomsError.Unauthorized => JsonRpcErrorCodes.Unauthorized,
-        RoomsError.Forbidden => RoomMethods.Forbidden,
-        RoomsError.RateLimited => RoomMethods.RateLimited,
-        RoomsError.NotFound => JsonRpcErrorCodes.NotFound,
-        RoomsError.Busy => JsonRpcErrorCodes.ServerFull,
-        _ => JsonRpcErrorCodes.Unavailable,
-    };
 }
