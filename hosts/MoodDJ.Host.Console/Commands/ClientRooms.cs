@@ -16,8 +16,9 @@ namespace MoodDJ.Host.Console.Commands;
 /// to the outbox ($XDG_STATE_HOME/mooddj/outbox.jsonl) and is sent, in order and once, when the
 /// client is connected, logged in and in a room again.
 /// </summary>
-internal sealed class ClientRooms(StationClient connection, Action<string> print, string? outboxPath = null)
+internal sealed class ClientRooms(StationClient connection, Action<string> print, string? outboxPath = null, string? loginPath = null)
 {
+    private readonly string? _loginPath = loginPath;
     private readonly ChatOutbox _outbox = new(outboxPath ?? DefaultOutbox());
     private int _flushing;
 
@@ -106,6 +107,7 @@ internal sealed class ClientRooms(StationClient connection, Action<string> print
                 var login = await CallAsync<LoginResultDto>(RoomMethods.Login, new { user = words[0], password = words[1] }, ct);
                 _user = login.User;
                 connection.SetResumeCall("rooms.login", RoomMethods.Login, new { token = login.Token }, everyConnection: true);
+                RoomLogin.Save(login.User, login.Token, _loginPath); // for `mooddj player --room R`
                 print($"[green]logged in[/] as {Markup.Escape(login.User)} (session until {login.ExpiresAt:yyyy-MM-dd HH:mm} UTC)");
                 break;
             case "/rooms":
