@@ -48,7 +48,16 @@ public sealed class ListeningMeter : IAsyncDisposable
     }
 
     /// <summary>Counts the listening of <paramref name="client"/>'s listeners (its resume token) for <paramref name="user"/>.</summary>
-    public void Attribute(string client, string user) => _users[client] = user;
+    public void Attribute(string client, string user)
+    {
+        // Bounded: clients come and go; one that is still listening is attributed again when it rejoins.
+        if (_users.Count >= MaxClients && !_users.ContainsKey(client))
+            foreach (var stale in _users.Keys.Where(c => !_spells.Keys.Any(l => l.SessionId == c)).Take(MaxClients / 2).ToList())
+                _users.TryRemove(stale, out _);
+        _users[client] = user;
+    }
+
+    private const int MaxClients = 10_000;
 
     /// <summary>Meters every listener of a room's station from now on (call before it runs, e.g. from <see cref="RoomStations.Started"/>).</summary>
     public void Attach(RoomRecord room, LiveStation station)

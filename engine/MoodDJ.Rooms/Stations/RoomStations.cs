@@ -83,11 +83,20 @@ public sealed class RoomStations
                         $"All {Limit} room stations are in use (rooms:maxRoomStations); '{room.Name}' can start when another room empties.");
                 await StopLockedAsync(idle.Room, idle.Station, "to make way for '" + room.Name + "'").ConfigureAwait(false);
             }
-            var station = _create(IdOf(room));
-            _running[room.Id] = (room, station);
+            LiveStation station;
+            try
+            {
+                station = _create(IdOf(room));
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                _log.LogWarning(e, "The station of room '{Room}' could not start.", room.Name);
+                throw new RoomsException(RoomsError.Unavailable, $"The station of room '{room.Name}' could not start: {e.Message.Split('\n')[0]}");
+            }
             _roomOfStation = new Dictionary<string, RoomRecord>(_roomOfStation, StringComparer.Ordinal) { [station.Id] = room };
             Started?.Invoke(room, station);
             _server.Add(station);
+            _running[room.Id] = (room, station);
             _log.LogInformation("Room '{Room}' has its own station now ({Id}, SSRC {Ssrc:x8}); {Count} of {Limit} room stations run.",
                 room.Name, station.Id, station.Ssrc, _running.Count, Limit);
             return station;
