@@ -30,6 +30,8 @@ public static class StationMethods
     public const string Report = "report";
     /// <summary>A relaying peer asks for parents (or a direct feed); docs/protocol.md, "Live relay mesh".</summary>
     public const string MeshParents = "meshParents";
+    /// <summary>Push to talk: voice frames in the station's codec, mixed over the music with ducking.</summary>
+    public const string Talk = "talk";
 
     // Notifications (station → client).
     public const string NowPlaying = "nowPlaying";

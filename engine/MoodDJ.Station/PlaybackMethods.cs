@@ -170,7 +170,7 @@ internal sealed class PlaybackMethods(LiveStation station, ILogger log)
         return new StatusResult(state, station.NowPlaying(), station.Listeners.Count, options.MaxListeners, station.Uptime.TotalSeconds,
             station.Parts.Codec.EncodingName, options.SampleRate, options.Channels, station.Parts.Crypto.IsEncrypted,
             new StationCountersDto(c.Frames, c.PacketsSent, c.SendErrors, c.FramesSkippedBusy, ports.Heartbeats,
-                ports.HeartbeatJunk, ports.UnknownTokens, ports.StreamPortJunk, station.Listeners.ExpiredCount, c.LateWakes, c.Resyncs),
+                ports.HeartbeatJunk, ports.UnknownTokens, ports.StreamPortJunk, station.Listeners.ExpiredCount, c.LateWakes, c.Resyncs, c.TalkFrames),
             station.Mesh.Status(station.Egress));
     }
 

@@ -46,6 +46,7 @@ internal sealed class StationControlHandler(StationRouter router, ILogger log, I
             StationMethods.SetVolume => station.Subscriptions.SetVolume(parameters),
             StationMethods.Report => station.Subscriptions.Report(state, parameters),
             StationMethods.MeshParents => station.Mesh.Parents(state, parameters),
+            StationMethods.Talk => station.Talking.Talk(state, parameters),
             _ => throw JsonRpcException.MethodNotFound(method),
         };
         return Serialize(result);

@@ -51,3 +51,9 @@ public sealed record ReportResult(bool Known);
 
 /// <summary><c>volume</c>: the player holding the listener with <see cref="Token"/> plays at <see cref="Volume"/> % (silent when muted).</summary>
 public sealed record VolumeEvent(string Listener, string Token, int Volume, bool Muted);
+
+/// <summary><c>talk</c>: encoded voice frames (base64, the station's codec and format, in order); <c>End</c> once the talker lets go.</summary>
+public sealed record TalkParams(string[]? Frames, bool End = false);
+
+/// <summary>How many of the frames were taken, and how many people are talking now.</summary>
+public sealed record TalkResult(int Accepted, int Talking);

@@ -5,7 +5,7 @@ namespace MoodDJ.Rooms.Stations;
 
 /// <summary>
 /// What a session needs to be in a room to call a station method on that room's station: anyone in
-/// the room listens; members (and the owner) set the mood, skip, like and dislike; only the owner
+/// the room listens; members (and the owner) set the mood, skip, like, dislike and talk; only the owner
 /// pauses, resumes, seeks or stops the music everyone hears. A method not named here needs a member.
 /// </summary>
 public static class RoomStationRules
@@ -32,6 +32,7 @@ public static class RoomStationRules
     {
         StationMethods.Prompt => "set its mood",
         StationMethods.Skip => "skip",
+        StationMethods.Talk => "talk over its music",
         _ => method,
     };
 }
