@@ -21,7 +21,7 @@ internal sealed class ClientCommand : ICliCommand
         var server = StationTarget.ServerOption();
         var join = StationTarget.JoinOption();
         var name = new Option<string>("--name") { Description = "Your name, shown in the station's log.", DefaultValueFactory = _ => Environment.UserName };
-        var command = new Command("client", "Talk to a running station: type how you feel; /skip, /like, /dislike, /pause, /resume, /seek 1:30, /stop, /volume NAME 50, /mute NAME, /status, /list, /quit; rooms: /register, /login, /rooms, /create, /join, /say, /who, /history.") { server, join, name };
+        var command = new Command("client", "Talk to a running station: type how you feel; /skip, /like, /dislike, /pause, /resume, /seek 1:30, /stop, /volume NAME 50, /mute NAME, /status, /list, /quit; rooms: /register, /login, /rooms, /create, /join, /say, /who, /history, /online, /away, /invisible.") { server, join, name };
         command.SetAction((parseResult, ct) =>
         {
             var target = new StationTarget(parseResult, server, join);

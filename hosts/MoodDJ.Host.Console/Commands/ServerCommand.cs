@@ -74,9 +74,15 @@ internal sealed class ServerCommand : ICliCommand
         var rooms = RoomsSetup.Rooms(context.Configuration);
         var storage = RoomsSetup.Storage(context.Configuration);
         await using var store = rooms.Enabled ? await RoomsSetup.OpenStoreAsync(storage, ct) : null;
+        RoomControlMethods? roomMethods = null;
         if (store is not null)
         {
-            station.AddControlMethods(new RoomControlMethods(store, rooms, context.LoggerFactory));
+            // Each room gets its own station on these ports when someone first joins it (rooms:maxRoomStations at once).
+            var roomStations = new MoodDJ.Rooms.Stations.RoomStations(station,
+                id => StationFactory.CreateStation(context.Engine, id, context.LoggerFactory), rooms.MaxRoomStations, log);
+            roomStations.Started += (room, live) => StationEvents.Attach(live, store.Events, log, room.Name);
+            roomMethods = new RoomControlMethods(store, rooms, context.LoggerFactory, stations: roomStations);
+            station.AddControlMethods(roomMethods);
             foreach (var live in station.Router.Stations) StationEvents.Attach(live, store.Events, log);
         }
         await station.StartAsync(ct);
@@ -140,6 +146,8 @@ internal sealed class ServerCommand : ICliCommand
         {
         }
         System.Console.Out.WriteLine("stopping the station…");
+        // The rooms' stations first, while the database is open: their listeners' last spells are stored.
+        if (roomMethods is not null) await roomMethods.StopStationsAsync();
         return 0;
     }
 
