@@ -20,6 +20,7 @@ internal sealed class TrackPicker(IReadOnlyList<IMusicSource> sources, AudioForm
     private readonly LinkedList<string> _recent = new();
     private readonly HashSet<string> _unplayable = [];
     private readonly Dictionary<string, string> _lastFailure = []; // per source: said once, not every retry
+    private readonly Dictionary<string, (TrackInfo Track, IMusicSource Source)> _offered = []; // what a catalog listed
     private Task _prefetch = Task.CompletedTask;
     private string? _prefetched;
 
@@ -72,6 +73,64 @@ internal sealed class TrackPicker(IReadOnlyList<IMusicSource> sources, AudioForm
             }
         }
         return null;
+    }
+
+    /// <summary>
+    /// What the sources offer for <paramref name="mood"/> (up to <paramref name="count"/> from each that
+    /// answers in time), remembered so that <see cref="PlayFirst"/> can find a listed track again.
+    /// </summary>
+    public async Task<IReadOnlyList<TrackInfo>> CatalogAsync(MoodReading mood, int count, CancellationToken cancellationToken)
+    {
+        var listed = new List<TrackInfo>();
+        foreach (var source in sources)
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(options.SourceTimeoutMs);
+            var from = listed.Count;
+            try
+            {
+                await foreach (var track in source.FindTracksAsync(mood, count, timeout.Token).ConfigureAwait(false))
+                {
+                    listed.Add(track);
+                    if (listed.Count - from >= count) break;
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested) { throw; }
+            catch (Exception e)
+            {
+                logger.LogDebug("Music source {Source} listed nothing for the catalog: {Reason}", NameOf(source), e.Message);
+            }
+            lock (_gate)
+            {
+                if (_offered.Count > 10_000) _offered.Clear();   // a bound: a client paging the catalog forever
+                foreach (var track in listed.Skip(from)) _offered[Key(track)] = (track, source);
+            }
+        }
+        return listed;
+    }
+
+    /// <summary>
+    /// Puts a track a catalog listed (or one already queued) first in the queue, so the next open plays
+    /// it. Throws <see cref="KeyNotFoundException"/> naming it when this picker has not seen it.
+    /// </summary>
+    public TrackInfo PlayFirst(string source, string id)
+    {
+        var key = source + "\n" + id;
+        lock (_gate)
+        {
+            var queued = _queue.FindIndex(q => Key(q.Track) == key);
+            (TrackInfo Track, IMusicSource Source) entry;
+            if (queued >= 0)
+            {
+                entry = _queue[queued];
+                _queue.RemoveAt(queued);
+            }
+            else if (!_offered.TryGetValue(key, out entry))
+                throw new KeyNotFoundException($"No track '{id}' from '{source}' is known here: pick one from the catalog (catalog) or the queue (list).");
+            _unplayable.Remove(key);
+            _queue.Insert(0, entry);
+            return entry.Track;
+        }
     }
 
     private async Task<bool> RefillAsync(MoodReading mood, CancellationToken cancellationToken)

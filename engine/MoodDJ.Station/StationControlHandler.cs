@@ -47,6 +47,8 @@ internal sealed class StationControlHandler(StationRouter router, ILogger log, I
             StationMethods.Report => station.Subscriptions.Report(state, parameters),
             StationMethods.MeshParents => station.Mesh.Parents(state, parameters),
             StationMethods.Talk => station.Talking.Talk(state, parameters),
+            StationMethods.Catalog => await station.Playback.CatalogAsync(parameters, cancellationToken).ConfigureAwait(false),
+            StationMethods.Play => await station.Playback.PlayAsync(parameters, cancellationToken).ConfigureAwait(false),
             _ => throw JsonRpcException.MethodNotFound(method),
         };
         return Serialize(result);

@@ -57,3 +57,12 @@ public sealed record TalkParams(string[]? Frames, bool End = false);
 
 /// <summary>How many of the frames were taken, and how many people are talking now.</summary>
 public sealed record TalkResult(int Accepted, int Talking);
+
+/// <summary><c>catalog</c>: a mood in words (default: the station's present mood) and how many tracks per source (1..100, default 20).</summary>
+public sealed record CatalogParams(string? Mood = null, int? Count = null);
+
+/// <summary>The mood the catalog was listed for and the tracks, source by source.</summary>
+public sealed record CatalogResult(MoodDto? Mood, IReadOnlyList<TrackDto> Tracks);
+
+/// <summary><c>play</c>: a track by its source and id (as catalog or list gave them), from <c>Position</c> seconds.</summary>
+public sealed record PlayParams(string Source, string Id, double? Position = null);

@@ -5,7 +5,7 @@ namespace MoodDJ.Rooms.Stations;
 
 /// <summary>
 /// What a session needs to be in a room to call a station method on that room's station: anyone in
-/// the room listens; members (and the owner) set the mood, skip, like, dislike and talk; only the owner
+/// the room listens; members (and the owner) set the mood, skip, like, dislike, play a chosen track and talk; only the owner
 /// pauses, resumes, seeks or stops the music everyone hears. A method not named here needs a member.
 /// </summary>
 public static class RoomStationRules
@@ -13,7 +13,7 @@ public static class RoomStationRules
     public static RoomRole Needs(string method) => method switch
     {
         StationMethods.Hello or StationMethods.Auth or StationMethods.Ping or StationMethods.Subscribe or StationMethods.Unsubscribe
-            or StationMethods.SetVolume or StationMethods.Report or StationMethods.Status or StationMethods.List or StationMethods.MeshParents
+            or StationMethods.SetVolume or StationMethods.Report or StationMethods.Status or StationMethods.List or StationMethods.Catalog or StationMethods.MeshParents
             => RoomRole.Visitor,
         StationMethods.Pause or StationMethods.Resume or StationMethods.Seek or StationMethods.Stop => RoomRole.Owner,
         _ => RoomRole.Member,
@@ -33,6 +33,7 @@ public static class RoomStationRules
         StationMethods.Prompt => "set its mood",
         StationMethods.Skip => "skip",
         StationMethods.Talk => "talk over its music",
+        StationMethods.Play => "choose what it plays",
         _ => method,
     };
 }
