@@ -117,6 +117,11 @@ public sealed class LiveStation : IAsyncDisposable
     /// <summary>Raised in-process with each prompt that set a mood: who sent it (its hello name, or "station"), its text and mood.</summary>
     public event Action<PromptEvent>? Prompted;
 
+    /// <summary>Raised in-process when a client starts talking over the music (true) and when it lets go (false), with its hello name.</summary>
+    public event Action<string, bool>? Talked;
+
+    internal void OnTalked(string client, bool started) => Talked?.Invoke(client, started);
+
     /// <summary>Raised in-process as the <c>listenerJoined</c> notification is sent: the listener itself (for its stats) and the event.</summary>
     public event Action<Listener, ListenerEvent>? ListenerJoined;
 

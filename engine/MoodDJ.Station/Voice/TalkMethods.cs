@@ -22,6 +22,7 @@ internal sealed class TalkMethods(LiveStation station)
         if (station.Options.MaxTalkers == 0)
             throw new JsonRpcException(JsonRpcErrorCodes.Unavailable, "Talking over the music is off on this station (station:maxTalkers is 0).");
         var accepted = 0;
+        var wasTalking = station.Talk.IsTalking(state.ResumeToken);
         if (ParamReader.TryGetElement(parameters, "frames", out var frames))
         {
             if (frames.ValueKind != JsonValueKind.Array)
@@ -39,7 +40,12 @@ internal sealed class TalkMethods(LiveStation station)
                 Interlocked.Increment(ref station.Counters.talkFrames);
             }
         }
-        if (ParamReader.OptionalBool(parameters, "end")) station.Talk.End(state.ResumeToken);
+        if (accepted > 0 && !wasTalking) station.OnTalked(state.ClientName, true);
+        if (ParamReader.OptionalBool(parameters, "end"))
+        {
+            station.Talk.End(state.ResumeToken);
+            station.OnTalked(state.ClientName, false);
+        }
         return new TalkResult(accepted, station.Talk.Talking);
     }
 }

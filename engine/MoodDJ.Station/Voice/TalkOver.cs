@@ -42,6 +42,12 @@ internal sealed class TalkOver : IDisposable
         get { lock (_gate) return _talkers.Values.Count(t => t.IsTalking); }
     }
 
+    /// <summary>Whether <paramref name="talker"/> is being heard (or held) now.</summary>
+    public bool IsTalking(string talker)
+    {
+        lock (_gate) return _talkers.TryGetValue(talker, out var input) && input.IsTalking;
+    }
+
     /// <summary>
     /// Adds one encoded frame from <paramref name="talker"/> (a control session). Refuses with a reason
     /// a talker beyond <see cref="TalkOverOptions.MaxTalkers"/>, a frame the decoder cannot read, or a

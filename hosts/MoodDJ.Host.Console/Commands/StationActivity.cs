@@ -29,6 +29,7 @@ internal sealed class StationActivity(StationServer station, string codec, bool 
             s.ListenerJoined += OnJoined;
             s.ListenerLeft += OnLeft;
             s.Prompted += OnPrompted;
+            s.Talked += OnTalked;
         }
         // A mood resumed from the last run may have been set before these events were watched.
         if (station.Mood is { } resumed)
@@ -44,6 +45,7 @@ internal sealed class StationActivity(StationServer station, string codec, bool 
                 s.ListenerJoined -= OnJoined;
                 s.ListenerLeft -= OnLeft;
                 s.Prompted -= OnPrompted;
+                s.Talked -= OnTalked;
             }
             Flush(output);
         }
@@ -59,6 +61,9 @@ internal sealed class StationActivity(StationServer station, string codec, bool 
         _events.Enqueue($"listener {e.Name} left ({why}) from {e.Address} after {Duration(DateTimeOffset.UtcNow - listener.Since)}, " +
             $"{listener.PacketsSent} packets sent, {loss:0.#} % send errors{Reception(listener)} ({e.Count} listening)");
     }
+
+    private void OnTalked(string client, bool started) =>
+        _events.Enqueue(started ? $"'{client}' talks over the music (ducked)" : $"'{client}' let go; the music comes back");
 
     private void OnPrompted(PromptEvent prompt)
     {
