@@ -7,8 +7,8 @@ namespace MoodDJ.Media;
 /// sample's error is at most half its delay, so the estimate is the offset of the sample with the
 /// least delay among the last <see cref="Window"/> (a queued or delayed datagram is outvoted; start-up
 /// samples taken while both ends were still cold age out). Two machines' clocks also run at slightly
-/// different rates (tens of ppm): the skew is the least-squares slope of the window's offsets over
-/// time, and <see cref="OffsetAt"/> carries the best sample's offset forward with it. Thread-safe.
+/// different rates (tens of ppm): the skew is the least-squares slope of the offsets of the longer history's
+/// faster half over time, and <see cref="OffsetAt"/> carries the best sample's offset forward with it. Thread-safe.
 /// </summary>
 public sealed class ClockOffsetEstimator
 {
@@ -17,7 +17,7 @@ public sealed class ClockOffsetEstimator
     /// <summary>Samples the skew is fitted over (16 s at two a second): long enough that delay noise hardly tilts it.</summary>
     public const int SkewWindow = 32;
 
-    private readonly (double At, double Offset)[] _history = new (double, double)[SkewWindow];
+    private readonly (double At, double Offset, long Delay)[] _history = new (double, double, long)[SkewWindow];
     private int _historyCount, _historyNext;
     private readonly (long Offset, long Delay, ulong At)[] _samples = new (long, long, ulong)[Window];
     private readonly Lock _gate = new();
@@ -44,21 +44,33 @@ public sealed class ClockOffsetEstimator
         return _originAt;
     }
 
-    // Least squares of offset on local time over the longer history; 0 until it spans 8 s (too short to tell skew from noise).
+    // Least squares of offset on local time over the longer history, on its faster half only (delay at or
+    // below the median): a sample's offset can be off by up to half its round trip, and on a loaded machine
+    // a few queued round trips (milliseconds) tilted a fit over all samples by hundreds of ppm, which carried
+    // forward moved synchronized play-out by milliseconds. 0 until the kept samples span 8 s.
     private double Slope()
     {
         if (_historyCount < 8) return 0;
-        double n = _historyCount, sx = 0, sy = 0, sxx = 0, sxy = 0, min = double.MaxValue, max = double.MinValue;
+        for (var i = 0; i < _historyCount; i++) _delays[i] = _history[i].Delay;
+        Array.Sort(_delays, 0, _historyCount);
+        var limit = _delays[(_historyCount - 1) / 2];
+        double n = 0, sx = 0, sy = 0, sxx = 0, sxy = 0, min = double.MaxValue, max = double.MinValue;
         for (var i = 0; i < _historyCount; i++)
         {
-            var (x, y) = _history[i];
-            sx += x; sy += y; sxx += x * x; sxy += x * y;
+            var (x, y, delay) = _history[i];
+            if (delay > limit) continue;
+            n++; sx += x; sy += y; sxx += x * x; sxy += x * y;
             min = Math.Min(min, x); max = Math.Max(max, x);
         }
-        if (max - min < 8 * 4294967296.0) return 0;
+        if (n < 4 || max - min < 8 * 4294967296.0) return 0;
         var slope = (n * sxy - sx * sy) / (n * sxx - sx * sx);
-        return Math.Clamp(slope, -1e-3, 1e-3);
+        return Math.Clamp(slope, -MaxSkew, MaxSkew);
     }
+
+    private readonly long[] _delays = new long[SkewWindow];
+
+    /// <summary>Crystal clocks differ by tens of ppm; a fit beyond 500 ppm is noise, not skew.</summary>
+    private const double MaxSkew = 500e-6;
 
     /// <summary>Round trips taken.</summary>
     public long Samples { get; private set; }
@@ -81,7 +93,7 @@ public sealed class ClockOffsetEstimator
         lock (_gate)
         {
             _samples[_next] = (offset, delay, t4);
-            _history[_historyNext] = ((long)(t4 - _origin(t4)), offset);
+            _history[_historyNext] = ((long)(t4 - _origin(t4)), offset, delay);
             _historyNext = (_historyNext + 1) % SkewWindow;
             _historyCount = Math.Min(_historyCount + 1, SkewWindow);
             _next = (_next + 1) % Window;
