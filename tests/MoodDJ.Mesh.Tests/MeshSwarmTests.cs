@@ -8,6 +8,7 @@ namespace MoodDJ.Mesh.Tests;
 /// In-process swarms on 127.0.0.1 against a real station. Margins are wide for a loaded 2-core
 /// machine (a 1 s jitter buffer that the backfill refills after a failover, 250 ms parent silence), but every figure can still fail.
 /// </summary>
+[Collection(TimingCollection.Name)]
 public sealed class MeshSwarmTests(ITestOutputHelper output)
 {
     private const int FramesPerSecond = 100;   // 10 ms L16 frames

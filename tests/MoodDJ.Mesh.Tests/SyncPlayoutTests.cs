@@ -11,6 +11,7 @@ namespace MoodDJ.Mesh.Tests;
 /// write with the time it is heard on one clock (this process's Stopwatch), and the same audio is
 /// found in both recordings by cross-correlation (docs/protocol.md, "Synchronized play-out").
 /// </summary>
+[Collection(TimingCollection.Name)]
 public sealed class SyncPlayoutTests(ITestOutputHelper output)
 {
     private const int Rate = 44100;
