@@ -62,7 +62,7 @@ public sealed class SyncPlayoutTests(ITestOutputHelper output)
         var errors = SyncMeasure.Errors(parentOut, childOut, start + 2, PlayoutRecorder.Now - 0.2);
         Report("relay parent and child", errors, stats, harness);
         foreach (var p in new[] { parent.Player, child.Player })
-            output.WriteLine($"clock offset {MoodDJ.Media.MediaClock.Seconds(p.Pipeline!.StationClock!.Offset) * 1e6:F1} µs, jitter {p.Pipeline.Jitter.TotalMilliseconds:F3} ms, sync {p.Pipeline.Sync}, delay {p.Pipeline.PlayoutDelay}, stats {p.Stats}");
+            output.WriteLine($"clock offset {MoodDJ.Media.MediaClock.Seconds(p.Pipeline!.StationClock!.Offset) * 1e6:F1} µs, skew {p.Pipeline.StationClock.SkewPpm:F1} ppm, jitter {p.Pipeline.Jitter.TotalMilliseconds:F3} ms, sync {p.Pipeline.Sync}, delay {p.Pipeline.PlayoutDelay}, stats {p.Stats}");
         Assert.True(child.Relay.Stats.Hops >= 2, $"the child is {child.Relay.Stats.Hops} hops from the station");
         Assert.True(child.Player.Stats.SenderReports > 0, "the child got the station's sender reports through its parent");
         Assert.True(errors.Count >= 10, $"only {errors.Count} windows could be matched");
