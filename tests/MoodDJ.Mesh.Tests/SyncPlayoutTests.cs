@@ -1,5 +1,6 @@
 using System.Net;
 using MoodDJ.Client;
+using MoodDJ.Music;
 using MoodDJ.Peers.Mesh;
 using MoodDJ.Protocol.Messages;
 using Xunit.Abstractions;
@@ -127,6 +128,31 @@ public sealed class SyncPlayoutTests(ITestOutputHelper output)
         output.WriteLine($"pause heard after {heardMs:F1} ms (play-out delay {harness.Station.PlayoutDelayMilliseconds} ms, flushes {player.Player.Pipeline?.Flushes})");
         Assert.True(heardMs <= 100, $"the pause was heard {heardMs:F1} ms after it was asked");
         Assert.True(player.Player.Pipeline?.Flushes > 0, "the station's flush arrived");
+    }
+
+    [Fact]
+    public async Task A_natural_track_change_is_not_flushed()
+    {
+        // 4 s tracks: the first ends by itself during the run and the next one follows without a flush,
+        // so a synchronized player keeps what it queued (a flush would drop a play-out delay of music).
+        using var clicks = new ClickTrack(seconds: 4, files: 3);
+        await using var harness = await MeshHarness.StartAsync(maxDirectPeers: 0, Settings(clicks));
+        var changes = new List<TrackEndReason?>();
+        harness.Station.Parts.Director.TrackChanged += (_, e) => { lock (changes) changes.Add(e.PreviousEnded); };
+        var a = new PlayoutRecorder(Rate);
+        await using var player = await PlainPlayer.StartAsync(harness, "kitchen", a);
+        await using var control = await harness.ConnectAsync("phone");
+        await PromptAsync(control);
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (DateTime.UtcNow < deadline)
+        {
+            lock (changes) if (changes.Contains(TrackEndReason.Ended)) break;
+            await Task.Delay(100);
+        }
+        await Task.Delay(500);
+        lock (changes) output.WriteLine($"track changes: {string.Join(", ", changes)}; flushes {player.Player.Pipeline?.Flushes}; {player.Player.Stats}");
+        lock (changes) Assert.Contains(TrackEndReason.Ended, changes);
+        Assert.Equal(0, player.Player.Pipeline?.Flushes);
     }
 
     private void Report(string what, List<(double At, double ErrorMs)> errors, PlayerStats stats, MeshHarness harness)
