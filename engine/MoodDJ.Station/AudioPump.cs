@@ -173,5 +173,3 @@ internal sealed class AudioPump : IDisposable
         _stop.Dispose();
     }
 }
-
-

@@ -60,8 +60,12 @@ public sealed class SyncPlayoutTests(ITestOutputHelper output)
         await Task.Delay(TimeSpan.FromSeconds(12));
 
         var stats = child.Player.Stats;
-        var errors = SyncMeasure.Errors(parentOut, childOut, start + 2, PlayoutRecorder.Now - 0.2);
+        var end = PlayoutRecorder.Now - 0.2;
+        var errors = SyncMeasure.Errors(parentOut, childOut, start + 2, end);
         Report("relay parent and child", errors, stats, harness);
+        if (errors.Count < 10)
+            for (var t = start + 2; t < end; t += 2)
+                output.WriteLine($"at +{t - start:F0} s the best match within ±60 ms: {SyncMeasure.Coarse(parentOut, childOut, t)}");
         foreach (var p in new[] { parent.Player, child.Player })
             output.WriteLine($"clock offset {MoodDJ.Media.MediaClock.Seconds(p.Pipeline!.StationClock!.Offset) * 1e6:F1} µs, skew {p.Pipeline.StationClock.SkewPpm:F1} ppm, jitter {p.Pipeline.Jitter.TotalMilliseconds:F3} ms, sync {p.Pipeline.Sync}, delay {p.Pipeline.PlayoutDelay}, stats {p.Stats}");
         Assert.True(child.Relay.Stats.Hops >= 2, $"the child is {child.Relay.Stats.Hops} hops from the station");
