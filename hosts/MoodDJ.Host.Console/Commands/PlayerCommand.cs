@@ -123,6 +123,7 @@ internal sealed class PlayerCommand : ICliCommand
             throw new UserFacingException($"--seconds must be positive, not {limit}.");
         if (args.Name is { } listenerName && (listenerName.Trim().Length == 0 || listenerName.Length > 100))
             throw new UserFacingException("--name must be 1..100 characters.");
+        var synchronized = Synchronized(context.Configuration);
         var console = ErrorConsole.Create();
         if (args.OutputNotice is { } notice)
             console.WriteLine(notice);
@@ -166,7 +167,7 @@ internal sealed class PlayerCommand : ICliCommand
                 Bind = IPAddress.IsLoopback(stationHost) ? IPAddress.Loopback : IPAddress.Any,
                 JitterDepth = TimeSpan.FromMilliseconds(args.JitterMs),
                 OutputLatency = TimeSpan.FromMilliseconds(args.LatencyMs),
-                Synchronized = Synchronized(context.Configuration),
+                Synchronized = synchronized,
             },
             context.Verbose ? context.LoggerFactory.CreateLogger<StationPlayer>() : null)
         {
