@@ -24,6 +24,7 @@ public sealed class MeshSwarmPeersScenario : IBenchScenario
         var (key, mode, count) = (args[1], args[2], int.Parse(args[3], CultureInfo.InvariantCulture));
         var loss = double.Parse(args[4], CultureInfo.InvariantCulture);
         var seconds = int.Parse(args[5], CultureInfo.InvariantCulture);
+        var parents = args.Length > 6 ? int.Parse(args[6], CultureInfo.InvariantCulture) : 1;
         await using var engine = StationBenchSupport.StartEngine("aead", ("station:key", key));
         using var stop = new CancellationTokenSource();
         var peers = new List<BenchPeer>();
@@ -31,7 +32,7 @@ public sealed class MeshSwarmPeersScenario : IBenchScenario
         {
             var control = await ConnectAsync(engine, station, $"peer{i + 1}");
             var transport = new LossyStreamTransport(engine.StreamTransport, loss, seed: i + 1);
-            peers.Add(new BenchPeer($"peer{i + 1}", control, engine.Codec, transport, mode == "mesh", stop.Token));
+            peers.Add(new BenchPeer($"peer{i + 1}", control, engine.Codec, transport, mode == "mesh", parents, stop.Token));
             await Task.Delay(50);
         }
         var deadline = Stopwatch.StartNew();
@@ -105,12 +106,17 @@ public sealed class MeshSwarmPeersScenario : IBenchScenario
         var survivors = peers.Except(killed).ToList();
         var orphans = survivors.Where(p => p.Relay!.ParentIds.Any(killedIds.Contains)).ToList();
         var before = survivors.Select(p => p.Player.Stats).ToArray();
+        var reattachesBefore = orphans.ToDictionary(p => p, p => p.Relay!.Stats.Reattaches);
         foreach (var peer in killed) await peer.CrashAsync();
         await Task.Delay(5000);
         var continuity = survivors.Select((p, i) => Continuity(before[i], p.Player.Stats)).ToList();
-        var gaps = orphans.Select(p => p.Relay!.Stats.LastReattach.TotalMilliseconds).ToList();
+        // Only orphans that re-attached have a re-attach time; with two parents most keep the other one.
+        var gaps = orphans.Where(p => p.Relay!.Stats.Reattaches > reattachesBefore[p]).Select(p => p.Relay!.Stats.LastReattach.TotalMilliseconds).ToList();
+        var orphanStats = orphans.Select(p => (Before: before[survivors.IndexOf(p)], After: p.Player.Stats)).ToList();
         return new MeshSwarmScenario.FailoverFigures(killed.Count, orphans.Count, gaps.Count == 0 ? 0 : gaps.Max(),
-            continuity.Count == 0 ? 1 : continuity.Min(), orphans.Count(p => p.Relay!.Stats.Parents > 0 || p.Relay.Stats.Direct));
+            continuity.Count == 0 ? 1 : continuity.Min(), orphans.Count(p => p.Relay!.Stats.Parents > 0 || p.Relay.Stats.Direct),
+            orphanStats.Count == 0 ? 1 : orphanStats.Min(o => Continuity(o.Before, o.After)),
+            orphanStats.Count == 0 ? 0 : orphanStats.Max(o => (o.After.Concealed - o.Before.Concealed) * 10.0));
     }
 
     /// <summary>One player, relaying when <c>relay</c>; its output only notes the first sound.</summary>
@@ -124,14 +130,14 @@ public sealed class MeshSwarmPeersScenario : IBenchScenario
         private readonly FirstSoundOutput _output = new();
 
         public BenchPeer(string name, StationControlClient control, MoodDJ.Abstractions.Codecs.IAudioCodec codec,
-            MoodDJ.Abstractions.Transport.IStreamTransport transport, bool relay, CancellationToken stop)
+            MoodDJ.Abstractions.Transport.IStreamTransport transport, bool relay, int parents, CancellationToken stop)
         {
             _control = control;
             _stop = CancellationTokenSource.CreateLinkedTokenSource(stop);
             if (relay)
             {
                 // Peers that crash rather than leave, so the failover phase measures what a crash costs.
-                Relay = new MeshRelay(new MeshPeerOptions { LeaveGracefully = false }, (token, newest, ct) => control.MeshParentsAsync(token, newest, ct))
+                Relay = new MeshRelay(new MeshPeerOptions { LeaveGracefully = false, Parents = parents }, (token, newest, ct) => control.MeshParentsAsync(token, newest, ct))
                 {
                     Verified = (sequence, at) =>
                     {

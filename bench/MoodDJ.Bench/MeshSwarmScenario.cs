@@ -15,8 +15,10 @@ namespace MoodDJ.Bench;
 /// station's resends after nacks too. Mesh rows also give the latency each hop adds (when a peer
 /// verified a packet against when the first peer fed by the station did, on one clock) and a
 /// failover phase: a third of the relays with children crash, and the orphans' worst gap and the
-/// survivors' continuity over the next 5 s are reported.
-/// `dotnet run -c Release --project bench/MoodDJ.Bench -- mesh-swarm [--peers 10,50,100] [--loss 0,5,10] [--direct 4] [--seconds 20]`
+/// survivors' continuity over the next 5 s are reported, and for the orphans (peers that lost a parent) their
+/// continuity and the audio they concealed over those 5 s. `--parents 1,2` runs the mesh rows once per
+/// parent count: with two parents a peer that loses one keeps the other, so the orphans' gap should be 0.
+/// `dotnet run -c Release --project bench/MoodDJ.Bench -- mesh-swarm [--peers 10,50,100] [--loss 0,5,10] [--direct 4] [--seconds 20] [--parents 1,2] [--modes pull,mesh]`
 /// </summary>
 public sealed class MeshSwarmScenario : IBenchScenario
 {
@@ -28,18 +30,21 @@ public sealed class MeshSwarmScenario : IBenchScenario
         var losses = List(args, "--loss", [0, 5, 10]);
         var direct = List(args, "--direct", [4])[0];
         var seconds = List(args, "--seconds", [20])[0];
-        Console.WriteLine($"mesh against pull: L16 44.1 kHz mono 10 ms (100 packets/s), aead; mesh S = {direct}, K = 4, one parent; " +
+        var parentCounts = List(args, "--parents", [1]);
+        var modes = Array.IndexOf(args, "--modes") is var m and >= 0 && m + 1 < args.Length ? args[m + 1].Split(',') : ["pull", "mesh"];
+        Console.WriteLine($"mesh against pull: L16 44.1 kHz mono 10 ms (100 packets/s), aead; mesh S = {direct}, K = 4, parents {string.Join(" and ", parentCounts)}; " +
             $"peers in a child process; {seconds} s window after all joined; load {LoadAverage()}");
         Console.WriteLine("peers | loss | mode | egress pkt/s | streams | station CPU | continuity median / min | hops max | first sound median / max");
         foreach (var n in peers)
             foreach (var loss in losses)
-                foreach (var mode in new[] { "pull", "mesh" })
-                    await MeasureAsync(n, loss, mode, direct, seconds);
+                foreach (var mode in modes)
+                    foreach (var parents in mode == "mesh" ? parentCounts : [1])
+                        await MeasureAsync(n, loss, mode, direct, seconds, parents);
         Console.WriteLine($"load after: {LoadAverage()}");
         return 0;
     }
 
-    private static async Task MeasureAsync(int peers, int lossPercent, string mode, int direct, int seconds)
+    private static async Task MeasureAsync(int peers, int lossPercent, string mode, int direct, int seconds, int parents)
     {
         var key = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
         await using var engine = StationBenchSupport.StartEngine("aead", ("station:key", key),
@@ -51,7 +56,8 @@ public sealed class MeshSwarmScenario : IBenchScenario
 
         var child = Process.Start(new ProcessStartInfo("dotnet",
             [typeof(MeshSwarmScenario).Assembly.Location, "mesh-swarm-peers", station.ControlEndPoint.ToString()!, key, mode,
-             peers.ToString(CultureInfo.InvariantCulture), (lossPercent / 100.0).ToString(CultureInfo.InvariantCulture), seconds.ToString(CultureInfo.InvariantCulture)])
+             peers.ToString(CultureInfo.InvariantCulture), (lossPercent / 100.0).ToString(CultureInfo.InvariantCulture), seconds.ToString(CultureInfo.InvariantCulture),
+             parents.ToString(CultureInfo.InvariantCulture)])
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
@@ -74,7 +80,7 @@ public sealed class MeshSwarmScenario : IBenchScenario
         var continuity = figures.Select(f => f.Continuity).ToList();
         var firstSound = figures.Select(f => f.FirstSoundMs).Where(ms => ms >= 0).ToList();
         var silent = figures.Length - firstSound.Count;
-        Console.WriteLine($"{peers,5} | {lossPercent,3} % | {mode} | {egress,12:N0} | {egress / 100,7:0.0} | {(cpu1 - cpu0).TotalSeconds / elapsed,9:P0} | " +
+        Console.WriteLine($"{peers,5} | {lossPercent,3} % | {(parents > 1 ? $"{mode}×{parents}" : mode)} | {egress,12:N0} | {egress / 100,7:0.0} | {(cpu1 - cpu0).TotalSeconds / elapsed,9:P0} | " +
             $"{StationBenchSupport.Median(continuity),9:0.0000} / {continuity.Min():0.0000} | {figures.Max(f => f.Hops),8} | " +
             $"{StationBenchSupport.Median(firstSound),6:0} ms / {(firstSound.Count == 0 ? double.NaN : firstSound.Max()):0} ms" +
             (silent > 0 ? $"  ({silent} never had sound within 60 s)" : ""));
@@ -83,13 +89,16 @@ public sealed class MeshSwarmScenario : IBenchScenario
                 string.Join(", ", swarm.HopLatencyMs.OrderBy(kv => kv.Key).Select(kv => $"hop {kv.Key} +{kv.Value:0.00} ms")));
         if (swarm.Failover is { } f)
             Console.WriteLine($"      failover: {f.Killed} relays crashed, {f.Orphans} orphans ({f.OrphansReattached} re-attached), " +
-                $"worst gap {f.WorstGapMs:0} ms after the {new MoodDJ.Peers.Mesh.MeshPeerOptions().ParentSilence.TotalMilliseconds:0} ms silence, survivors' continuity over 5 s ≥ {f.SurvivorContinuityMin:0.0000}");
+                $"worst gap {f.WorstGapMs:0} ms after the {new MoodDJ.Peers.Mesh.MeshPeerOptions().ParentSilence.TotalMilliseconds:0} ms silence, survivors' continuity over 5 s ≥ {f.SurvivorContinuityMin:0.0000}; " +
+                $"orphans' continuity over 5 s ≥ {f.OrphanContinuityMin:0.0000}, audio concealed at most {f.OrphanConcealedMsMax:0} ms");
     }
 
     /// <summary>One peer's figures; <c>FirstSoundMs</c> is -1 for a peer that never had sound.</summary>
     internal sealed record PeerFigures(double Continuity, int Hops, double FirstSoundMs);
 
-    internal sealed record FailoverFigures(int Killed, int Orphans, double WorstGapMs, double SurvivorContinuityMin, int OrphansReattached);
+    /// <summary>WorstGapMs: the longest re-attach (a peer that kept another parent never re-attaches); OrphanConcealedMsMax: 10 ms per concealed frame.</summary>
+    internal sealed record FailoverFigures(int Killed, int Orphans, double WorstGapMs, double SurvivorContinuityMin, int OrphansReattached,
+        double OrphanContinuityMin, double OrphanConcealedMsMax);
 
     internal sealed record SwarmFigures(PeerFigures[] Peers, Dictionary<int, double> HopLatencyMs, FailoverFigures? Failover);
 

@@ -75,7 +75,7 @@ public sealed class StationListenersScenario : IBenchScenario
             ("station:heartbeatIntervalSeconds", "30"), ("station:listenerExpirySeconds", "300"), ("station:sendBufferBytes", (8 << 20).ToString()));
         await using var station = StationFactory.Create(engine);
         await station.StartAsync();
-        using var receivers = ReceiverProcess.Start(listeners);
+        using var receivers = ReceiverProcess.StartUdp(listeners);
         await using var client = StationBenchSupport.Client(engine, station.ControlEndPoint, "bench");
         await client.ConnectAsync();
         foreach (var port in receivers.Ports)
@@ -84,12 +84,12 @@ public sealed class StationListenersScenario : IBenchScenario
 
         var self = Process.GetCurrentProcess();
         var c = station.Counters;
-        var (_, frames0, skipped0, errors0, cpu0, rxCpu0, rx0) = (c.PacketsSent, c.Frames, c.FramesSkippedBusy, c.SendErrors, self.TotalProcessorTime, receivers.Cpu, receivers.Count());
+        var (_, frames0, skipped0, errors0, cpu0, rxCpu0, rx0) = (c.PacketsSent, c.Frames, c.FramesSkippedBusy, c.SendErrors, self.TotalProcessorTime, receivers.Cpu, receivers.Count().Packets);
         var watch = Stopwatch.StartNew();
         await Task.Delay(TimeSpan.FromSeconds(seconds));
         self.Refresh();
         var (_, frames1, skipped1, errors1, cpu1, rxCpu1) = (c.PacketsSent, c.Frames, c.FramesSkippedBusy, c.SendErrors, self.TotalProcessorTime, receivers.Cpu);
-        var rx1 = receivers.Count();
+        var rx1 = receivers.Count().Packets;
         var elapsed = watch.Elapsed.TotalSeconds;
         // What real time demands of the window, against what the receivers got in it (a datagram or two in flight at either edge cancel out).
         var demanded = listeners * elapsed * framesPerSecond;
@@ -97,50 +97,9 @@ public sealed class StationListenersScenario : IBenchScenario
         var cpu = (cpu1 - cpu0).TotalSeconds / elapsed;
         Console.WriteLine($"{(direct ? "direct" : "async"),-6} | {listeners,9} | {(frames1 - frames0) / elapsed,8:0.0} ({framesPerSecond,3})    | {delivery,21:P2} | {skipped1 - skipped0,12:N0} | {errors1 - errors0,11:N0} | {cpu,9:P0} core | {cpu / listeners * 3600,23:0.00} | {(rxCpu1 - rxCpu0).TotalSeconds / elapsed,6:P0} core");
     }
-
-    /// <summary>The child process: N sockets counting RTP datagrams (not RTCP); "count" on stdin prints the total.</summary>
-    private sealed class ReceiverProcess : IDisposable
-    {
-        private readonly Process _process;
-
-        private ReceiverProcess(Process process, int[] ports)
-        {
-            _process = process;
-            Ports = ports;
-        }
-
-        public int[] Ports { get; }
-
-        public TimeSpan Cpu { get { _process.Refresh(); return _process.TotalProcessorTime; } }
-
-        public static ReceiverProcess Start(int listeners)
-        {
-            var process = Process.Start(new ProcessStartInfo("dotnet", [typeof(ReceiverProcess).Assembly.Location, "station-listeners-rx", listeners.ToString()])
-            {
-                RedirectStandardInput = true,
-                RedirectStandardOutput = true,
-            })!;
-            var line = process.StandardOutput.ReadLine() ?? throw new InvalidOperationException("The receiver process did not start.");
-            return new ReceiverProcess(process, line.Split(',').Select(int.Parse).ToArray());
-        }
-
-        public long Count()
-        {
-            _process.StandardInput.WriteLine("count");
-            _process.StandardInput.Flush();
-            return long.Parse(_process.StandardOutput.ReadLine()!);
-        }
-
-        public void Dispose()
-        {
-            try { _process.StandardInput.WriteLine("quit"); _process.WaitForExit(5000); } catch { }
-            if (!_process.HasExited) _process.Kill();
-            _process.Dispose();
-        }
-    }
 }
 
-/// <summary>The receiver side of station-listeners (run by it as a child process).</summary>
+/// <summary>The receiver side of station-listeners, c-fanout and fanout-compare (run by them as a child process, <see cref="ReceiverProcess"/>).</summary>
 public sealed class StationListenersReceiverScenario : IBenchScenario
 {
     public string Name => "station-listeners-rx";
@@ -155,7 +114,7 @@ public sealed class StationListenersReceiverScenario : IBenchScenario
             sockets[i].Bind(new IPEndPoint(IPAddress.Loopback, 0));
         }
         Console.WriteLine(string.Join(",", sockets.Select(s => ((IPEndPoint)s.LocalEndPoint!).Port)));
-        long total = 0;
+        long total = 0, bytes = 0;
         using var stop = new CancellationTokenSource();
         var loops = sockets.Select(socket => Task.Run(async () =>
         {
@@ -167,13 +126,14 @@ public sealed class StationListenersReceiverScenario : IBenchScenario
                     var n = await socket.ReceiveAsync(buffer.AsMemory(), SocketFlags.None, stop.Token);
                     if (n >= 2 && buffer[1] is >= 200 and <= 204) continue;   // an RTCP report, not a frame
                     Interlocked.Increment(ref total);
+                    Interlocked.Add(ref bytes, n);
                 }
             }
             catch (Exception) { }
         })).ToArray();
         string? line;
         while ((line = Console.ReadLine()) is not null && line != "quit")
-            Console.WriteLine(Interlocked.Read(ref total));
+            Console.WriteLine($"{Interlocked.Read(ref total)} {Interlocked.Read(ref bytes)}");
         stop.Cancel();
         foreach (var s in sockets) s.Dispose();
         await Task.WhenAll(loops);

@@ -126,9 +126,12 @@ public sealed class StationClient : IAsyncDisposable
 
     /// <summary>
     /// Remembers a call to replay after a reconnection when the station has forgotten this client
-    /// (its hello says resumed: false). A later call with the same key replaces it; order is kept.
+    /// (its hello says resumed: false), or after every reconnection with <paramref name="everyConnection"/>
+    /// (for what the server keeps per connection, such as a room login: a resumed hello does not bring
+    /// it back). A later call with the same key replaces it; order is kept.
     /// </summary>
-    public void SetResumeCall(string key, string method, object? parameters = null) => _resumeCalls.Set(key, method, parameters);
+    public void SetResumeCall(string key, string method, object? parameters = null, bool everyConnection = false) =>
+        _resumeCalls.Set(key, method, parameters, everyConnection);
 
     public void RemoveResumeCall(string key) => _resumeCalls.Remove(key);
 
@@ -225,7 +228,7 @@ public sealed class StationClient : IAsyncDisposable
         try
         {
             var resumed = await HelloAsync(connection, cancellationToken).ConfigureAwait(false);
-            if (!resumed) await ReplayResumeCallsAsync(connection, cancellationToken).ConfigureAwait(false);
+            await ReplayResumeCallsAsync(connection, resumed, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -257,10 +260,11 @@ public sealed class StationClient : IAsyncDisposable
         return false;
     }
 
-    private async Task ReplayResumeCallsAsync(Connection connection, CancellationToken cancellationToken)
+    private async Task ReplayResumeCallsAsync(Connection connection, bool resumed, CancellationToken cancellationToken)
     {
         foreach (var call in _resumeCalls.Snapshot())
         {
+            if (resumed && !call.EveryConnection) continue;
             try
             {
                 await CallOnAsync(connection, call.Method, call.Params, _options.CallTimeout, Linked(cancellationToken, _options.CallTimeout), cancellationToken).ConfigureAwait(false);

@@ -133,6 +133,18 @@ public sealed class StationControlClient : IAsyncDisposable
     public Task<SetVolumeResult> SetVolumeAsync(string listener, int volume, bool? muted = null, CancellationToken cancellationToken = default) =>
         CallAsync<SetVolumeResult>(StationMethods.SetVolume, new SetVolumeParams(listener, volume, muted), cancellationToken);
 
+    /// <summary>Push to talk: encoded voice frames (the station's codec and format, in order); <paramref name="end"/> when the talker lets go.</summary>
+    public Task<TalkResult> TalkAsync(IEnumerable<ReadOnlyMemory<byte>> frames, bool end = false, CancellationToken cancellationToken = default) =>
+        CallAsync<TalkResult>(StationMethods.Talk, new TalkParams([.. frames.Select(f => Convert.ToBase64String(f.Span))], end), cancellationToken);
+
+    /// <summary>What the station's sources offer for <paramref name="mood"/> (words; null: the present mood).</summary>
+    public Task<CatalogResult> CatalogAsync(string? mood = null, int? count = null, CancellationToken cancellationToken = default) =>
+        CallAsync<CatalogResult>(StationMethods.Catalog, new CatalogParams(mood, count), cancellationToken);
+
+    /// <summary>Plays a track from the catalog or the queue now, from <paramref name="position"/>.</summary>
+    public Task<NowPlayingEvent> PlayAsync(TrackDto track, TimeSpan? position = null, CancellationToken cancellationToken = default) =>
+        CallAsync<NowPlayingEvent>(StationMethods.Play, new PlayParams(track.Source, track.Id, position?.TotalSeconds), cancellationToken);
+
     /// <summary>Any method, typed by the caller (throws <see cref="JsonRpcException"/> for an error reply).</summary>
     public async Task<T> CallAsync<T>(string method, object? parameters, CancellationToken cancellationToken = default)
     {

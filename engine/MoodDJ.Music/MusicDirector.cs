@@ -147,6 +147,49 @@ public sealed class MusicDirector : IAsyncDisposable
         }
     }
 
+    /// <summary>What the sources offer for <paramref name="mood"/> (the present mood when null, else neutral): a room's "what can I play".</summary>
+    public Task<IReadOnlyList<TrackInfo>> CatalogAsync(MoodReading? mood, int count, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        MoodReading? present;
+        lock (_gate) present = _mood;
+        return _picker.CatalogAsync(mood ?? present ?? new MoodReading(MoodLabel.Neutral, 0, 0, 0), count, cancellationToken);
+    }
+
+    /// <summary>
+    /// Plays a track the catalog listed (or one in the queue) now, from <paramref name="start"/>, with the
+    /// skip fade. Needs a mood (the track plays within it; the queue goes on from there). Returns the track.
+    /// </summary>
+    public async ValueTask<TrackInfo> PlayAsync(string source, string id, TimeSpan start, CancellationToken cancellationToken = default)
+    {
+        TrackInfo track;
+        TrackDeck? stale;
+        bool playing;
+        lock (_gate)
+        {
+            if (_mood is null) throw new InvalidOperationException("Set a mood first (prompt): a chosen track plays within the station's mood.");
+            track = _picker.PlayFirst(source, id);
+            if (start < TimeSpan.Zero || track.Duration is { } d && start >= d)
+                throw new ArgumentOutOfRangeException(nameof(start), start, $"The start must be within the track (0..{track.Duration}).");
+            stale = _next;   // opened for the old queue order
+            _next = null;
+            playing = _mixer.Current is not null || _heldEnded is not null;
+        }
+        _ = DisposeLaterAsync(stale);
+        _logger.LogInformation("Playing {Track} on request{From}", track, start > TimeSpan.Zero ? $" from {start}" : "");
+        if (playing) await SkipAsync(TrackEndReason.Skipped, cancellationToken).ConfigureAwait(false);
+        else Signal(_wakeLoader);
+        if (start == TimeSpan.Zero) return track;
+        var deadline = Environment.TickCount64 + _options.MoodChangeWaitMs;
+        while (NowPlaying is not { } now || now.Source != track.Source || now.Id != track.Id)
+        {
+            if (Environment.TickCount64 > deadline) throw new TimeoutException($"'{track}' did not start within {_options.MoodChangeWaitMs} ms, so it was not moved to {start}.");
+            await Task.Delay(20, cancellationToken).ConfigureAwait(false);
+        }
+        await SeekAsync(start, cancellationToken).ConfigureAwait(false);
+        return track;
+    }
+
     /// <summary>Moves on to the next track at once (with a short fade so there is no click); returns once it has started, so <see cref="NowPlaying"/> names it.</summary>
     public ValueTask SkipAsync(CancellationToken cancellationToken = default) => SkipAsync(TrackEndReason.Skipped, cancellationToken);
 

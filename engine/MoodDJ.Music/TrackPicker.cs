@@ -20,6 +20,9 @@ internal sealed class TrackPicker(IReadOnlyList<IMusicSource> sources, AudioForm
     private readonly LinkedList<string> _recent = new();
     private readonly HashSet<string> _unplayable = [];
     private readonly Dictionary<string, string> _lastFailure = []; // per source: said once, not every retry
+    private readonly Dictionary<string, (TrackInfo Track, IMusicSource Source)> _offered = []; // what a catalog listed
+    private Task _prefetch = Task.CompletedTask;
+    private string? _prefetched;
 
     /// <summary>The upcoming candidates for the current mood.</summary>
     public IReadOnlyList<TrackInfo> Queue
@@ -50,6 +53,7 @@ internal sealed class TrackPicker(IReadOnlyList<IMusicSource> sources, AudioForm
                 {
                     var stream = await source.OpenAsync(track, format, timeout.Token).ConfigureAwait(false);
                     Remember(track);
+                    PrefetchNext(cancellationToken);
                     return new TrackDeck(track, source, stream, format.SamplesFor(TimeSpan.FromMilliseconds(options.BufferMs)), pumpFinished);
                 }
                 catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -69,6 +73,64 @@ internal sealed class TrackPicker(IReadOnlyList<IMusicSource> sources, AudioForm
             }
         }
         return null;
+    }
+
+    /// <summary>
+    /// What the sources offer for <paramref name="mood"/> (up to <paramref name="count"/> from each that
+    /// answers in time), remembered so that <see cref="PlayFirst"/> can find a listed track again.
+    /// </summary>
+    public async Task<IReadOnlyList<TrackInfo>> CatalogAsync(MoodReading mood, int count, CancellationToken cancellationToken)
+    {
+        var listed = new List<TrackInfo>();
+        foreach (var source in sources)
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(options.SourceTimeoutMs);
+            var from = listed.Count;
+            try
+            {
+                await foreach (var track in source.FindTracksAsync(mood, count, timeout.Token).ConfigureAwait(false))
+                {
+                    listed.Add(track);
+                    if (listed.Count - from >= count) break;
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested) { throw; }
+            catch (Exception e)
+            {
+                logger.LogDebug("Music source {Source} listed nothing for the catalog: {Reason}", NameOf(source), e.Message);
+            }
+            lock (_gate)
+            {
+                if (_offered.Count > 10_000) _offered.Clear();   // a bound: a client paging the catalog forever
+                foreach (var track in listed.Skip(from)) _offered[Key(track)] = (track, source);
+            }
+        }
+        return listed;
+    }
+
+    /// <summary>
+    /// Puts a track a catalog listed (or one already queued) first in the queue, so the next open plays
+    /// it. Throws <see cref="KeyNotFoundException"/> naming it when this picker has not seen it.
+    /// </summary>
+    public TrackInfo PlayFirst(string source, string id)
+    {
+        var key = source + "\n" + id;
+        lock (_gate)
+        {
+            var queued = _queue.FindIndex(q => Key(q.Track) == key);
+            (TrackInfo Track, IMusicSource Source) entry;
+            if (queued >= 0)
+            {
+                entry = _queue[queued];
+                _queue.RemoveAt(queued);
+            }
+            else if (!_offered.TryGetValue(key, out entry))
+                throw new KeyNotFoundException($"No track '{id}' from '{source}' is known here: pick one from the catalog (catalog) or the queue (list).");
+            _unplayable.Remove(key);
+            _queue.Insert(0, entry);
+            return entry.Track;
+        }
     }
 
     private async Task<bool> RefillAsync(MoodReading mood, CancellationToken cancellationToken)
@@ -141,6 +203,38 @@ internal sealed class TrackPicker(IReadOnlyList<IMusicSource> sources, AudioForm
             if (_lastFailure.TryGetValue(source, out var last) && last == failure) return false;
             _lastFailure[source] = failure;
             return true;
+        }
+    }
+
+    /// <summary>
+    /// Lets the next queued track's source get it ready while this one plays (one prefetch at a time): the
+    /// next open then need not wait for a download, which would otherwise leave a gap at the track change.
+    /// </summary>
+    private void PrefetchNext(CancellationToken cancellationToken)
+    {
+        (TrackInfo Track, IMusicSource Source) head;
+        lock (_gate)
+        {
+            if (_queue.Count == 0 || !_prefetch.IsCompleted) return;
+            head = _queue[0];
+            if (head.Source is not IPrefetchingMusicSource || Key(head.Track) == _prefetched) return;
+            _prefetched = Key(head.Track);
+            _prefetch = PrefetchAsync((IPrefetchingMusicSource)head.Source, head.Track, cancellationToken);
+        }
+    }
+
+    private async Task PrefetchAsync(IPrefetchingMusicSource source, TrackInfo track, CancellationToken cancellationToken)
+    {
+        await Task.Yield(); // never on the opening caller's time
+        try
+        {
+            await source.PrefetchAsync(track, cancellationToken).ConfigureAwait(false);
+            logger.LogDebug("Prefetched {Track} from {Source}", track, track.Source);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested) { }
+        catch (Exception e)
+        {
+            logger.LogInformation("Prefetching {Track} failed ({Reason}); it is fetched when it plays", track, e.Message);
         }
     }
 

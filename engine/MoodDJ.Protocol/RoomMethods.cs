@@ -17,10 +17,14 @@ public static class RoomMethods
     public const string RoomHistory = "roomHistory";
     public const string RoomWho = "roomWho";
     public const string RoomSet = "roomSet";
+    /// <summary>The session's status in all its rooms: online, away or invisible.</summary>
+    public const string PresenceSet = "presenceSet";
 
     // Notifications
     /// <summary>A message, join or leave notice in a room the session has joined.</summary>
     public const string RoomMessage = "roomMessage";
+    /// <summary>Someone in a room the session has joined changed status.</summary>
+    public const string RoomPresence = "roomPresence";
 
     /// <summary>Error codes of these methods beyond <see cref="JsonRpcErrorCodes"/>'s.</summary>
     public const int Forbidden = -32010;
@@ -29,6 +33,6 @@ public static class RoomMethods
 
     public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
     {
-        Register, Login, Logout, RoomCreate, RoomList, RoomJoin, RoomLeave, RoomSay, RoomHistory, RoomWho, RoomSet,
+        Register, Login, Logout, RoomCreate, RoomList, RoomJoin, RoomLeave, RoomSay, RoomHistory, RoomWho, RoomSet, PresenceSet,
     };
 }

@@ -30,6 +30,12 @@ public static class StationMethods
     public const string Report = "report";
     /// <summary>A relaying peer asks for parents (or a direct feed); docs/protocol.md, "Live relay mesh".</summary>
     public const string MeshParents = "meshParents";
+    /// <summary>Push to talk: voice frames in the station's codec, mixed over the music with ducking.</summary>
+    public const string Talk = "talk";
+    /// <summary>What the station's sources offer for a mood (seed 001's resource list).</summary>
+    public const string Catalog = "catalog";
+    /// <summary>Play a track the catalog listed (or one in the queue) now, from a given time.</summary>
+    public const string Play = "play";
 
     // Notifications (station → client).
     public const string NowPlaying = "nowPlaying";

@@ -33,7 +33,8 @@ public sealed class RoomService(IMoodDJStore store, ChatService chat, ILogger lo
             ?? throw new RoomsException(RoomsError.NotFound, $"There is no room '{name}'; list them with roomList.");
     }
 
-    public async Task<JoinResult> JoinAsync(UserRecord? user, string? name, CancellationToken cancellationToken = default)
+    /// <param name="announce">False for an invisible user: no join notice in the room's history.</param>
+    public async Task<JoinResult> JoinAsync(UserRecord? user, string? name, CancellationToken cancellationToken = default, bool announce = true)
     {
         var room = await GetAsync(name, cancellationToken).ConfigureAwait(false);
         if (user is null)
@@ -48,16 +49,16 @@ public sealed class RoomService(IMoodDJStore store, ChatService chat, ILogger lo
             await store.Rooms.SetRoleAsync(room.Id, user.Id, RoomRole.Member, cancellationToken).ConfigureAwait(false);
             role = RoomRole.Member;
         }
-        var notice = await chat.NoticeAsync(user, room, MessageKind.Join, cancellationToken).ConfigureAwait(false);
+        var notice = announce ? await chat.NoticeAsync(user, room, MessageKind.Join, cancellationToken).ConfigureAwait(false) : null;
         await store.Events.AppendAsync(EventKinds.RoomJoined, room.Name, user.Name, role.ToString().ToLowerInvariant(), cancellationToken).ConfigureAwait(false);
         return new JoinResult(room, role, notice);
     }
 
     /// <summary>The leave notice (none for a visitor).</summary>
-    public async Task<ChatMessage?> LeaveAsync(UserRecord? user, RoomRecord room, CancellationToken cancellationToken = default)
+    public async Task<ChatMessage?> LeaveAsync(UserRecord? user, RoomRecord room, CancellationToken cancellationToken = default, bool announce = true)
     {
         if (user is null) return null;
-        var notice = await chat.NoticeAsync(user, room, MessageKind.Leave, cancellationToken).ConfigureAwait(false);
+        var notice = announce ? await chat.NoticeAsync(user, room, MessageKind.Leave, cancellationToken).ConfigureAwait(false) : null;
         await store.Events.AppendAsync(EventKinds.RoomLeft, room.Name, user.Name, "", cancellationToken).ConfigureAwait(false);
         return notice;
     }

@@ -27,6 +27,8 @@ public sealed class RoomsOptions
     public double NonceWindowMinutes { get; set; } = 30;
     /// <summary>This server's Snowflake node (0–1023); each server sharing one database needs its own.</summary>
     public int Node { get; set; }
+    /// <summary>Room stations (each room's own mood, queue and stream) that may run at once; 0: rooms have chat only.</summary>
+    public int MaxRoomStations { get; set; } = 8;
 
     public TimeSpan SessionLifetime => TimeSpan.FromHours(SessionHours);
     public TimeSpan LoginWindow => TimeSpan.FromSeconds(LoginWindowSeconds);
@@ -45,6 +47,7 @@ public sealed class RoomsOptions
         Check(MessagesPerSecond is > 0 and <= 10_000, $"rooms:messagesPerSecond is {MessagesPerSecond}; use more than 0, at most 10000.");
         Check(NonceWindowMinutes is >= 30 and <= 7 * 24 * 60, $"rooms:nonceWindowMinutes is {NonceWindowMinutes}; use 30 to 10080.");
         Check(Node is >= 0 and <= 1023, $"rooms:node is {Node}; use 0 to 1023.");
+        Check(MaxRoomStations is >= 0 and <= 256, $"rooms:maxRoomStations is {MaxRoomStations}; use 0 to 256.");
     }
 
     private static void Check(bool ok, string message)

@@ -8,7 +8,8 @@ namespace MoodDJ.Rooms;
 /// <summary>Writes each station's prompts (the moods people set) to the system event log.</summary>
 public static class StationEvents
 {
-    public static void Attach(LiveStation station, IEventLog events, ILogger log)
+    /// <param name="room">The room name to log the moods under (a room's station); the station id when null.</param>
+    public static void Attach(LiveStation station, IEventLog events, ILogger log, string? room = null)
     {
         station.Prompted += prompt =>
         {
@@ -20,7 +21,7 @@ public static class StationEvents
             {
                 try
                 {
-                    await events.AppendAsync(EventKinds.Mood, station.Id, prompt.Client, detail).ConfigureAwait(false);
+                    await events.AppendAsync(EventKinds.Mood, room ?? station.Id, prompt.Client, detail).ConfigureAwait(false);
                 }
                 catch (Exception e) when (e is StorageUnavailableException or InvalidOperationException)
                 {

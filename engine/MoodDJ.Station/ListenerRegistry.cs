@@ -105,7 +105,7 @@ public sealed class ListenerRegistry : IListenerDirectory
     public bool Remove(UInt128 token) => RemoveWhere(l => l.Token == token, "left") > 0;
 
     /// <summary>Drops every listener a session holds (the session said stop, or was closed for abuse).</summary>
-    public int RemoveSession(string sessionId) => RemoveWhere(l => l.SessionId == sessionId, "session closed");
+    public int RemoveSession(string sessionId, string reason = "session closed") => RemoveWhere(l => l.SessionId == sessionId, reason);
 
     /// <summary>Drops listeners not heard from within the expiry; returns how many.</summary>
     public int ExpireSilent()

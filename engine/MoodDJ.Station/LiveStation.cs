@@ -77,6 +77,8 @@ public sealed class LiveStation : IAsyncDisposable
         MeshFeed.KeyAnnounced += AnnounceMeshKey;
         Mesh = new MeshMethods(this);
         Egress = new EgressMeter(Counters);
+        Talk = new Voice.TalkOver(options.Format, parts.Codec, options.FrameSamplesPerChannel, Voice.TalkOverOptions.From(options));
+        Talking = new Voice.TalkMethods(this);
     }
 
     /// <summary>The id clients name in hello's <c>station</c> parameter.</summary>
@@ -138,6 +140,11 @@ public sealed class LiveStation : IAsyncDisposable
 
     internal EgressMeter Egress { get; }
 
+    /// <summary>Voice mixed over the music (push to talk).</summary>
+    internal Voice.TalkOver Talk { get; }
+
+    internal Voice.TalkMethods Talking { get; }
+
     internal StationPorts Ports => _ports ?? throw NotStarted();
 
     internal AudioPump Pump => _pump ?? throw NotStarted();
@@ -160,7 +167,7 @@ public sealed class LiveStation : IAsyncDisposable
         _packetizer = RtpPacketizer.Create(_parts.Codec, Options.Format, Options.FrameSamplesPerChannel, Ssrc);
         var sender = _sender = new StreamSender(Listeners, new RtpFanout(ports.Stream, Counters, stopping, direct: ports.Direct is not null), _multicast, Options, Counters, MeshFeed, Rtsp);
         _pump = new AudioPump(
-            _parts.Director.ReadAsync,
+            ReadProgramAsync,
             _packetizer,
             new PacingClock(Options.FrameDuration, TimeSpan.FromMilliseconds(Options.MaxCatchUpMilliseconds), Options.MaxFramesPerWake),
             sender.OnFrame,
@@ -171,6 +178,14 @@ public sealed class LiveStation : IAsyncDisposable
         _pump.Start();
         _log.LogInformation("Station '{Id}' streaming {Codec} {Format}, {Frame} ms frames, SSRC {Ssrc:x8}.",
             Id, _parts.Codec.EncodingName, Options.Format, Options.FrameMilliseconds, Ssrc);
+    }
+
+    /// <summary>The program: the director's music with any talkers mixed over it.</summary>
+    private async ValueTask<int> ReadProgramAsync(Memory<float> buffer, CancellationToken cancellationToken)
+    {
+        var n = await _parts.Director.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+        Talk.MixInto(buffer.Span[..n]);
+        return n;
     }
 
     /// <summary>
@@ -285,6 +300,7 @@ public sealed class LiveStation : IAsyncDisposable
         Listeners.Clear();
         _packetizer?.Dispose();
         MeshFeed.Dispose();
+        Talk.Dispose();
         if (OwnsDirector && _parts.Director is IAsyncDisposable director)
             await director.DisposeAsync().ConfigureAwait(false);
         _stopping.Dispose();

@@ -123,6 +123,37 @@ internal sealed class PlaybackMethods(LiveStation station, ILogger log)
         return now;
     }
 
+    /// <summary>catalog: what the station's sources offer for a mood (the given text's, else the present one): a room's "what can I play".</summary>
+    public async Task<CatalogResult> CatalogAsync(JsonElement parameters, CancellationToken cancellationToken)
+    {
+        var text = ParamReader.OptionalString(parameters, "mood", station.Options.MaxPromptChars);
+        var count = ParamReader.TryGetElement(parameters, "count", out _) ? ParamReader.RequiredInt(parameters, "count", 1, 100) : 20;
+        var mood = string.IsNullOrWhiteSpace(text) ? null : await station.Parts.Analyzer.AnalyzeAsync(text, cancellationToken).ConfigureAwait(false);
+        var tracks = await Director.CatalogAsync(mood, count, cancellationToken).ConfigureAwait(false);
+        return new CatalogResult(MoodDto.From(mood ?? station.Mood), [.. tracks.Select(t => TrackDto.From(t)!)]);
+    }
+
+    /// <summary>play: a track from the catalog (or the queue) now, from <c>position</c> seconds.</summary>
+    public async Task<NowPlayingEvent> PlayAsync(JsonElement parameters, CancellationToken cancellationToken)
+    {
+        var source = ParamReader.RequiredString(parameters, "source", 200);
+        var id = ParamReader.RequiredString(parameters, "id", 4096);
+        var seconds = ParamReader.TryGetElement(parameters, "position", out _) ? ParamReader.RequiredDouble(parameters, "position") : 0;
+        if (!double.IsFinite(seconds) || seconds < 0 || seconds > TimeSpan.FromDays(1).TotalSeconds)
+            throw JsonRpcException.InvalidParams("'position' must be seconds from the start of the track, 0 or more.");
+        try
+        {
+            if (station.IsStarted && (station.Stopped || station.Paused))
+                throw new InvalidOperationException("The station is paused or stopped; resume it first.");
+            await Director.PlayAsync(source, id, TimeSpan.FromSeconds(seconds), cancellationToken).ConfigureAwait(false);
+        }
+        catch (KeyNotFoundException e) { throw new JsonRpcException(JsonRpcErrorCodes.NotFound, e.Message); }
+        catch (ArgumentOutOfRangeException e) { throw JsonRpcException.InvalidParams(e.Message); }
+        catch (NotSupportedException e) { throw new JsonRpcException(JsonRpcErrorCodes.InvalidState, $"The track started, but cannot start at {seconds} s: {e.Message}"); }
+        catch (Exception e) when (e is InvalidOperationException or TimeoutException) { throw new JsonRpcException(JsonRpcErrorCodes.InvalidState, e.Message); }
+        return station.NowPlaying();
+    }
+
     public async Task<NowPlayingEvent> SeekAsync(JsonElement parameters, CancellationToken cancellationToken)
     {
         var seconds = ParamReader.RequiredDouble(parameters, "position");
@@ -171,7 +202,7 @@ internal sealed class PlaybackMethods(LiveStation station, ILogger log)
         return new StatusResult(state, station.NowPlaying(), station.Listeners.Count, options.MaxListeners, station.Uptime.TotalSeconds,
             station.Parts.Codec.EncodingName, options.SampleRate, options.Channels, station.Parts.Crypto.IsEncrypted,
             new StationCountersDto(c.Frames, c.PacketsSent, c.SendErrors, c.FramesSkippedBusy, ports.Heartbeats,
-                ports.HeartbeatJunk, ports.UnknownTokens, ports.StreamPortJunk, station.Listeners.ExpiredCount, c.LateWakes, c.Resyncs),
+                ports.HeartbeatJunk, ports.UnknownTokens, ports.StreamPortJunk, station.Listeners.ExpiredCount, c.LateWakes, c.Resyncs, c.TalkFrames),
             station.Mesh.Status(station.Egress));
     }
 

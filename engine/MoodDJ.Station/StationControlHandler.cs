@@ -23,10 +23,12 @@ internal sealed class StationControlHandler(StationRouter router, ILogger log, I
             if (extension.Handles(method))
                 return await extension.HandleAsync(session, method, parameters, cancellationToken).ConfigureAwait(false);
         if (method is StationMethods.Hello or StationMethods.Auth)
-            return Serialize(Hello(session, parameters));
+            return Serialize(await HelloAsync(session, parameters, cancellationToken).ConfigureAwait(false));
         var state = StationSession.Of(session)
             ?? throw new JsonRpcException(JsonRpcErrorCodes.Unauthorized, "Call 'hello' first (with your client name) before any other method.");
         var station = state.Station;
+        foreach (var extension in _extensions)
+            await extension.AuthorizeAsync(session, station, method, cancellationToken).ConfigureAwait(false);
         object result = method switch
         {
             StationMethods.Prompt => await station.Playback.PromptAsync(parameters, state.ClientName, cancellationToken).ConfigureAwait(false),
@@ -44,6 +46,9 @@ internal sealed class StationControlHandler(StationRouter router, ILogger log, I
             StationMethods.SetVolume => station.Subscriptions.SetVolume(parameters),
             StationMethods.Report => station.Subscriptions.Report(state, parameters),
             StationMethods.MeshParents => station.Mesh.Parents(state, parameters),
+            StationMethods.Talk => station.Talking.Talk(state, parameters),
+            StationMethods.Catalog => await station.Playback.CatalogAsync(parameters, cancellationToken).ConfigureAwait(false),
+            StationMethods.Play => await station.Playback.PlayAsync(parameters, cancellationToken).ConfigureAwait(false),
             _ => throw JsonRpcException.MethodNotFound(method),
         };
         return Serialize(result);
@@ -57,7 +62,7 @@ internal sealed class StationControlHandler(StationRouter router, ILogger log, I
             await extension.OnSessionClosedAsync(session).ConfigureAwait(false);
     }
 
-    private HelloResult Hello(ControlSession session, JsonElement parameters)
+    private async Task<HelloResult> HelloAsync(ControlSession session, JsonElement parameters, CancellationToken cancellationToken)
     {
         var name = ParamReader.OptionalString(parameters, "client", 100) ?? "anonymous";
         var resume = ParamReader.OptionalString(parameters, "resumeToken", 100);
@@ -65,6 +70,8 @@ internal sealed class StationControlHandler(StationRouter router, ILogger log, I
         if (!router.TryResolve(id, out var station))
             throw new JsonRpcException(JsonRpcErrorCodes.NotFound,
                 $"No station '{id}' here; this server has: {string.Join(", ", router.Ids)}.");
+        foreach (var extension in _extensions)
+            await extension.AuthorizeAsync(session, station!, StationMethods.Hello, cancellationToken).ConfigureAwait(false);
         var resumed = false;
         string token;
         if (resume is not null && _resumeBook.TryResume(resume, out var knownName))

@@ -10,7 +10,7 @@ public sealed class StationCounters
     internal long heartbeats, heartbeatJunk, unknownTokens, heartbeatsRateLimited;
     internal long streamPortDatagrams, streamPortJunk, meshResent;
     internal long frames, packetsSent, bytesSent, sendErrors, framesSkippedBusy, rtcpReports;
-    internal long lateWakes, resyncs, droppedMilliseconds, programLate;
+    internal long lateWakes, resyncs, droppedMilliseconds, programLate, talkFrames;
 
     /// <summary>Valid heartbeat datagrams received on the heartbeat port.</summary>
     public long Heartbeats => Interlocked.Read(ref heartbeats);
@@ -52,6 +52,9 @@ public sealed class StationCounters
 
     /// <summary>Times the pump fell too far behind and dropped time instead of bursting.</summary>
     public long Resyncs => Interlocked.Read(ref resyncs);
+
+    /// <summary>Voice frames talkers sent that were mixed over the music (push to talk).</summary>
+    public long TalkFrames => Interlocked.Read(ref talkFrames);
 
     public long DroppedMilliseconds => Interlocked.Read(ref droppedMilliseconds);
 

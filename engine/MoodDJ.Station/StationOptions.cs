@@ -52,6 +52,15 @@ public sealed class StationOptions
     /// <summary>When false (the default) a listener must be at the control connection's own IP, so nobody can aim the stream at a third party.</summary>
     public bool AllowForeignListenerAddress { get; set; }
 
+    /// <summary>People who may talk over the music at once (push to talk); 0 turns talking off.</summary>
+    public int MaxTalkers { get; set; } = 2;
+
+    /// <summary>How far the music is turned down while someone talks, in dB (negative).</summary>
+    public double TalkDuckDecibels { get; set; } = -12;
+
+    /// <summary>Voice a talker must have queued before it sounds, so the control channel's jitter does not chop it.</summary>
+    public int TalkPrefillMilliseconds { get; set; } = 60;
+
     /// <summary>Audio frame length in milliseconds (one RTP packet per frame): 20 for Opus; 10 for L16 when use:codec is pcm.</summary>
     public int FrameMilliseconds { get; set; } = 20;
 
@@ -224,6 +233,12 @@ public sealed class StationOptions
             Fail("promptReplyWaitMilliseconds", "must be 0..60000");
         if (MaxPromptChars is < 1 or > 1 << 20)
             Fail("maxPromptChars", "must be 1..1048576");
+        if (MaxTalkers is < 0 or > 32)
+            Fail("maxTalkers", "must be 0..32");
+        if (TalkDuckDecibels is < -60 or > 0)
+            Fail("talkDuckDecibels", "must be -60..0");
+        if (TalkPrefillMilliseconds is < 0 or > 500)
+            Fail("talkPrefillMilliseconds", "must be 0..500");
         if (MaxDirectPeers is < 0 or > 10_000)
             Fail("maxDirectPeers", "must be 0..10000");
         if (MeshMaxHops is < 1 or > 16)

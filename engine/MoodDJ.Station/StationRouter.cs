@@ -35,6 +35,20 @@ public sealed class StationRouter : IListenerDirectory
         }
     }
 
+    /// <summary>Stops routing to <paramref name="station"/> (a room's station being stopped); the default station stays.</summary>
+    public bool Remove(LiveStation station)
+    {
+        ArgumentNullException.ThrowIfNull(station);
+        lock (_gate)
+        {
+            if (ReferenceEquals(station, Default))
+                throw new InvalidOperationException($"The default station '{station.Id}' cannot be removed.");
+            if (!_byId.TryRemove(new KeyValuePair<string, LiveStation>(station.Id, station))) return false;
+            _all = [.. _all.Where(s => !ReferenceEquals(s, station))];
+            return true;
+        }
+    }
+
     /// <summary>Marks the relaying peers at <paramref name="from"/> as punched through (see <see cref="Listener.FedByPeers"/>).</summary>
     public void MarkPunched(System.Net.SocketAddress from)
     {

@@ -80,6 +80,45 @@ public sealed class StationServer : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Stops hosting <paramref name="station"/> (not the default): sessions still routed to it go back
+    /// to the default station, then it is disposed (its listeners leave with "station stopped").
+    /// </summary>
+    public async Task RemoveAsync(LiveStation station)
+    {
+        if (!Router.Remove(station)) return;
+        if (_control is not null)
+            foreach (var session in _control.Sessions)
+                if (StationSession.Of(session) is { } state && ReferenceEquals(state.Station, station))
+                    state.Station = Default;
+        await station.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Moves a session to <paramref name="station"/> (hosted here): its later methods act there and it
+    /// hears that station's notifications. The client's listeners on the station it leaves are dropped,
+    /// so its player, told its token is unknown, subscribes again, now to the new station. False when
+    /// the session has not said hello (it has no station yet).
+    /// </summary>
+    public bool Route(ControlSession session, LiveStation station)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        if (!Router.TryResolve(station.Id, out var hosted) || !ReferenceEquals(hosted, station))
+            throw new InvalidOperationException($"The station '{station.Id}' is not hosted by this server.");
+        if (StationSession.Of(session) is not { } state) return false;
+        var old = state.Station;
+        if (ReferenceEquals(old, station)) return true;
+        state.Station = station;
+        old.Listeners.RemoveSession(state.ResumeToken, "moved to station " + station.Id);
+        return true;
+    }
+
+    /// <summary>The station a session is routed to (null before hello).</summary>
+    public static LiveStation? StationOf(ControlSession session) => StationSession.Of(session)?.Station;
+
+    /// <summary>The client a session belongs to across reconnects (its resume token; <see cref="Listener.SessionId"/> of its listeners), null before hello.</summary>
+    public static string? ClientOf(ControlSession session) => StationSession.Of(session)?.ResumeToken;
+
     /// <summary>Binds every port, then starts every station. Throws with the setting to change when a port is taken.</summary>
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {

@@ -13,8 +13,14 @@ internal sealed class StationSession
     /// <summary>The client's identity across reconnects; listeners belong to it, not to one connection.</summary>
     public required string ResumeToken { get; init; }
 
-    /// <summary>The station this session talks to (chosen by hello's <c>station</c> parameter).</summary>
-    public required LiveStation Station { get; init; }
+    private volatile LiveStation _station = null!;
+
+    /// <summary>The station this session talks to (chosen by hello's <c>station</c> parameter; moved by <see cref="StationServer.Route"/>, e.g. on joining a room).</summary>
+    public required LiveStation Station
+    {
+        get => _station;
+        set => _station = value;
+    }
 
     public static StationSession? Of(ControlSession session) =>
         session.Items.TryGetValue(ItemKey, out var value) ? value as StationSession : null;

@@ -14,6 +14,7 @@ public interface IMoodDJStore : IAsyncDisposable
     IRoomStore Rooms { get; }
     IMessageStore Messages { get; }
     IEventLog Events { get; }
+    IListeningLog Listening { get; }
 
     /// <summary>The schema versions applied to this database, oldest first.</summary>
     Task<IReadOnlyList<int>> SchemaVersionsAsync(CancellationToken cancellationToken = default);
@@ -71,4 +72,20 @@ public interface IEventLog
     Task AppendAsync(string kind, string? room, string? user, string detail, CancellationToken cancellationToken = default);
     /// <summary>Events oldest first, optionally of one room and at or after <paramref name="since"/>, at most <paramref name="limit"/> (the newest ones).</summary>
     Task<IReadOnlyList<SystemEvent>> QueryAsync(string? room, DateTimeOffset? since, int limit, CancellationToken cancellationToken = default);
+}
+
+/// <summary>
+/// How long each user listened in each room (seed 001's billing by play time). Append-only: one row
+/// per listening spell (a subscription, from its start to its end), holding the time the music was
+/// heard (pauses left out).
+/// </summary>
+public interface IListeningLog
+{
+    Task AppendAsync(ListeningRecord spell, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Totals per (user, room), largest first, of the spells that ended at or after <paramref name="since"/>;
+    /// <paramref name="user"/> (case-insensitive) and <paramref name="room"/> narrow them.
+    /// </summary>
+    Task<IReadOnlyList<ListeningTotal>> TotalsAsync(string? user, string? room, DateTimeOffset? since, CancellationToken cancellationToken = default);
 }

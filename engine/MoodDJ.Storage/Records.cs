@@ -45,3 +45,9 @@ public static class EventKinds
     public const string Mood = "mood";
     public const string Error = "error";
 }
+
+/// <summary>One listening spell: <see cref="Heard"/> is the time the music played to the user between <see cref="Started"/> and <see cref="Ended"/>.</summary>
+public sealed record ListeningRecord(string User, string Room, DateTimeOffset Started, DateTimeOffset Ended, TimeSpan Heard);
+
+/// <summary>A user's listening in one room, summed over <see cref="Spells"/> spells; <see cref="Last"/> is when the latest ended.</summary>
+public sealed record ListeningTotal(string User, string Room, TimeSpan Heard, int Spells, DateTimeOffset Last);

@@ -19,6 +19,9 @@ public sealed class SnowflakeIds
     private readonly TimeProvider _time;
     private long _lastMs = -1;
     private long _sequence;
+    // Backdated ids take sequence numbers from here up within their millisecond, apart from live ones (0 up).
+    private const long BackdatedFirst = 1 << (SequenceBits - 1);
+    private readonly Dictionary<long, long> _backdated = [];
 
     public SnowflakeIds(int node, TimeProvider? time = null)
     {
@@ -47,6 +50,33 @@ public sealed class SnowflakeIds
             }
             return (_lastMs << (NodeBits + SequenceBits)) | ((long)Node << SequenceBits) | _sequence;
         }
+    }
+
+    /// <summary>
+    /// An id that sorts at <paramref name="at"/>, a moment already past (a message written offline and
+    /// delivered later), or <see cref="Next"/> when it is not past. Within its millisecond it takes
+    /// sequence numbers from 2,048 up, which live ids reach only past 2,048 ids in one millisecond of one
+    /// node, so the two do not collide; ids backdated to one millisecond grow in the order asked.
+    /// </summary>
+    public long At(DateTimeOffset at)
+    {
+        var ms = Math.Max(0, (long)(at - Epoch).TotalMilliseconds);
+        lock (_gate)
+        {
+            var now = (long)(_time.GetUtcNow() - Epoch).TotalMilliseconds;
+            while (ms < now && ms < _lastMs)
+            {
+                if (_backdated.Count > 100_000) _backdated.Clear(); // bounded: a restart forgets them too
+                var sequence = _backdated.TryGetValue(ms, out var next) ? next : BackdatedFirst;
+                if (sequence <= SequenceMask)
+                {
+                    _backdated[ms] = sequence + 1;
+                    return (ms << (NodeBits + SequenceBits)) | ((long)Node << SequenceBits) | sequence;
+                }
+                ms++; // this millisecond's backdated numbers are used up: borrow the next one
+            }
+        }
+        return Next();
     }
 
     /// <summary>When the id was made (to the millisecond).</summary>

@@ -15,6 +15,7 @@ public sealed class SqlStore : IMoodDJStore
         Rooms = new SqlRoomStore(db);
         Messages = new SqlMessageStore(db);
         Events = new SqlEventLog(db);
+        Listening = new SqlListeningLog(db);
     }
 
     public string Provider => _db.Dialect.Name;
@@ -23,6 +24,7 @@ public sealed class SqlStore : IMoodDJStore
     public IRoomStore Rooms { get; }
     public IMessageStore Messages { get; }
     public IEventLog Events { get; }
+    public IListeningLog Listening { get; }
 
     /// <summary>Opens the configured database and applies every pending migration before returning.</summary>
     public static async Task<SqlStore> OpenAsync(StorageOptions options, CancellationToken cancellationToken = default)

@@ -18,7 +18,8 @@ namespace MoodDJ.Host.Web;
 /// <summary>
 /// Composes the web host: MoodDJ's configuration and plugin engine (as the console host does),
 /// the station link (in-process or remote), the page hub, and ASP.NET Core serving wwwroot, the
-/// page's WebSocket (/ws) and each listening browser's audio WebSocket (/audio).
+/// page's WebSocket (/ws), each listening browser's audio WebSocket (/audio) and each talking browser's
+/// microphone WebSocket (/talk).
 /// </summary>
 public static class WebHostApp
 {
@@ -66,6 +67,7 @@ public static class WebHostApp
             : new LocalStationLink(sp.GetRequiredService<MoodDJEngine>(), sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton<BrowserListeners>();
         services.AddSingleton<ServerSpeakers>();
+        services.AddSingleton<BrowserTalk>();
         services.AddSingleton<P2PAudio>();
         services.AddSingleton<MeshPeerPanel>();
         services.AddSingleton<IPeerPanel>(sp => sp.GetRequiredService<MeshPeerPanel>());
@@ -85,6 +87,8 @@ public static class WebHostApp
             Upgrade(http, socket => hub.ServeAsync(socket, commands, life.ApplicationStopping)));
         app.Map("/audio", (HttpContext http, BrowserListeners listeners, IHostApplicationLifetime life) =>
             Upgrade(http, socket => listeners.RunAsync(socket, http.Request.Query["name"], life.ApplicationStopping)));
+        app.Map("/talk", (HttpContext http, BrowserTalk talk, IHostApplicationLifetime life) =>
+            Upgrade(http, socket => talk.RunAsync(socket, life.ApplicationStopping)));
         app.MapGet("/healthz", (IStationLink link) => Results.Text(link.Client.State.ToString()));
         return app;
     }

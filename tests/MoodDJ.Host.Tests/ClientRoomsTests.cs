@@ -16,18 +16,21 @@ public sealed class ClientRoomsTests
         await server.WaitForAsync("mooddj player --join ");
 
         var alice = await ClientAsync(temp, home,
-            "/register alice alice-password\n/login alice alice-password\n/create lounge visitors\n/join lounge\n/say hello @bob, welcome\n/who\n/say\n/create lounge\n");
+            "/register alice alice-password\n/login alice alice-password\n/create lounge visitors\n/join lounge\n/say hello @bob, welcome\n/who\n/say\n/create lounge\n/away\n/who\n/online\n");
         Assert.Contains("registered alice", alice);
         Assert.Contains("logged in as alice", alice);
         Assert.Contains("created lounge", alice);
         Assert.Contains("in lounge as member", alice.Replace("owner", "member"));
         Assert.Contains("alice: hello @bob, welcome", alice);
-        Assert.Contains("in lounge: alice (owner)", alice);
+        Assert.Contains("in lounge (0 listening): alice (owner)", alice);
         Assert.Contains("/say needs words", alice);
         Assert.Contains("A room named 'lounge' exists", alice);
+        Assert.Contains("you are away (others see: away)", alice);
+        Assert.Contains("in lounge (0 listening): alice (owner, away)", alice);
+        Assert.Contains("you are online (others see: online)", alice);
 
         var bob = await ClientAsync(temp, home, "/rooms\n/join lounge\n/say sneaking in\n/register bob bob-password\n/login bob wrong-password\n/login bob bob-password\n/say hi alice\n/history 5\n");
-        Assert.Contains("lounge (owner alice, 0 online, visitors welcome)", bob);
+        Assert.Contains("lounge (owner alice, 0 online, 0 listening, visitors welcome)", bob);
         Assert.Contains("in lounge as visitor", bob);
         Assert.Contains("alice: hello @bob, welcome", bob); // the history shown on joining
         Assert.Contains("Visitors read and listen; log in to write", bob);

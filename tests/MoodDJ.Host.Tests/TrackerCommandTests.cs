@@ -36,6 +36,24 @@ public class TrackerCommandTests
         Assert.Equal("", tracker.StdErr.Trim());
     }
 
+    [Fact(Timeout = 120000)]
+    public async Task Bound_to_the_IPv6_loopback_the_tracker_lists_IPv6_peers()
+    {
+        if (!Socket.OSSupportsIPv6) return; // nothing to test on a machine without IPv6
+        using var temp = new TempFolder();
+        var port = FreeUdpPort();
+        await using var tracker = RunningProcess.StartMooddj(temp.Path, null, ["tracker", "--port", port.ToString(), "--bind", "::1", "--stats", "0"]);
+        await tracker.WaitForAsync($"listening on udp://[::1]:{port}");
+        var hash = InfoHash.FromSwarmId(new string('6', 40));
+        var options = new UdpTrackerClientOptions { InitialTimeout = TimeSpan.FromSeconds(1), MaxAttempts = 4 };
+        using var a = new UdpTrackerClient(new IPEndPoint(IPAddress.IPv6Loopback, port), options);
+        using var b = new UdpTrackerClient(new IPEndPoint(IPAddress.IPv6Loopback, port), options);
+        await a.AnnounceAsync(new AnnounceParameters(hash, PeerId.NewMoodDJ(), 6001) { Event = AnnounceEvent.Started });
+        var second = await b.AnnounceAsync(new AnnounceParameters(hash, PeerId.NewMoodDJ(), 6002) { Event = AnnounceEvent.Started });
+        Assert.Equal([new IPEndPoint(IPAddress.IPv6Loopback, 6001)], second.Peers);
+        await tracker.WaitForAsync($"swarm {hash}: peer [::1]:6002 joined");
+    }
+
     [Fact(Timeout = 60000)]
     public async Task A_bad_limit_is_named_by_its_option()
     {

@@ -82,12 +82,13 @@ internal sealed class MeshHarness : IAsyncDisposable
 
     /// <summary>Starts a relaying peer; it plays into a counting output.</summary>
     /// <param name="transport">The peer's sockets (a lossy one, say); the engine's UDP transport by default.</param>
+    /// <param name="candidates">Replaces the candidate parents the station hands out (at subscribe and on each meshParents answer), as a discovery plugin would add its own.</param>
     public async Task<MeshTestPeer> AddPeerAsync(MeshPeerOptions options, TimeSpan? jitter = null, Action<long, ReadOnlyMemory<float>>? onPlayout = null,
-        MoodDJ.Abstractions.Transport.IStreamTransport? transport = null)
+        MoodDJ.Abstractions.Transport.IStreamTransport? transport = null, Func<IReadOnlyList<MeshCandidateDto>, IReadOnlyList<MeshCandidateDto>>? candidates = null)
     {
         var name = $"peer{_peers.Count + 1}";
         var control = await ConnectAsync(name);
-        var peer = new MeshTestPeer(name, control, options, Engine, jitter ?? TimeSpan.FromMilliseconds(1000), onPlayout, transport, SynchronizedPeers);
+        var peer = new MeshTestPeer(name, control, options, Engine, jitter ?? TimeSpan.FromMilliseconds(1000), onPlayout, transport, SynchronizedPeers, candidates);
         _peers.Add(peer);
         peer.Start();
         return peer;
@@ -109,17 +110,24 @@ internal sealed class MeshTestPeer : IAsyncDisposable
     private Task? _running;
 
     public MeshTestPeer(string name, StationControlClient control, MeshPeerOptions options, MoodDJEngine engine, TimeSpan jitter,
-        Action<long, ReadOnlyMemory<float>>? onPlayout = null, MoodDJ.Abstractions.Transport.IStreamTransport? transport = null, bool synchronized = true)
+        Action<long, ReadOnlyMemory<float>>? onPlayout = null, MoodDJ.Abstractions.Transport.IStreamTransport? transport = null, bool synchronized = true,
+        Func<IReadOnlyList<MeshCandidateDto>, IReadOnlyList<MeshCandidateDto>>? candidates = null)
     {
         Name = name;
         _control = control;
         Output = new CountingOutput();
-        Relay = new MeshRelay(options, (token, newest, ct) => control.MeshParentsAsync(token, newest, ct))
+        Relay = new MeshRelay(options, candidates is null
+            ? (token, newest, ct) => control.MeshParentsAsync(token, newest, ct)
+            : async (token, newest, ct) => await control.MeshParentsAsync(token, newest, ct) is var a ? a with { Candidates = candidates(a.Candidates) } : null!)
         {
             ReportNow = ct => Player!.Subscription is { } s ? control.ReportAsync(Report(s.Token), ct) : Task.CompletedTask,
         };
         Player = new StationPlayer(transport ?? engine.StreamTransport, engine.Codec, Output, IPAddress.Loopback,
-            (port, ct) => control.SubscribeAsync(new SubscribeParams(port, Name: name, Relay: options.MaxChildren), ct),
+            async (port, ct) =>
+            {
+                var result = await control.SubscribeAsync(new SubscribeParams(port, Name: name, Relay: options.MaxChildren), ct);
+                return candidates is not null && result.Mesh is { } mesh ? result with { Mesh = mesh with { Candidates = candidates(mesh.Candidates) } } : result;
+            },
             new StationPlayerOptions { JitterDepth = jitter, ReportInterval = TimeSpan.FromMilliseconds(500), OnPlayout = onPlayout, Synchronized = synchronized })
         {
             Relay = Relay,

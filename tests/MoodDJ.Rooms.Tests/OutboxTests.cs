@@ -76,6 +76,56 @@ public sealed class OutboxTests
         }
     }
 
+    [Fact]
+    public async Task Outbox_messages_sort_where_they_were_written_among_what_others_wrote_meanwhile()
+    {
+        var dir = Directory.CreateTempSubdirectory("mooddj-outbox-").FullName;
+        try
+        {
+            await using var server = await RoomServerHarness.StartAsync();
+            await using var olive = await LoggedInAsync(server, "olive");
+            await using var bob = await server.ConnectAsync("bob");
+            await bob.SignUpAsync("bob");
+            await bob.CallAsync(RoomMethods.RoomJoin, new { room = "Attic" });
+            var outbox = new ChatOutbox(Path.Combine(dir, "outbox.jsonl"));
+            outbox.Add("Attic", "offline one");
+            await Task.Delay(5);
+            outbox.Add("Attic", "offline two");
+            await Task.Delay(5);
+            await bob.CallAsync(RoomMethods.RoomSay, new { room = "Attic", text = "bob, meanwhile", nonce = "b-1" });
+            await Task.Delay(5);
+
+            var stored = new List<JsonElement>();
+            Assert.Equal(2, await outbox.FlushAsync(async (e, ct) => stored.Add((await SayWrittenAsync(olive, e)).GetProperty("message"))));
+            Assert.Equal(["olive joined", "bob joined", "offline one", "offline two", "bob, meanwhile"], await TextsAsync(olive));
+            Assert.Equal(outbox.Pending.Count, 0);
+            var at = stored.Select(m => m.GetProperty("at").GetDateTimeOffset()).ToList();
+            Assert.True(at[0] <= at[1] && at[1] < DateTimeOffset.UtcNow.AddSeconds(-0.005));
+            // A repeat of a backdated send is still a repeat.
+            var repeat = await olive.Client.CallAsync(RoomMethods.RoomSay, new { room = "Attic", text = "offline one", nonce = stored[0].GetProperty("nonce").GetString(), writtenAt = at[0] });
+            Assert.True(repeat.GetProperty("duplicate").GetBoolean());
+
+            // A time in the future counts as now; one far past as the nonce window ago; a bad one is refused.
+            var future = await olive.Client.CallAsync(RoomMethods.RoomSay, new { room = "Attic", text = "from the future", nonce = "o-f", writtenAt = DateTimeOffset.UtcNow.AddHours(1) });
+            Assert.InRange(future.GetProperty("message").GetProperty("at").GetDateTimeOffset(), DateTimeOffset.UtcNow.AddSeconds(-30), DateTimeOffset.UtcNow.AddSeconds(1));
+            var old = await olive.Client.CallAsync(RoomMethods.RoomSay, new { room = "Attic", text = "from long ago", nonce = "o-o", writtenAt = DateTimeOffset.UtcNow.AddHours(-5) });
+            Assert.InRange(old.GetProperty("message").GetProperty("at").GetDateTimeOffset(), DateTimeOffset.UtcNow.AddMinutes(-31), DateTimeOffset.UtcNow.AddMinutes(-29));
+            var bad = await Assert.ThrowsAsync<JsonRpcException>(() => olive.Client.CallAsync(RoomMethods.RoomSay, new { room = "Attic", text = "x", nonce = "o-x", writtenAt = "last tuesday" }));
+            Assert.Equal((JsonRpcErrorCodes.InvalidParams, "'writtenAt' must be an ISO 8601 time such as 2026-11-30T06:15:00Z."), (bad.Code, bad.Message));
+            var ids = (await olive.Client.CallAsync(RoomMethods.RoomHistory, new { room = "Attic", limit = 100 })).GetProperty("messages").EnumerateArray()
+                .Select(m => long.Parse(m.GetProperty("id").GetString()!, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+            Assert.Equal(ids.Order(), ids);
+            Assert.Equal(ids.Count, ids.Distinct().Count());
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    private static Task<JsonElement> SayWrittenAsync(RoomClient client, OutboxEntry e) =>
+        client.CallAsync(RoomMethods.RoomSay, new { room = e.Room, text = e.Text, nonce = e.Nonce, writtenAt = e.WrittenAt });
+
     private sealed class Session(RoomClient client, string token) : IAsyncDisposable
     {
         public RoomClient Client { get; } = client;

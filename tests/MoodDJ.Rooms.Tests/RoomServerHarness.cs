@@ -50,25 +50,33 @@ internal sealed class RoomServerHarness : IAsyncDisposable
             ["station:streamPort"] = "0",
             ["station:heartbeatPort"] = "0",
             ["station:resumeLastMood"] = "false",
+            // The tests' listeners send no heartbeats: keep them long enough for a slow, loaded run.
+            ["station:listenerExpirySeconds"] = "60",
             ["music:preferencesFile"] = "none",
         };
         var engine = MoodDJEngine.Start(MoodDJConfiguration.Build(null, settings.Select(kv => $"--{kv.Key}={kv.Value}").ToArray()), NullLoggerFactory.Instance);
         var db = reopen is null ? await TempStore.CreateAsync() : await TempStore.ReopenAsync(reopen);
-        var rooms = new RoomControlMethods(db.Store, options ?? new RoomsOptions());
+        options ??= new RoomsOptions();
         var server = StationFactory.Create(engine);
+        var stations = new Stations.RoomStations(server, id => StationFactory.CreateStation(engine, id), options.MaxRoomStations);
+        var rooms = new RoomControlMethods(db.Store, options, stations: stations);
         server.AddControlMethods(rooms);
         await server.StartAsync();
         return new RoomServerHarness(engine, server, db, rooms);
     }
 
-    public async Task<RoomClient> ConnectAsync(string name)
+    /// <param name="sayHello">False: the test says hello itself (e.g. with an earlier resume token).</param>
+    /// <param name="reconnect">True: the client reconnects by itself when the connection drops.</param>
+    public async Task<RoomClient> ConnectAsync(string name, string? station = null, bool sayHello = true, bool reconnect = false)
     {
         var client = new StationClient(Engine.ControlTransport, Engine.Crypto, new StationClientOptions
         {
             EndPoint = Server.ControlEndPoint,
             ClientName = name,
             CallTimeout = TimeSpan.FromSeconds(30),
-            AutoReconnect = false,
+            AutoReconnect = reconnect,
+            Station = station,
+            HelloMethod = sayHello ? Protocol.StationMethods.Hello : null,
         });
         var rc = new RoomClient(client);
         await client.ConnectAsync();
@@ -85,6 +93,7 @@ internal sealed class RoomServerHarness : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await Rooms.StopStationsAsync();
         await Server.DisposeAsync();
         await Engine.DisposeAsync();
         await _db.DisposeAsync();
@@ -95,6 +104,7 @@ internal sealed class RoomServerHarness : IAsyncDisposable
 internal sealed class RoomClient : IAsyncDisposable
 {
     private readonly Channel<JsonElement> _messages = Channel.CreateUnbounded<JsonElement>();
+    private readonly Channel<JsonElement> _presence = Channel.CreateUnbounded<JsonElement>();
 
     public RoomClient(StationClient client)
     {
@@ -102,6 +112,7 @@ internal sealed class RoomClient : IAsyncDisposable
         client.NotificationReceived += n =>
         {
             if (n.Method == Protocol.RoomMethods.RoomMessage) _messages.Writer.TryWrite(n.Params);
+            if (n.Method == Protocol.RoomMethods.RoomPresence) _presence.Writer.TryWrite(n.Params);
         };
     }
 
@@ -109,10 +120,23 @@ internal sealed class RoomClient : IAsyncDisposable
 
     public Task<JsonElement> CallAsync(string method, object? parameters = null) => Client.CallAsync(method, parameters);
 
+    /// <summary>Registers and logs in <paramref name="user"/> (password: the name and " password").</summary>
+    public async Task<JsonElement> SignUpAsync(string user)
+    {
+        await CallAsync(Protocol.RoomMethods.Register, new { user, password = user + " password" });
+        return await CallAsync(Protocol.RoomMethods.Login, new { user, password = user + " password" });
+    }
+
     public async Task<JsonElement> NextMessageAsync()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         return await _messages.Reader.ReadAsync(timeout.Token);
+    }
+
+    public async Task<JsonElement> NextPresenceAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        return await _presence.Reader.ReadAsync(timeout.Token);
     }
 
     /// <summary>Nothing more arrives within <paramref name="wait"/>.</summary>

@@ -88,6 +88,30 @@ public class YouTubeSourceTests(SongFixture song) : IClassFixture<SongFixture>
         var block = await TestAudio.ReadAsync(pcm, 8820);
         Assert.Equal(5, TestAudio.StaircaseStep(block.AsSpan(2205, 4410), 44100));
     }
+
+    [Fact(Timeout = 60000)]
+    public async Task With_a_cache_folder_a_track_is_downloaded_once_whole_and_then_plays_from_the_file()
+    {
+        var (server, folder) = ServeSong();
+        using var __ = folder;
+        var url = server.Url("/music/song.mp3");
+        var source = new YouTubeMusicSource(new YouTubeOptions { CacheFolder = folder.Path });
+        await using (var pcm = await source.OpenAsync(YouTubeMusicSource.TrackFromUrl(url), Format))
+        {
+            var samples = await TestAudio.ReadAsync(pcm, 44100 * 6);
+            Assert.InRange(samples.Length / 44100.0, 3.9, 4.1);
+        }
+        // One complete file under its final name (yt-dlp wrote .part and renamed it): what the station seeds.
+        var cached = Assert.Single(Directory.GetFiles(folder.Path));
+        Assert.Equal("yt-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(url)))[..16] + ".mp3", Path.GetFileName(cached));
+        Assert.Equal(song.Mp3, await File.ReadAllBytesAsync(cached));
+
+        // The second play reads the file: the server is gone and it still plays.
+        server.Dispose();
+        await using var again = await source.OpenAsync(YouTubeMusicSource.TrackFromUrl(url), Format);
+        var middle = (await TestAudio.ReadAsync(again, 44100 * 6)).AsSpan(44100, 44100);
+        Assert.True(TestAudio.Power(middle, 440, 44100) > 100 * TestAudio.Power(middle, 880, 44100));
+    }
 }
 
 /// <summary>The youtube source's failures, with the real tools: each gives a clear error.</summary>

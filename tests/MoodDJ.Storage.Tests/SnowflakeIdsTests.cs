@@ -21,6 +21,24 @@ public sealed class SnowflakeIdsTests
     }
 
     [Fact]
+    public void Backdated_ids_sort_at_their_time_grow_in_order_and_never_meet_live_ones()
+    {
+        var time = new ManualTime(new DateTimeOffset(2026, 11, 30, 3, 0, 0, TimeSpan.Zero));
+        var ids = new SnowflakeIds(3, time);
+        var written = time.Now;
+        var live = Enumerable.Range(0, 2000).Select(_ => ids.Next()).ToList(); // 2,000 live ids in one millisecond
+        time.Now = time.Now.AddMinutes(5);
+        var later = ids.Next();
+        var backdated = Enumerable.Range(0, 5000).Select(_ => ids.At(written)).ToList();
+        for (var i = 1; i < backdated.Count; i++) Assert.True(backdated[i] > backdated[i - 1]);
+        Assert.Equal(written, SnowflakeIds.TimeOf(backdated[0]));
+        Assert.All(backdated, id => Assert.True(id < later));
+        Assert.Equal(7000, live.Concat(backdated).Distinct().Count()); // past 2,048 a millisecond, they borrow the next one
+        Assert.Equal(3, SnowflakeIds.NodeOf(backdated[^1]));
+        Assert.True(ids.At(time.Now.AddHours(1)) > later); // not in the past: a live id
+    }
+
+    [Fact]
     public void Ids_sort_by_time_and_survive_a_clock_that_steps_back()
     {
         var time = new ManualTime(new DateTimeOffset(2026, 11, 30, 3, 0, 0, TimeSpan.Zero));

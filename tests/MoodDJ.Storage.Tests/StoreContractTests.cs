@@ -36,9 +36,9 @@ public abstract class StoreContractTests : IAsyncLifetime
     [Fact]
     public async Task Migrations_run_once_and_a_newer_database_is_refused()
     {
-        Assert.Equal([1, 2], await Store.SchemaVersionsAsync());
+        Assert.Equal([1, 2, 3], await Store.SchemaVersionsAsync());
         await using (var again = await SqlStore.OpenAsync(Options))
-            Assert.Equal([1, 2], await again.SchemaVersionsAsync());
+            Assert.Equal([1, 2, 3], await again.SchemaVersionsAsync());
         await ExecuteRawAsync("INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'from the future', 0)");
         var ex = await Assert.ThrowsAsync<StorageSchemaException>(() => SqlStore.OpenAsync(Options));
         Assert.Contains("999", ex.Message);
@@ -51,7 +51,7 @@ public abstract class StoreContractTests : IAsyncLifetime
         var stores = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => SqlStore.OpenAsync(fresh))));
         try
         {
-            foreach (var store in stores) Assert.Equal([1, 2], await store.SchemaVersionsAsync());
+            foreach (var store in stores) Assert.Equal([1, 2, 3], await store.SchemaVersionsAsync());
         }
         finally
         {
@@ -212,6 +212,30 @@ public abstract class StoreContractTests : IAsyncLifetime
         Assert.Contains("append-only", update.Message);
         await Assert.ThrowsAnyAsync<DbException>(() => ExecuteRawAsync("DELETE FROM system_events"));
         Assert.Equal(3, (await Store.Events.QueryAsync(null, null, 100)).Count);
+    }
+
+    [Fact]
+    public async Task Listening_time_sums_per_user_and_room_and_refuses_changes()
+    {
+        var t0 = new DateTimeOffset(2026, 11, 30, 6, 0, 0, TimeSpan.Zero);
+        await Store.Listening.AppendAsync(new ListeningRecord("Alice", "Lounge", t0, t0.AddMinutes(10), TimeSpan.FromMinutes(9)));
+        await Store.Listening.AppendAsync(new ListeningRecord("alice", "Lounge", t0.AddMinutes(20), t0.AddMinutes(25), TimeSpan.FromMinutes(5)));
+        await Store.Listening.AppendAsync(new ListeningRecord("alice", "Attic", t0, t0.AddMinutes(1), TimeSpan.FromSeconds(30.5)));
+        await Store.Listening.AppendAsync(new ListeningRecord("bob", "Lounge", t0, t0.AddHours(1), TimeSpan.FromHours(1)));
+        await Store.Listening.AppendAsync(new ListeningRecord(Injections[0], Injections[1], t0, t0, TimeSpan.Zero));
+
+        var all = await Store.Listening.TotalsAsync(null, null, null);
+        Assert.Equal([("bob", "Lounge"), ("Alice", "Lounge"), ("alice", "Attic"), (Injections[0], Injections[1])], all.Select(t => (t.User, t.Room)));
+        Assert.Equal((TimeSpan.FromMinutes(14), 2, t0.AddMinutes(25)), (all[1].Heard, all[1].Spells, all[1].Last));
+        Assert.Equal(TimeSpan.FromSeconds(30.5), all[2].Heard);
+        Assert.Equal(2, (await Store.Listening.TotalsAsync("ALICE", null, null)).Count); // users case-insensitively
+        Assert.Equal(["bob", "Alice"], (await Store.Listening.TotalsAsync(null, "Lounge", null)).Select(t => t.User));
+        // Since 6:11: the spells that ended then or later (bob's at 7:00, alice's second in the Lounge at 6:25).
+        var late = await Store.Listening.TotalsAsync(null, null, t0.AddMinutes(11));
+        Assert.Equal([("bob", 60.0, 1), ("alice", 5.0, 1)], late.Select(t => (t.User, t.Heard.TotalMinutes, t.Spells)));
+        await Assert.ThrowsAsync<ArgumentException>(() => Store.Listening.AppendAsync(new ListeningRecord("x", "y", t0, t0.AddSeconds(-1), TimeSpan.Zero)));
+        await Assert.ThrowsAnyAsync<DbException>(() => ExecuteRawAsync("UPDATE listening SET heard_ms = 0"));
+        await Assert.ThrowsAnyAsync<DbException>(() => ExecuteRawAsync("DELETE FROM listening"));
     }
 
     protected async Task<(UserRecord, RoomRecord)> UserAndRoomAsync()

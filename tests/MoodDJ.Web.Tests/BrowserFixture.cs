@@ -4,7 +4,8 @@ namespace MoodDJ.Web.Tests;
 
 /// <summary>
 /// Debian's headless Chromium driven by Playwright (no browser download), and one web host shared
-/// by the tests of the collection. Autoplay is allowed so the AudioWorklet runs without a gesture.
+/// by the tests of the collection. Autoplay is allowed so the AudioWorklet runs without a gesture, and
+/// Chromium's fake microphone stands in for one.
 /// </summary>
 public sealed class BrowserFixture : IAsyncLifetime
 {
@@ -21,7 +22,8 @@ public sealed class BrowserFixture : IAsyncLifetime
         {
             ExecutablePath = ChromiumPath,
             Headless = true,
-            Args = ["--no-sandbox", "--autoplay-policy=no-user-gesture-required", "--disable-dev-shm-usage"],
+            // A fake microphone (a beeping tone) that getUserMedia grants without asking, for the talk button.
+            Args = ["--no-sandbox", "--autoplay-policy=no-user-gesture-required", "--disable-dev-shm-usage", "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream"],
         });
         Host = await WebHostRunner.StartAsync();
     }

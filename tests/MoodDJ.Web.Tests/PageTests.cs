@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 
@@ -22,6 +23,30 @@ public sealed class PageTests(BrowserFixture fixture, ITestOutputHelper output)
         Assert.False(await page.IsHiddenAsync("#plane-dot"));
         await Expect(page, $"document.getElementById('now-title-text').textContent !== {System.Text.Json.JsonSerializer.Serialize(before)}");
         output.WriteLine($"calm: {before} · angry: {await TitleAsync(page)}");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Talk_sends_the_browser_microphone_to_the_station_over_the_music()
+    {
+        var page = await fixture.OpenAsync(fixture.Host.Url);
+        await SendMoodAsync(page, "I feel happy");
+        var station = fixture.Host.Services.GetRequiredService<MoodDJ.Host.Web.Stations.IStationLink>().Client;
+        var before = (await station.StatusAsync()).Counters.TalkFrames;
+
+        await page.ClickAsync("#talk");
+        await Expect(page, "document.getElementById('talk-state').textContent.startsWith('On air')");
+        Assert.Equal("true", await page.GetAttributeAsync("#talk", "aria-pressed"));
+        await Expect(page, "window.mooddj.talk.bytes > 48000 * 4");   // a second of Chromium's fake microphone sent
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        long mixed;
+        while ((mixed = (await station.StatusAsync()).Counters.TalkFrames - before) < 40 && DateTime.UtcNow < deadline) await Task.Delay(200);
+        output.WriteLine($"voice frames the station mixed over the music: {mixed}");
+        Assert.True(mixed >= 40, $"the station mixed only {mixed} voice frames from the browser");
+
+        await page.ClickAsync("#talk");
+        await Expect(page, "document.getElementById('talk-state').textContent === 'Not talking.'");
+        Assert.Equal("false", await page.GetAttributeAsync("#talk", "aria-pressed"));
         await page.Context.CloseAsync();
     }
 

@@ -7,7 +7,7 @@ namespace MoodDJ.Hosting.Configuration;
 public static class ConfigurationErrors
 {
     /// <summary>The top-level sections mooddj.json may have (docs/mooddj.schema.json); add a section here when a part reads a new one.</summary>
-    public static IReadOnlyList<string> KnownSections { get; } = ["$schema", "plugins", "use", "station", "player", "music", "web", "rtsp", "storage", "rooms"];
+    public static IReadOnlyList<string> KnownSections { get; } = ["$schema", "plugins", "use", "station", "player", "peer", "swarm", "music", "web", "rtsp", "storage", "rooms"];
 
     public static ConfigurationException WithSource(SettingsException error, IConfiguration configuration)
     {

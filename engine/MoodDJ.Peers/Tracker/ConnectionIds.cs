@@ -4,7 +4,7 @@ using System.Security.Cryptography;
 namespace MoodDJ.Peers.Tracker;
 
 /// <summary>
-/// Stateless connection ids, as opentracker makes them: an HMAC over the sender's IPv4 address and the
+/// Stateless connection ids, as opentracker makes them: an HMAC over the sender's address (IPv4 in the low 32 bits, or IPv6) and the
 /// current time slice, under a secret drawn at start. Only someone who receives datagrams at that address
 /// learns the id, so an id proves the address; it is valid for the slice it was made in and the next
 /// (between one and two slice lengths), and the server keeps nothing per connect.
@@ -22,9 +22,9 @@ public sealed class ConnectionIds
         _time = time ?? TimeProvider.System;
     }
 
-    public long Issue(uint address) => Compute(address, CurrentSlice());
+    public long Issue(UInt128 address) => Compute(address, CurrentSlice());
 
-    public bool IsValid(uint address, long connectionId)
+    public bool IsValid(UInt128 address, long connectionId)
     {
         var slice = CurrentSlice();
         // Fixed-time compare of both candidates: no early exit that tells a guesser how close it came.
@@ -33,11 +33,11 @@ public sealed class ConnectionIds
 
     private long CurrentSlice() => _time.GetUtcNow().UtcTicks / _sliceTicks;
 
-    private long Compute(uint address, long slice)
+    private long Compute(UInt128 address, long slice)
     {
-        Span<byte> input = stackalloc byte[12];
-        BinaryPrimitives.WriteUInt32BigEndian(input, address);
-        BinaryPrimitives.WriteInt64BigEndian(input[4..], slice);
+        Span<byte> input = stackalloc byte[24];
+        BinaryPrimitives.WriteUInt128BigEndian(input, address);
+        BinaryPrimitives.WriteInt64BigEndian(input[16..], slice);
         Span<byte> mac = stackalloc byte[32];
         HMACSHA256.HashData(_secret, input, mac);
         return BinaryPrimitives.ReadInt64BigEndian(mac);

@@ -69,12 +69,12 @@ public sealed class SwarmTable(int maxSwarms, int maxPeersPerSwarm)
     {
         if (count <= 0 || !_swarms.TryGetValue(hash, out var swarm) || swarm.Peers.Count == 0) return 0;
         var peers = swarm.Peers;
-        int start = Random.Shared.Next(peers.Count), written = 0;
+        int start = Random.Shared.Next(peers.Count), written = 0, offset = 0;
         for (int i = 0; i < peers.Count && written < count; i++)
         {
             var peer = peers[(start + i) % peers.Count].Peer;
             if (peer == self) continue;
-            TrackerCodec.WritePeer(destination[(written * TrackerProtocol.PeerLength)..], peer);
+            offset += TrackerCodec.WritePeer(destination[offset..], peer);
             written++;
         }
         return written;
@@ -122,14 +122,14 @@ public sealed class SwarmTable(int maxSwarms, int maxPeersPerSwarm)
         PeerCount--;
     }
 
-    private static long Key(TrackerPeer peer) => ((long)peer.Address << 16) | peer.Port;
+    private static TrackerPeer Key(TrackerPeer peer) => peer;
 
     private record struct Slot(TrackerPeer Peer, long LastSeen, bool Seeder);
 
     private sealed class Swarm
     {
         public readonly List<Slot> Peers = [];
-        public readonly Dictionary<long, int> Index = new();
+        public readonly Dictionary<TrackerPeer, int> Index = new();
         public int Seeders;
         public int Completed;
 

@@ -6,7 +6,7 @@ namespace MoodDJ.Peers.Tracker;
 /// <summary>A tracker written as <c>udp://host:port</c> (BEP 15's form; a path after the port is ignored).</summary>
 public sealed record TrackerAddress(string Host, int Port)
 {
-    public override string ToString() => $"udp://{Host}:{Port}";
+    public override string ToString() => Host.Contains(':') ? $"udp://[{Host}]:{Port}" : $"udp://{Host}:{Port}";
 
     public static TrackerAddress Parse(string text)
     {
@@ -32,7 +32,7 @@ public sealed record TrackerAddress(string Host, int Port)
         return true;
     }
 
-    /// <summary>Resolves the host to an IPv4 end point (the tracker protocol's peers are IPv4 here).</summary>
+    /// <summary>Resolves the host: an IP literal as it is (udp://[::1]:5700 is an IPv6 tracker), a name to its IPv4 address.</summary>
     public async Task<IPEndPoint> ResolveAsync(CancellationToken ct)
     {
         if (IPAddress.TryParse(Host, out var literal)) return new IPEndPoint(literal, Port);

@@ -95,18 +95,27 @@ public static class TrackerCodec
 
     public static int WritePeer(Span<byte> destination, TrackerPeer peer)
     {
-        BinaryPrimitives.WriteUInt32BigEndian(destination, peer.Address);
+        if (peer.IsV6)
+        {
+            BinaryPrimitives.WriteUInt128BigEndian(destination, peer.Address);
+            BinaryPrimitives.WriteUInt16BigEndian(destination[16..], peer.Port);
+            return Peer6Length;
+        }
+        BinaryPrimitives.WriteUInt32BigEndian(destination, (uint)peer.Address);
         BinaryPrimitives.WriteUInt16BigEndian(destination[4..], peer.Port);
         return PeerLength;
     }
 
-    /// <summary>Reads the head of an announce reply; false if it is short, of another action, or its peer list is not whole 6-byte entries.</summary>
-    public static bool TryReadAnnounceResponse(ReadOnlySpan<byte> packet, out AnnounceResponseHeader header, out ReadOnlySpan<byte> peers)
+    /// <summary>
+    /// Reads the head of an announce reply; false if it is short, of another action, or its peer list is not whole
+    /// entries of <paramref name="peerLength"/> bytes (6; 18 for a reply to an announce sent over IPv6).
+    /// </summary>
+    public static bool TryReadAnnounceResponse(ReadOnlySpan<byte> packet, out AnnounceResponseHeader header, out ReadOnlySpan<byte> peers, int peerLength = PeerLength)
     {
         header = default;
         peers = default;
         if (!TryReadHeader(packet, TrackerAction.Announce, AnnounceResponseHeaderLength, out var transactionId)
-            || (packet.Length - AnnounceResponseHeaderLength) % PeerLength != 0)
+            || (packet.Length - AnnounceResponseHeaderLength) % peerLength != 0)
             return false;
         header = new AnnounceResponseHeader(transactionId,
             BinaryPrimitives.ReadInt32BigEndian(packet[8..]),
@@ -118,6 +127,10 @@ public static class TrackerCodec
 
     public static TrackerPeer ReadPeer(ReadOnlySpan<byte> source) =>
         new(BinaryPrimitives.ReadUInt32BigEndian(source), BinaryPrimitives.ReadUInt16BigEndian(source[4..]));
+
+    /// <summary>An 18-byte IPv6 peer entry.</summary>
+    public static TrackerPeer ReadPeer6(ReadOnlySpan<byte> source) =>
+        new(BinaryPrimitives.ReadUInt128BigEndian(source), BinaryPrimitives.ReadUInt16BigEndian(source[16..]), IsV6: true);
 
     public static int WriteScrapeRequest(Span<byte> destination, long connectionId, int transactionId, ReadOnlySpan<InfoHash> hashes)
     {

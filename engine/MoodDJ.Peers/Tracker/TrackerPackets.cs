@@ -15,6 +15,8 @@ public static class TrackerProtocol
     public const int ScrapeEntryLength = 12;
     public const int ErrorHeaderLength = 8;
     public const int PeerLength = 6;
+    /// <summary>A peer in the reply to an announce sent over IPv6: 16-byte address and port (BEP 15).</summary>
+    public const int Peer6Length = 18;
     /// <summary>Info-hashes in one scrape: what fits a 1500-byte datagram, as BEP 15 says (about 74).</summary>
     public const int MaxScrapeHashes = 74;
 }
@@ -70,20 +72,28 @@ public readonly record struct PeerId(ulong A, ulong B, uint C)
     }
 }
 
-/// <summary>The head of an announce reply; the peers follow as 6-byte IPv4 entries.</summary>
+/// <summary>The head of an announce reply; the peers follow as 6-byte IPv4 entries, or 18-byte IPv6 ones when the announce came over IPv6.</summary>
 public readonly record struct AnnounceResponseHeader(int TransactionId, int Interval, int Leechers, int Seeders);
 
 /// <summary>One swarm's counts in a scrape reply.</summary>
 public readonly record struct ScrapeEntry(int Seeders, int Completed, int Leechers);
 
-/// <summary>An IPv4 peer as a tracker lists it.</summary>
-public readonly record struct TrackerPeer(uint Address, ushort Port)
+/// <summary>A peer as a tracker lists it: IPv4 (the address in the low 32 bits), or IPv6 when <paramref name="IsV6"/>.</summary>
+public readonly record struct TrackerPeer(UInt128 Address, ushort Port, bool IsV6 = false)
 {
+    /// <summary>Its length in an announce reply: 6 bytes, or 18 for IPv6.</summary>
+    public int WireLength => IsV6 ? TrackerProtocol.Peer6Length : TrackerProtocol.PeerLength;
+
     public IPEndPoint ToEndPoint()
     {
-        Span<byte> bytes = stackalloc byte[4];
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(bytes, Address);
-        return new IPEndPoint(new IPAddress(bytes), Port);
+        Span<byte> bytes = stackalloc byte[16];
+        if (IsV6)
+        {
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt128BigEndian(bytes, Address);
+            return new IPEndPoint(new IPAddress(bytes), Port);
+        }
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(bytes, (uint)Address);
+        return new IPEndPoint(new IPAddress(bytes[..4]), Port);
     }
 
     public override string ToString() => ToEndPoint().ToString();

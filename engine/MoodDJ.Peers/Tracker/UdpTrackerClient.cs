@@ -85,12 +85,15 @@ public sealed class UdpTrackerClient : IDisposable
         var length = await ExchangeAsync("announce", TrackerAction.Announce, (id, tid) => TrackerCodec.WriteAnnounceRequest(_send, new AnnounceRequest(
             id, tid, parameters.InfoHash, parameters.PeerId, parameters.Downloaded, parameters.Left, parameters.Uploaded,
             parameters.Event, parameters.Key, parameters.NumWant, parameters.Port)), ct);
-        if (!TrackerCodec.TryReadAnnounceResponse(_receive.AsSpan(0, length), out var header, out var peerBytes))
-            throw new TrackerException($"Tracker {Name}: announce reply of {length} bytes is not 20 bytes plus whole 6-byte peers.");
-        var peers = new List<IPEndPoint>(peerBytes.Length / PeerLength);
-        for (int i = 0; i < peerBytes.Length; i += PeerLength)
+        // BEP 15: a reply to an announce sent over IPv6 lists IPv6 peers, 18 bytes each.
+        var v6 = Tracker.AddressFamily == AddressFamily.InterNetworkV6;
+        var peerLength = v6 ? Peer6Length : PeerLength;
+        if (!TrackerCodec.TryReadAnnounceResponse(_receive.AsSpan(0, length), out var header, out var peerBytes, peerLength))
+            throw new TrackerException($"Tracker {Name}: announce reply of {length} bytes is not 20 bytes plus whole {peerLength}-byte peers.");
+        var peers = new List<IPEndPoint>(peerBytes.Length / peerLength);
+        for (int i = 0; i < peerBytes.Length; i += peerLength)
         {
-            var peer = TrackerCodec.ReadPeer(peerBytes[i..]);
+            var peer = v6 ? TrackerCodec.ReadPeer6(peerBytes[i..]) : TrackerCodec.ReadPeer(peerBytes[i..]);
             if (peer.Port != 0) peers.Add(peer.ToEndPoint()); // port 0: a lookup-only entry some trackers list
         }
         return new AnnounceResult(TimeSpan.FromSeconds(Math.Max(1, header.Interval)), header.Leechers, header.Seeders, peers);

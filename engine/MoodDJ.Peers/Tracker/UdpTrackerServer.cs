@@ -6,7 +6,8 @@ using static MoodDJ.Peers.Tracker.TrackerProtocol;
 namespace MoodDJ.Peers.Tracker;
 
 /// <summary>
-/// A BEP 15 UDP tracker (IPv4 peers). Connection ids come from <see cref="ConnectionIds"/>, so connects
+/// A BEP 15 UDP tracker, on IPv4 or on IPv6 (one family per instance; an IPv6 tracker lists 18-byte IPv6
+/// peers, as BEP 15 says for announces sent over IPv6, and takes no IPv4 on its socket). Connection ids come from <see cref="ConnectionIds"/>, so connects
 /// cost no state and an announce registers only the address it came from. A request without a valid id
 /// is dropped (counted as spoofed) and never answered with more bytes than it carried: no amplification.
 /// Bad datagrams are counted and dropped; the receive loop never stops on bad input.
@@ -22,6 +23,7 @@ public sealed class UdpTrackerServer : IAsyncDisposable
     private readonly byte[] _receive;
     private readonly byte[] _send;
     private readonly uint _loopbackAs;
+    private readonly bool _v6;
     private Socket? _socket;
     private Task _loops = Task.CompletedTask;
     private long _connects, _announces, _scrapes, _junk, _truncated, _oversized, _spoofed, _unknown, _refused, _failures;
@@ -36,7 +38,8 @@ public sealed class UdpTrackerServer : IAsyncDisposable
         _swarms.Notice += n => Notice?.Invoke(n);
         _receive = new byte[options.MaxRequestBytes + 1];
         _loopbackAs = options.LoopbackPeersAs is { } a ? BinaryPrimitives.ReadUInt32BigEndian(a.GetAddressBytes()) : 0;
-        _send = new byte[Math.Max(AnnounceResponseHeaderLength + options.MaxNumWant * PeerLength, ScrapeResponseHeaderLength + MaxScrapeHashes * ScrapeEntryLength)];
+        _v6 = options.EndPoint.AddressFamily == AddressFamily.InterNetworkV6;
+        _send = new byte[Math.Max(AnnounceResponseHeaderLength + options.MaxNumWant * Peer6Length, ScrapeResponseHeaderLength + MaxScrapeHashes * ScrapeEntryLength)];
     }
 
     /// <summary>New swarms and peers, stops and expiries; raised on the receive loop (keep handlers short).</summary>
@@ -61,11 +64,13 @@ public sealed class UdpTrackerServer : IAsyncDisposable
     public void Start()
     {
         if (_socket is not null) throw new InvalidOperationException("The tracker is already started.");
-        if (_options.EndPoint.AddressFamily != AddressFamily.InterNetwork)
-            throw new ArgumentException($"The tracker serves IPv4 only; {_options.EndPoint} is not an IPv4 address.");
-        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        if (_options.EndPoint.AddressFamily is not (AddressFamily.InterNetwork or AddressFamily.InterNetworkV6))
+            throw new ArgumentException($"The tracker serves IPv4 or IPv6; {_options.EndPoint} is neither.");
+        var socket = new Socket(_options.EndPoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
         try
         {
+            // One family per tracker: IPv4-mapped senders on an IPv6 socket would get IPv6 lists of IPv4 peers.
+            if (_v6) socket.DualMode = false;
             socket.Bind(_options.EndPoint);
         }
         catch
@@ -79,7 +84,7 @@ public sealed class UdpTrackerServer : IAsyncDisposable
 
     private async Task ReceiveLoopAsync(Socket socket, CancellationToken ct)
     {
-        var from = new SocketAddress(AddressFamily.InterNetwork);
+        var from = new SocketAddress(_options.EndPoint.AddressFamily);
         while (!ct.IsCancellationRequested)
         {
             int length;
@@ -122,8 +127,8 @@ public sealed class UdpTrackerServer : IAsyncDisposable
     {
         if (packet.Length > _options.MaxRequestBytes) return Count(ref _oversized);
         if (packet.Length < ConnectRequestLength) return Count(ref _truncated);
-        var address = BinaryPrimitives.ReadUInt32BigEndian(from.Buffer.Span[4..]);
-        var port = BinaryPrimitives.ReadUInt16BigEndian(from.Buffer.Span[2..]);
+        // sockaddr_in: port at 2, address at 4; sockaddr_in6: port at 2, flow info at 4, address at 8.
+        UInt128 address = _v6 ? BinaryPrimitives.ReadUInt128BigEndian(from.Buffer.Span[8..]) : BinaryPrimitives.ReadUInt32BigEndian(from.Buffer.Span[4..]);
         var connectionId = BinaryPrimitives.ReadInt64BigEndian(packet);
         var action = BinaryPrimitives.ReadInt32BigEndian(packet[8..]);
         var transactionId = BinaryPrimitives.ReadInt32BigEndian(packet[12..]);
@@ -155,11 +160,11 @@ public sealed class UdpTrackerServer : IAsyncDisposable
         }
     }
 
-    private int Announce(in AnnounceRequest request, uint address, int requestLength)
+    private int Announce(in AnnounceRequest request, UInt128 address, int requestLength)
     {
-        // A peer on the tracker's own machine is listed under the machine's LAN address when one is configured.
-        var listed = _loopbackAs != 0 && (address >> 24) == 127 ? _loopbackAs : address;
-        var self = new TrackerPeer(listed, request.Port);
+        // A peer on the tracker's own machine is listed under the machine's LAN address when one is configured (IPv4).
+        var listed = !_v6 && _loopbackAs != 0 && ((uint)address >> 24) == 127 ? _loopbackAs : address;
+        var self = new TrackerPeer(listed, request.Port, _v6);
         var now = _time.GetUtcNow().UtcTicks;
         lock (_gate)
         {
@@ -182,7 +187,7 @@ public sealed class UdpTrackerServer : IAsyncDisposable
             var written = TrackerCodec.WriteAnnounceResponseHeader(_send, new AnnounceResponseHeader(
                 request.TransactionId, (int)Math.Max(1, _options.AnnounceInterval.TotalSeconds), counts.Leechers, counts.Seeders));
             var peers = _swarms.WritePeers(request.InfoHash, self, want, _send.AsSpan(written));
-            return written + peers * PeerLength;
+            return written + peers * (_v6 ? Peer6Length : PeerLength);
         }
     }
 

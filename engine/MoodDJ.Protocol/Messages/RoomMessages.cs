@@ -6,9 +6,17 @@ namespace MoodDJ.Protocol.Messages;
 /// <summary>A chat entry: <see cref="Kind"/> is text, join or leave; <see cref="Mentions"/> the users it @-named.</summary>
 public sealed record ChatMessageDto(string Id, string Room, string Author, string Kind, string Text, string? Nonce, IReadOnlyList<string> Mentions, DateTimeOffset At);
 
-public sealed record RoomDto(string Name, string Owner, bool AllowVisitors, int Online);
+/// <summary><see cref="Listeners"/>: players on the room's station now; <see cref="Station"/>: its station id while it runs.</summary>
+public sealed record RoomDto(string Name, string Owner, bool AllowVisitors, int Online, int Listeners = 0, string? Station = null);
 
-public sealed record PresenceDto(string Name, string Role);
+/// <summary><see cref="Status"/>: online or away (invisible sessions are not listed).</summary>
+public sealed record PresenceDto(string Name, string Role, string Status = "online");
+
+/// <summary><c>presenceSet</c>'s answer: the status the others now see (offline for invisible).</summary>
+public sealed record PresenceResult(string Status);
+
+/// <summary>The <c>roomPresence</c> notification: someone in the room changed status (offline: went invisible).</summary>
+public sealed record RoomPresenceEvent(string Room, string Name, string Role, string Status);
 
 public sealed record AccountResult(string User);
 
@@ -16,11 +24,12 @@ public sealed record LoginResultDto(string User, string Token, DateTimeOffset? E
 
 public sealed record RoomListResult(IReadOnlyList<RoomDto> Rooms);
 
-public sealed record RoomJoinResult(RoomDto Room, string Role, IReadOnlyList<PresenceDto> Online);
+/// <summary><see cref="Routed"/>: the session's station methods now act on the room's <see cref="Station"/> (false before hello).</summary>
+public sealed record RoomJoinResult(RoomDto Room, string Role, IReadOnlyList<PresenceDto> Online, string? Station = null, bool Routed = false);
 
 public sealed record RoomSayResult(ChatMessageDto Message, bool Duplicate);
 
 /// <summary>A page in time order; <see cref="Before"/> fetches the page before it (null at the start of the room).</summary>
 public sealed record RoomHistoryResult(IReadOnlyList<ChatMessageDto> Messages, string? Before);
 
-public sealed record RoomWhoResult(string Room, IReadOnlyList<PresenceDto> Online);
+public sealed record RoomWhoResult(string Room, IReadOnlyList<PresenceDto> Online, int Listeners = 0);

@@ -53,6 +53,6 @@ public sealed record StatusResult(
 
 public sealed record StationCountersDto(
     long Frames, long PacketsSent, long SendErrors, long FramesSkippedBusy, long Heartbeats, long HeartbeatJunk, long UnknownTokens,
-    long StreamPortJunk, long ListenersExpired, long LateWakes, long Resyncs);
+    long StreamPortJunk, long ListenersExpired, long LateWakes, long Resyncs, long TalkFrames = 0);
 
 public sealed record ListResult(IReadOnlyList<TrackDto> Queue, IReadOnlyList<TrackDto> History, TrackDto? NowPlaying);

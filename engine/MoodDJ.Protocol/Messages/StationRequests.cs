@@ -51,3 +51,18 @@ public sealed record ReportResult(bool Known);
 
 /// <summary><c>volume</c>: the player holding the listener with <see cref="Token"/> plays at <see cref="Volume"/> % (silent when muted).</summary>
 public sealed record VolumeEvent(string Listener, string Token, int Volume, bool Muted);
+
+/// <summary><c>talk</c>: encoded voice frames (base64, the station's codec and format, in order); <c>End</c> once the talker lets go.</summary>
+public sealed record TalkParams(string[]? Frames, bool End = false);
+
+/// <summary>How many of the frames were taken, and how many people are talking now.</summary>
+public sealed record TalkResult(int Accepted, int Talking);
+
+/// <summary><c>catalog</c>: a mood in words (default: the station's present mood) and how many tracks per source (1..100, default 20).</summary>
+public sealed record CatalogParams(string? Mood = null, int? Count = null);
+
+/// <summary>The mood the catalog was listed for and the tracks, source by source.</summary>
+public sealed record CatalogResult(MoodDto? Mood, IReadOnlyList<TrackDto> Tracks);
+
+/// <summary><c>play</c>: a track by its source and id (as catalog or list gave them), from <c>Position</c> seconds.</summary>
+public sealed record PlayParams(string Source, string Id, double? Position = null);

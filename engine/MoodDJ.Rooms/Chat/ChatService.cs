@@ -15,7 +15,14 @@ public sealed class ChatService(IMoodDJStore store, RoomsOptions options, TimePr
     private readonly SnowflakeIds _ids = new(options.Node, time);
     private readonly SendRateLimiter _limiter = new(options.MessageBurst, options.MessagesPerSecond, time);
 
-    public async Task<AppendResult> SayAsync(UserRecord user, RoomRecord room, string? text, string? nonce, CancellationToken cancellationToken = default)
+    /// <param name="writtenAt">
+    /// When the client wrote it (an outbox message sent later): the message sorts at that time, not at
+    /// the time it arrived, so messages keep the order their writers wrote them in. A time in the future
+    /// counts as now; one older than rooms:nonceWindowMinutes as that long ago (a repeat is recognised
+    /// only within the window anyway).
+    /// </param>
+    public async Task<AppendResult> SayAsync(UserRecord user, RoomRecord room, string? text, string? nonce, CancellationToken cancellationToken = default,
+        DateTimeOffset? writtenAt = null)
     {
         if (string.IsNullOrWhiteSpace(text)) throw Invalid("The message is empty.");
         if (text.Length > options.MaxMessageLength) throw Invalid($"The message is {text.Length} characters; the limit is {options.MaxMessageLength}.");
@@ -26,7 +33,9 @@ public sealed class ChatService(IMoodDJStore store, RoomsOptions options, TimePr
         var mentioned = new List<string>();
         foreach (var name in Mentions.Find(text))
             if (await store.Users.FindAsync(name, cancellationToken).ConfigureAwait(false) is { } u) mentioned.Add(u.Name);
-        var message = new ChatMessage(_ids.Next(), room.Id, user.Id, user.Name, MessageKind.Text, text, nonce, mentioned, _time.GetUtcNow());
+        var now = _time.GetUtcNow();
+        var at = writtenAt is { } written && written < now ? (written < now - options.NonceWindow ? now - options.NonceWindow : written) : now;
+        var message = new ChatMessage(at < now ? _ids.At(at) : _ids.Next(), room.Id, user.Id, user.Name, MessageKind.Text, text, nonce, mentioned, at);
         return await store.Messages.AppendAsync(message, options.NonceWindow, cancellationToken).ConfigureAwait(false);
     }
 

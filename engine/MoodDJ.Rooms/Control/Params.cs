@@ -37,6 +37,15 @@ internal static class Params
         return n;
     }
 
+    public static DateTimeOffset? Time(JsonElement p, string name)
+    {
+        if (String(p, name) is not { } text) return null;
+        if (!DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture,
+                System.Globalization.DateTimeStyles.AssumeUniversal | System.Globalization.DateTimeStyles.AdjustToUniversal, out var at))
+            throw Invalid($"'{name}' must be an ISO 8601 time such as 2026-11-30T06:15:00Z.");
+        return at;
+    }
+
     private static bool TryGet(JsonElement p, string name, out JsonElement value)
     {
         value = default;

@@ -6,8 +6,10 @@ using MoodDJ.Protocol;
 using MoodDJ.Protocol.Messages;
 using MoodDJ.Rooms.Accounts;
 using MoodDJ.Rooms.Chat;
+using MoodDJ.Rooms.Stations;
 using MoodDJ.Station;
 using MoodDJ.Storage;
+using static MoodDJ.Rooms.Control.RoomWire;
 
 namespace MoodDJ.Rooms.Control;
 
@@ -22,10 +24,21 @@ public sealed class RoomControlMethods : IControlMethods
     private const string ItemKey = "mooddj.rooms";
     private readonly IMoodDJStore _store;
     private readonly ILogger _log;
+    private readonly RoomStations? _stations;
+    // Rooms a join is starting a station for: not idle, though nobody is in them yet.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, int> _joining = new();
 
-    public RoomControlMethods(IMoodDJStore store, RoomsOptions options, ILoggerFactory? loggers = null, TimeProvider? time = null)
+    /// <param name="stations">Each room's own station (null: rooms have chat only, and every session stays on the default station).</param>
+    public RoomControlMethods(IMoodDJStore store, RoomsOptions options, ILoggerFactory? loggers = null, TimeProvider? time = null, RoomStations? stations = null)
     {
         loggers ??= NullLoggerFactory.Instance;
+        _stations = stations;
+        if (stations is not null)
+        {
+            // Real time, whatever clock the accounts use: it measures music played.
+            Meter = new ListeningMeter(store.Listening, loggers.CreateLogger<ListeningMeter>());
+            stations.Started += Meter.Attach;
+        }
         _store = store;
         _log = loggers.CreateLogger<RoomControlMethods>();
         Accounts = new AccountService(store, options, loggers.CreateLogger<AccountService>(), time);
@@ -37,6 +50,16 @@ public sealed class RoomControlMethods : IControlMethods
     public ChatService Chat { get; }
     public RoomService Rooms { get; }
     public RoomPresence Presence { get; } = new();
+    public RoomStations? Stations => _stations;
+    /// <summary>Listening time on the rooms' stations (null without room stations).</summary>
+    public ListeningMeter? Meter { get; }
+
+    /// <summary>Stops every room's station and stores the listening they had (before the store closes at shutdown).</summary>
+    public async Task StopStationsAsync()
+    {
+        if (_stations is not null) await _stations.StopAllAsync().ConfigureAwait(false);
+        if (Meter is not null) await Meter.DisposeAsync().ConfigureAwait(false);
+    }
 
     private sealed class SessionState
     {
@@ -63,6 +86,7 @@ public sealed class RoomControlMethods : IControlMethods
                 RoomMethods.RoomSay => await SayAsync(session, state, p, ct),
                 RoomMethods.RoomHistory => await HistoryAsync(state, p, ct),
                 RoomMethods.RoomWho => await WhoAsync(state, p, ct),
+                RoomMethods.PresenceSet => await SetPresenceAsync(session, state, Params.Required(p, "status"), ct),
                 RoomMethods.RoomSet => await DtoAsync(await Rooms.SetAllowVisitorsAsync(Member(state), Params.String(p, "room"),
                     Params.Bool(p, "allowVisitors") ?? throw new RoomsException(RoomsError.Invalid, "'allowVisitors' is required (true or false)."), ct), ct),
                 _ => throw JsonRpcException.MethodNotFound(method),
@@ -81,6 +105,15 @@ public sealed class RoomControlMethods : IControlMethods
         }
     }
 
+    /// <summary>A room's station answers only those in the room, each as far as their role goes (<see cref="RoomStationRules"/>).</summary>
+    public ValueTask AuthorizeAsync(ControlSession session, LiveStation station, string method, CancellationToken cancellationToken)
+    {
+        if (_stations is null || !_stations.TryRoomOf(station, out var room)) return ValueTask.CompletedTask;
+        if (RoomStationRules.Refusal(method, Presence.Find(room.Id, session)?.Role, room.Name) is { } refusal)
+            throw new JsonRpcException(RoomMethods.Forbidden, refusal);
+        return ValueTask.CompletedTask;
+    }
+
     public async ValueTask OnSessionClosedAsync(ControlSession session)
     {
         if (!session.Items.TryGetValue(ItemKey, out var item) || item is not SessionState state) return;
@@ -88,13 +121,15 @@ public sealed class RoomControlMethods : IControlMethods
         {
             try
             {
-                await LeaveAsync(session, state, room, CancellationToken.None).ConfigureAwait(false);
+                // Not routed back: the client's listeners keep the room's music while it reconnects.
+                await LeaveAsync(session, state, room, CancellationToken.None, closing: true).ConfigureAwait(false);
             }
             catch (Exception e) when (e is StorageUnavailableException or RoomsException)
             {
                 _log.LogWarning("Session {Id} left room '{Room}' without a notice: {Message}", session.Id, room.Name, e.Message);
             }
         }
+        Presence.Forget(session);
     }
 
     private async Task<LoginResultDto> LoginAsync(ControlSession session, SessionState state, JsonElement p, CancellationToken ct)
@@ -103,10 +138,12 @@ public sealed class RoomControlMethods : IControlMethods
         {
             state.User = await Accounts.AuthenticateAsync(token, ct);
             state.Token = token;
+            if (StationServer.ClientOf(session) is { } known) Meter?.Attribute(known, state.User.Name);
             return new LoginResultDto(state.User.Name, token, null);
         }
         var login = await Accounts.LoginAsync(Params.String(p, "user"), Params.String(p, "password"), Address(session), ct);
         (state.User, state.Token) = (login.User, login.Token);
+        if (StationServer.ClientOf(session) is { } client) Meter?.Attribute(client, login.User.Name);
         return new LoginResultDto(login.User.Name, login.Token, login.ExpiresAt);
     }
 
@@ -122,16 +159,52 @@ public sealed class RoomControlMethods : IControlMethods
     private async Task<RoomJoinResult> JoinAsync(ControlSession session, SessionState state, JsonElement p, CancellationToken ct)
     {
         var user = await CurrentAsync(state, ct);
-        var joined = await Rooms.JoinAsync(user, Params.String(p, "room"), ct);
-        Presence.Enter(joined.Room.Id, new Presence(session, user?.Name ?? $"visitor-{session.Id}", joined.Role));
-        if (joined.Notice is { } notice) await BroadcastAsync(joined.Room, notice, except: session);
-        return new RoomJoinResult(await DtoAsync(joined.Room, ct), Role(joined.Role), Who(joined.Room));
+        var room = await Rooms.GetAsync(Params.String(p, "room"), ct);
+        _joining.AddOrUpdate(room.Id, 1, (_, n) => n + 1);
+        try
+        {
+            // The station first (it may be refused: all busy); a visitor where visitors may not come is refused by JoinAsync.
+            var station = _stations is not null && (user is not null || room.AllowVisitors)
+                ? await _stations.EnsureAsync(room, Occupied, ct) : null;
+            var hidden = Presence.StatusOf(session) == PresenceStatus.Invisible;
+            var joined = await Rooms.JoinAsync(user, room.Name, ct, announce: !hidden);
+            Presence.Enter(joined.Room.Id, new Presence(session, user?.Name ?? $"visitor-{session.Id}", joined.Role));
+            var routed = station is not null && _stations!.Server.Route(session, station);
+            if (user is not null && StationServer.ClientOf(session) is { } client) Meter?.Attribute(client, user.Name);
+            if (joined.Notice is { } notice) await BroadcastAsync(joined.Room, notice, except: session);
+            return new RoomJoinResult(await DtoAsync(joined.Room, ct), Role(joined.Role), Who(joined.Room), station?.Id, routed);
+        }
+        finally
+        {
+            if (_joining.AddOrUpdate(room.Id, 0, (_, n) => n - 1) <= 0) _joining.TryRemove(new KeyValuePair<long, int>(room.Id, 0));
+        }
     }
 
-    private async Task<object> LeaveAsync(ControlSession session, SessionState state, RoomRecord room, CancellationToken ct)
+    private bool Occupied(long roomId) => Presence.Occupied(roomId) || _joining.ContainsKey(roomId);
+
+    /// <summary>One status for all the session's rooms; the others in them hear a roomPresence (an invisible one reads as offline).</summary>
+    private async Task<PresenceResult> SetPresenceAsync(ControlSession session, SessionState state, string text, CancellationToken ct)
+    {
+        if (!Enum.TryParse<PresenceStatus>(text, ignoreCase: true, out var status) || !Enum.IsDefined(status) || text.Any(char.IsDigit))
+            throw new RoomsException(RoomsError.Invalid, $"'status' must be online, away or invisible, not '{Clip(text)}'.");
+        var old = Presence.SetStatus(session, status);
+        if (old != status)
+            foreach (var room in await RoomsOfAsync(session))
+                if (Presence.Find(room.Id, session) is { } me)
+                    await NotifyOthersAsync(room, session, RoomMethods.RoomPresence, new RoomPresenceEvent(room.Name, me.Name, Role(me.Role), StatusName(status)));
+        return new PresenceResult(StatusName(status));
+    }
+
+
+
+    private async Task<object> LeaveAsync(ControlSession session, SessionState state, RoomRecord room, CancellationToken ct, bool closing = false)
     {
         if (!Presence.Leave(room.Id, session)) throw new RoomsException(RoomsError.Invalid, $"This session is not in '{room.Name}'.");
-        if (await Rooms.LeaveAsync(state.User, room, ct) is { } notice) await BroadcastAsync(room, notice, except: session);
+        // Back to the default station: the client's listeners in the room stop, and its player subscribes there again.
+        if (!closing && _stations?.Running(room.Id) is { } station && ReferenceEquals(StationServer.StationOf(session), station))
+            _stations.Server.Route(session, _stations.Server.Default);
+        if (await Rooms.LeaveAsync(state.User, room, ct, announce: Presence.StatusOf(session) != PresenceStatus.Invisible) is { } notice)
+            await BroadcastAsync(room, notice, except: session);
         return new { left = room.Name };
     }
 
@@ -140,7 +213,7 @@ public sealed class RoomControlMethods : IControlMethods
         var room = await Rooms.GetAsync(Params.String(p, "room"), ct);
         var user = await CurrentAsync(state, ct);
         await Rooms.RequireMemberAsync(user, room, "write", ct);
-        var said = await Chat.SayAsync(user!, room, Params.String(p, "text"), Params.String(p, "nonce"), ct);
+        var said = await Chat.SayAsync(user!, room, Params.String(p, "text"), Params.String(p, "nonce"), ct, Params.Time(p, "writtenAt"));
         var dto = Dto(said.Message, room);
         if (!said.Duplicate) await BroadcastAsync(room, said.Message, except: session);
         return new RoomSayResult(dto, said.Duplicate);
@@ -156,7 +229,7 @@ public sealed class RoomControlMethods : IControlMethods
     private async Task<RoomWhoResult> WhoAsync(SessionState state, JsonElement p, CancellationToken ct)
     {
         var room = await ReadableAsync(state, Params.String(p, "room"), ct);
-        return new RoomWhoResult(room.Name, Who(room));
+        return new RoomWhoResult(room.Name, Who(room), _stations?.Running(room.Id)?.Listeners.Count ?? 0);
     }
 
     /// <summary>History and presence are open to whoever may join: members, and visitors where the owner allows them.</summary>
@@ -191,38 +264,23 @@ public sealed class RoomControlMethods : IControlMethods
     private async Task<IReadOnlyList<RoomRecord>> RoomsOfAsync(ControlSession session) =>
         (await _store.Rooms.ListAsync().ConfigureAwait(false)).Where(r => Presence.Contains(r.Id, session)).ToList();
 
-    private async Task BroadcastAsync(RoomRecord room, ChatMessage message, ControlSession except)
+    private Task BroadcastAsync(RoomRecord room, ChatMessage message, ControlSession except) =>
+        NotifyOthersAsync(room, except, RoomMethods.RoomMessage, Dto(message, room));
+
+    private async Task NotifyOthersAsync(RoomRecord room, ControlSession except, string method, object parameters)
     {
-        var dto = Dto(message, room);
         foreach (var present in Presence.In(room.Id))
             if (present.Session != except)
-                await present.Session.NotifyAsync(RoomMethods.RoomMessage, dto).ConfigureAwait(false);
+                await present.Session.NotifyAsync(method, parameters).ConfigureAwait(false);
     }
 
-    private IReadOnlyList<PresenceDto> Who(RoomRecord room) => Presence.In(room.Id).Select(p => new PresenceDto(p.Name, Role(p.Role))).ToList();
+    private IReadOnlyList<PresenceDto> Who(RoomRecord room) =>
+        Presence.Visible(room.Id).Select(p => new PresenceDto(p.Presence.Name, Role(p.Presence.Role), StatusName(p.Status))).ToList();
 
     private async Task<RoomDto> DtoAsync(RoomRecord room, CancellationToken ct)
     {
         var owner = await _store.Users.FindAsync(room.OwnerId, ct).ConfigureAwait(false);
-        return new RoomDto(room.Name, owner?.Name ?? "", room.AllowVisitors, Presence.Count(room.Id));
+        var station = _stations?.Running(room.Id);
+        return new RoomDto(room.Name, owner?.Name ?? "", room.AllowVisitors, Presence.Count(room.Id), station?.Listeners.Count ?? 0, station?.Id);
     }
-
-    private static ChatMessageDto Dto(ChatMessage m, RoomRecord room) =>
-        new(m.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), room.Name, m.Author, m.Kind.ToString().ToLowerInvariant(), m.Body, m.Nonce, m.Mentions, m.At);
-
-    private static string Role(RoomRole role) => role.ToString().ToLowerInvariant();
-
-    private static string Address(ControlSession session) =>
-        session.RemoteEndPoint is IPEndPoint ip ? ip.Address.ToString() : session.RemoteEndPoint.ToString() ?? "unknown";
-
-    private static int Code(RoomsError error) => error switch
-    {
-        RoomsError.Invalid => JsonRpcErrorCodes.InvalidParams,
-        RoomsError.Taken => RoomMethods.Taken,
-        RoomsError.Unauthorized => JsonRpcErrorCodes.Unauthorized,
-        RoomsError.Forbidden => RoomMethods.Forbidden,
-        RoomsError.RateLimited => RoomMethods.RateLimited,
-        RoomsError.NotFound => JsonRpcErrorCodes.NotFound,
-        _ => JsonRpcErrorCodes.Unavailable,
-    };
 }

@@ -2,15 +2,17 @@ using System.Text.Json;
 
 namespace MoodDJ.Rooms.Outbox;
 
-/// <summary>One message written while offline, with the client id (nonce) it keeps across every retry.</summary>
-public sealed record OutboxEntry(string Room, string Text, string Nonce);
+/// <summary>One message written while offline, with the client id (nonce) it keeps across every retry and when it was written (null in files from before).</summary>
+public sealed record OutboxEntry(string Room, string Text, string Nonce, DateTimeOffset? WrittenAt = null);
 
 /// <summary>
 /// A client's local outbox (seed 003's offline sync): what its user wrote while the server could not
 /// be reached, kept in a JSON-lines file so it survives a restart of either side, and sent in order
 /// when the connection is back. Exactly once: an entry leaves the file only after the server
 /// acknowledged it, and a resend after a lost acknowledgement carries the same nonce, which the
-/// server drops as a repeat (for rooms:nonceWindowMinutes). Not thread-safe across processes.
+/// server drops as a repeat (for rooms:nonceWindowMinutes). Each entry keeps when it was written,
+/// which the sender passes as roomSay's writtenAt so it sorts where it was written, not where it
+/// arrived. Not thread-safe across processes.
 /// </summary>
 public sealed class ChatOutbox
 {
@@ -50,7 +52,7 @@ public sealed class ChatOutbox
     /// <param name="nonce">The client id of a send whose reply was lost (so a resend is a repeat); a new one when null.</param>
     public OutboxEntry Add(string room, string text, string? nonce = null)
     {
-        var entry = new OutboxEntry(room, text, nonce ?? "outbox-" + Guid.NewGuid().ToString("N"));
+        var entry = new OutboxEntry(room, text, nonce ?? "outbox-" + Guid.NewGuid().ToString("N"), DateTimeOffset.UtcNow);
         lock (_gate)
         {
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(_path))!);

@@ -34,6 +34,12 @@ internal static class Migrations
             CREATE INDEX system_events_at ON system_events (at);
             CREATE INDEX system_events_room ON system_events (room, at);
             """) + "\n" + d.AppendOnly("system_events")),
+        new(3, "listening time per user and room", d => d.Expand("""
+            CREATE TABLE listening (id {autoid}, user_name TEXT NOT NULL, user_key TEXT NOT NULL, room TEXT NOT NULL,
+                started_at BIGINT NOT NULL, ended_at BIGINT NOT NULL, heard_ms BIGINT NOT NULL);
+            CREATE INDEX listening_user ON listening (user_key, ended_at);
+            CREATE INDEX listening_room ON listening (room, ended_at);
+            """) + "\n" + d.AppendOnly("listening")),
     ];
 
     public static async Task RunAsync(Database database, CancellationToken cancellationToken)

@@ -21,7 +21,7 @@ internal sealed class ClientCommand : ICliCommand
         var server = StationTarget.ServerOption();
         var join = StationTarget.JoinOption();
         var name = new Option<string>("--name") { Description = "Your name, shown in the station's log.", DefaultValueFactory = _ => Environment.UserName };
-        var command = new Command("client", "Talk to a running station: type how you feel; /skip, /like, /dislike, /pause, /resume, /seek 1:30, /stop, /volume NAME 50, /mute NAME, /status, /list, /quit; rooms: /register, /login, /rooms, /create, /join, /say, /who, /history.") { server, join, name };
+        var command = new Command("client", "Talk to a running station: type how you feel; /skip, /like, /dislike, /pause, /resume, /seek 1:30, /stop, /volume NAME 50, /mute NAME, /status, /list, /catalog, /play N, /quit; rooms: /register, /login, /rooms, /create, /join, /say, /who, /history, /online, /away, /invisible.") { server, join, name };
         command.SetAction((parseResult, ct) =>
         {
             var target = new StationTarget(parseResult, server, join);
@@ -47,7 +47,7 @@ internal sealed class ClientCommand : ICliCommand
 internal sealed class InteractiveClient(StationControlClient client, TextReader input, IAnsiConsole console)
 {
     private const string Help = "type how you feel, or: /text <words>  /skip  /like  /dislike  /pause  /resume  /seek <m:ss>  /stop  " +
-                                "/volume <listener> <0-100>  /mute <listener>  /unmute <listener>  /status  /list  /help  /quit";
+                                "/volume <listener> <0-100>  /mute <listener>  /unmute <listener>  /status  /list  /catalog [mood]  /play <n> [m:ss]  /help  /quit";
     private readonly object _printLock = new();
     // The last volume set per listener name, so /mute and /unmute keep it.
     private readonly Dictionary<string, int> _volumes = new(StringComparer.OrdinalIgnoreCase);
@@ -154,6 +154,15 @@ internal sealed class InteractiveClient(StationControlClient client, TextReader 
             case "/list":
                 foreach (var text in ClientText.List(await client.ListAsync(cancellationToken))) Print(text);
                 break;
+            case "/catalog":
+                var catalog = await client.CatalogAsync(argument.Length == 0 ? null : argument, 10, cancellationToken);
+                _catalog = catalog.Tracks;
+                Print($"for the {Markup.Escape(catalog.Mood?.Label ?? "neutral")} mood ([grey]/play N [[m:ss]][/] plays one):");
+                for (var i = 0; i < catalog.Tracks.Count; i++) Print($"  {i + 1,2}. {StationText.Track(catalog.Tracks[i])}");
+                break;
+            case "/play":
+                await PlayAsync(argument, cancellationToken);
+                break;
             case "/help":
                 Print($"[grey]{Markup.Escape(Help)}[/]");
                 break;
@@ -162,6 +171,24 @@ internal sealed class InteractiveClient(StationControlClient client, TextReader 
                     Print($"[yellow]unknown command {Markup.Escape(verb)}[/]; {Markup.Escape(Help)}");
                 break;
         }
+    }
+
+    /// <summary>/play N [m:ss]: the Nth track of the last /catalog, now, from that time.</summary>
+    private async Task PlayAsync(string argument, CancellationToken cancellationToken)
+    {
+        var parts = argument.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (parts.Length is 0 or > 2 || !int.TryParse(parts[0], out var n) || n < 1 || n > _catalog.Count)
+        {
+            Print(_catalog.Count == 0 ? "[yellow]/catalog first, then /play N [m:ss][/]" : $"[yellow]/play needs a number 1..{_catalog.Count} from the catalog, and may take a time: /play 3 1:30[/]");
+            return;
+        }
+        double seconds = 0;
+        if (parts.Length == 2 && !ClientText.TryParseTime(parts[1], out seconds))
+        {
+            Print("[yellow]/play's time is m:ss, h:mm:ss or seconds, e.g. /play 3 1:30[/]");
+            return;
+        }
+        await ChangeTrackAsync(async () => await client.PlayAsync(_catalog[n - 1], TimeSpan.FromSeconds(seconds), cancellationToken), "now playing ", cancellationToken);
     }
 
     /// <summary>/volume NAME 50, /mute NAME, /unmute NAME: the station tells that listener's player, which applies it.</summary>
@@ -245,6 +272,7 @@ internal sealed class InteractiveClient(StationControlClient client, TextReader 
 
     private volatile string? _shownTrack;
     private volatile string? _lastAnnounced;
+    private IReadOnlyList<TrackDto> _catalog = [];
     private volatile bool _skipping; // a prompt, /skip or /dislike is waiting for its reply, which names the track
 
     private void RememberShown(NowPlayingEvent now) => _shownTrack = TrackKey(now.Track);

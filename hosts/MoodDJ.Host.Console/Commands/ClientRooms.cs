@@ -10,18 +10,20 @@ namespace MoodDJ.Host.Console.Commands;
 
 /// <summary>
 /// The room commands of `mooddj client`: /register, /login, /rooms, /create, /join, /leave, /say,
-/// /who, /history; and the room's messages as they arrive. After a reconnect the client logs in
-/// again with its token and rejoins its room (resume calls). A /say while the station is away goes
+/// /who, /history, /online, /away, /invisible; and the room's messages as they arrive. After every
+/// reconnect, resumed or not, the client logs in again with its token, sets its status and rejoins
+/// its room (resume calls replayed on every connection: the server keeps these per connection). A /say while the station is away goes
 /// to the outbox ($XDG_STATE_HOME/mooddj/outbox.jsonl) and is sent, in order and once, when the
 /// client is connected, logged in and in a room again.
 /// </summary>
-internal sealed class ClientRooms(StationClient connection, Action<string> print, string? outboxPath = null)
+internal sealed class ClientRooms(StationClient connection, Action<string> print, string? outboxPath = null, string? loginPath = null)
 {
+    private readonly string? _loginPath = loginPath;
     private readonly ChatOutbox _outbox = new(outboxPath ?? DefaultOutbox());
     private int _flushing;
 
     public const string Help = "rooms: /register <user> <password>  /login <user> <password>  /rooms  /create <room> [visitors]  " +
-                               "/join <room>  /leave  /say <text>  /who  /history [n]";
+                               "/join <room>  /leave  /say <text>  /who  /history [n]  /online  /away  /invisible";
     private static readonly JsonSerializerOptions Json = JsonRpcWriter.SerializerOptions;
     private string? _room;
     private string? _user;
@@ -31,6 +33,8 @@ internal sealed class ClientRooms(StationClient connection, Action<string> print
         connection.NotificationReceived += n =>
         {
             if (n.Method == RoomMethods.RoomMessage && n.Params.Deserialize<ChatMessageDto>(Json) is { } m) print(Line(m));
+            if (n.Method == RoomMethods.RoomPresence && n.Params.Deserialize<RoomPresenceEvent>(Json) is { } p)
+                print($"[grey]{Markup.Escape(p.Room)}: {Markup.Escape(p.Name)} is {Markup.Escape(p.Status)}[/]");
         };
         // Back after a reconnect (its resume calls logged in and rejoined): send what waited.
         connection.StateChanged += (state, reason) =>
@@ -52,7 +56,7 @@ internal sealed class ClientRooms(StationClient connection, Action<string> print
         try
         {
             var sent = await _outbox.FlushAsync(async (e, token) =>
-                print(Line((await CallAsync<RoomSayResult>(RoomMethods.RoomSay, new { room = e.Room, text = e.Text, nonce = e.Nonce }, token)).Message)), ct);
+                print(Line((await CallAsync<RoomSayResult>(RoomMethods.RoomSay, new { room = e.Room, text = e.Text, nonce = e.Nonce, writtenAt = e.WrittenAt }, token)).Message)), ct);
             print($"[grey]outbox: {sent} message(s) sent[/]");
         }
         catch (Exception e) when (e is JsonRpcException or TimeoutException or StationConnectionLostException)
@@ -102,14 +106,15 @@ internal sealed class ClientRooms(StationClient connection, Action<string> print
             case "/login":
                 var login = await CallAsync<LoginResultDto>(RoomMethods.Login, new { user = words[0], password = words[1] }, ct);
                 _user = login.User;
-                connection.SetResumeCall("rooms.login", RoomMethods.Login, new { token = login.Token });
+                connection.SetResumeCall("rooms.login", RoomMethods.Login, new { token = login.Token }, everyConnection: true);
+                RoomLogin.Save(login.User, login.Token, _loginPath); // for `mooddj player --room R`
                 print($"[green]logged in[/] as {Markup.Escape(login.User)} (session until {login.ExpiresAt:yyyy-MM-dd HH:mm} UTC)");
                 break;
             case "/rooms":
                 var list = await CallAsync<RoomListResult>(RoomMethods.RoomList, null, ct);
                 if (list.Rooms.Count == 0) print("[grey]no rooms yet; /create one[/]");
                 foreach (var r in list.Rooms)
-                    print($"{Markup.Escape(r.Name)} [grey](owner {Markup.Escape(r.Owner)}, {r.Online} online{(r.AllowVisitors ? ", visitors welcome" : ", members only")})[/]");
+                    print($"{Markup.Escape(r.Name)} [grey](owner {Markup.Escape(r.Owner)}, {r.Online} online, {r.Listeners} listening{(r.AllowVisitors ? ", visitors welcome" : ", members only")})[/]");
                 break;
             case "/create" when argument.Length == 0:
                 print("[yellow]/create needs a room name, e.g. /create lounge visitors[/]");
@@ -127,8 +132,9 @@ internal sealed class ClientRooms(StationClient connection, Action<string> print
                 if (_room is not null) await LeaveAsync(ct);
                 var joined = await CallAsync<RoomJoinResult>(RoomMethods.RoomJoin, new { room = argument }, ct);
                 _room = joined.Room.Name;
-                connection.SetResumeCall("rooms.join", RoomMethods.RoomJoin, new { room = _room });
-                print($"[green]in {Markup.Escape(_room)}[/] as {joined.Role}; here: {Markup.Escape(string.Join(", ", joined.Online.Select(p => p.Name)))}");
+                connection.SetResumeCall("rooms.join", RoomMethods.RoomJoin, new { room = _room }, everyConnection: true);
+                print($"[green]in {Markup.Escape(_room)}[/] as {joined.Role}; here: {Markup.Escape(string.Join(", ", joined.Online.Select(p => p.Name)))}" +
+                      (joined.Routed ? $"; the room's own music plays here ({(joined.Role == "visitor" ? "visitors listen" : "type how you feel to set its mood, /skip")})" : ""));
                 await HistoryAsync(10, ct);
                 await FlushOutboxAsync(ct);
                 break;
@@ -143,7 +149,20 @@ internal sealed class ClientRooms(StationClient connection, Action<string> print
                 break;
             case "/who":
                 var who = await CallAsync<RoomWhoResult>(RoomMethods.RoomWho, new { room = RequireRoom() }, ct);
-                print($"in {Markup.Escape(who.Room)}: {Markup.Escape(string.Join(", ", who.Online.Select(p => $"{p.Name} ({p.Role})")))}");
+                print($"in {Markup.Escape(who.Room)} ({who.Listeners} listening): " +
+                      Markup.Escape(string.Join(", ", who.Online.Select(p => $"{p.Name} ({p.Role}{(p.Status == "away" ? ", away" : "")})"))));
+                break;
+            case "/online" or "/away" or "/invisible":
+                var status = verb[1..];
+                var shown = await CallAsync<PresenceResult>(RoomMethods.PresenceSet, new { status }, ct);
+                connection.SetResumeCall("rooms.presence", RoomMethods.PresenceSet, new { status }, everyConnection: true);
+                if (_room is not null)
+                {
+                    // Replayed after the status, so an invisible user rejoins without a join notice.
+                    connection.RemoveResumeCall("rooms.join");
+                    connection.SetResumeCall("rooms.join", RoomMethods.RoomJoin, new { room = _room }, everyConnection: true);
+                }
+                print($"[grey]you are {status} (others see: {Markup.Escape(shown.Status)})[/]");
                 break;
             case "/history":
                 await HistoryAsync(int.TryParse(argument, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? Math.Clamp(n, 1, 100) : 20, ct);

@@ -39,11 +39,12 @@ internal sealed class PlayerCommand : ICliCommand
         var name = new Option<string?>("--name") { Description = "How the station shows this listener (and what `client` /volume NAME and /mute NAME use); default: player USER@HOST." };
         var maxChildren = new Option<int?>("--max-children") { Description = "Peers this peer relays to at most (default peer:maxChildren, 4)." };
         var parents = new Option<int?>("--parents") { Description = "Parents to take the stream from at once, 1 or 2 (default peer:parents, 1)." };
+        var room = new Option<string?>("--room") { Description = "Listen to this room's own station (as the user `mooddj client` last logged in as, or as a visitor where the room lets visitors in)." };
         var command = _relay
             ? new Command("peer", "Listen to a running station like `mooddj player` and relay its signed stream to other peers (the live mesh).")
                 { port, output, server, join, jitter, latency, noSync, seconds, quiet, name, maxChildren, parents }
             : new Command("player", "Listen to a running station: subscribe, receive RTP/SRTP, play, show loss and buffer stats.")
-                { port, output, server, join, jitter, latency, noSync, seconds, quiet, name };
+                { port, output, server, join, jitter, latency, noSync, seconds, quiet, name, room };
         if (_relay) jitter.DefaultValueFactory = _ => 600;
         command.SetAction((parseResult, ct) =>
         {
@@ -57,7 +58,7 @@ internal sealed class PlayerCommand : ICliCommand
             string? notice = null;
             return CommandRunner.RunAsync(parseResult, globals, (context, token) => RunAsync(context, target, new PlayerArguments(
                 parseResult.GetValue(port), parseResult.GetValue(jitter), parseResult.GetValue(seconds), parseResult.GetValue(quiet), notice, parseResult.GetValue(name),
-                _relay, parseResult.GetValue(maxChildren), parseResult.GetValue(parents), parseResult.GetValue(latency)), token),
+                _relay, parseResult.GetValue(maxChildren), parseResult.GetValue(parents), parseResult.GetValue(latency), _relay ? null : parseResult.GetValue(room)), token),
                 ct, overrides, prepare: configuration =>
                 {
                     var prepared = new Dictionary<string, string?>(target.Prepare(configuration) ?? new Dictionary<string, string?>());
@@ -69,7 +70,7 @@ internal sealed class PlayerCommand : ICliCommand
     }
 
     private sealed record PlayerArguments(int Port, int JitterMs, double? Seconds, bool Quiet, string? OutputNotice, string? Name,
-        bool Relay = false, int? MaxChildren = null, int? Parents = null, int LatencyMs = 0);
+        bool Relay = false, int? MaxChildren = null, int? Parents = null, int LatencyMs = 0, string? Room = null);
 
     /// <summary>
     /// With no --output and no use:audioOutput of the user's own: the speakers when the machine has
@@ -151,7 +152,9 @@ internal sealed class PlayerCommand : ICliCommand
             console.WriteLine($"the station at {endPoint} never answered.");
             return ct.IsCancellationRequested ? CommandRunner.Interrupted : CommandRunner.Failed;
         }
-        if (StationText.Member(client.LastHello, "nowPlaying") is { } first)
+        if (args.Room is { } roomName)
+            console.WriteLine($"listening to room '{roomName}' as {await RoomLogin.JoinForPlayerAsync(client, roomName, console.WriteLine, stop.Token)}");
+        else if (StationText.Member(client.LastHello, "nowPlaying") is { } first)
             view.SetNowPlaying(first);
         var stationHost = endPoint is IPEndPoint ip ? ip.Address
             : (await Dns.GetHostAddressesAsync(((DnsEndPoint)endPoint).Host, ct)).First();

@@ -74,9 +74,15 @@ internal sealed class ServerCommand : ICliCommand
         var rooms = RoomsSetup.Rooms(context.Configuration);
         var storage = RoomsSetup.Storage(context.Configuration);
         await using var store = rooms.Enabled ? await RoomsSetup.OpenStoreAsync(storage, ct) : null;
+        RoomControlMethods? roomMethods = null;
         if (store is not null)
         {
-            station.AddControlMethods(new RoomControlMethods(store, rooms, context.LoggerFactory));
+            // Each room gets its own station on these ports when someone first joins it (rooms:maxRoomStations at once).
+            var roomStations = new MoodDJ.Rooms.Stations.RoomStations(station,
+                id => StationFactory.CreateStation(context.Engine, id, context.LoggerFactory), rooms.MaxRoomStations, log);
+            roomStations.Started += (room, live) => StationEvents.Attach(live, store.Events, log, room.Name);
+            roomMethods = new RoomControlMethods(store, rooms, context.LoggerFactory, stations: roomStations);
+            station.AddControlMethods(roomMethods);
             foreach (var live in station.Router.Stations) StationEvents.Attach(live, store.Events, log);
         }
         await station.StartAsync(ct);
@@ -94,6 +100,9 @@ internal sealed class ServerCommand : ICliCommand
             ? new TrackerAnnouncer(tracker, station.Default.SwarmId, station.StreamEndPoint.Port, context.LoggerFactory.CreateLogger("mooddj.tracker"))
             : null;
         announcer?.Start();
+        await using var seeding = CachedTrackSeeding.Start(context, bind, station.Options.Tracker, context.LoggerFactory.CreateLogger("mooddj.swarm"));
+        if (seeding is not null)
+            seeding.TrackShared += t => System.Console.Out.WriteLine($"{DateTime.Now:HH:mm:ss} seeding cached track {t.Name}: {t.ToMagnet()}");
         await using var rtspServer = StartRtsp(context, station, console);
 
         var table = new Table().Border(TableBorder.Rounded).AddColumns("what", "where");
@@ -102,6 +111,8 @@ internal sealed class ServerCommand : ICliCommand
         table.AddRow("heartbeats (UDP)", Markup.Escape(station.HeartbeatEndPoint.ToString()));
         if (announcer is not null)
             table.AddRow("tracker (swarm)", Markup.Escape($"{station.Options.Tracker} ({station.Default.SwarmId})"));
+        if (seeding is not null)
+            table.AddRow("cached tracks (TCP, BitTorrent)", Markup.Escape($"{bind}:{seeding.Port}, seeding {seeding.Folder}"));
         if (rtspServer is not null)
             table.AddRow("RTSP (TCP, plain RTP)", Markup.Escape(rtspServer.UrlFor(station.Default.Id, local) + (station.Router.Stations.Count > 1 ? "  (or /<station>)" : "")));
         if (await WriteMulticastSdpAsync(station, ct) is { } sdpPath)
@@ -135,6 +146,8 @@ internal sealed class ServerCommand : ICliCommand
         {
         }
         System.Console.Out.WriteLine("stopping the station…");
+        // The rooms' stations first, while the database is open: their listeners' last spells are stored.
+        if (roomMethods is not null) await roomMethods.StopStationsAsync();
         return 0;
     }
 

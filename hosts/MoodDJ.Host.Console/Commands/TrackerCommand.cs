@@ -17,7 +17,7 @@ internal sealed class TrackerCommand : ICliCommand
     public Command Create(GlobalOptions globals)
     {
         var port = new Option<int>("--port", "-p") { Description = "UDP port to listen on.", DefaultValueFactory = _ => UdpTrackerServerOptions.DefaultPort };
-        var bind = new Option<string>("--bind") { Description = "IPv4 address to listen on (default 0.0.0.0: every interface, for a LAN; 127.0.0.1 keeps it to this machine).", DefaultValueFactory = _ => "0.0.0.0" };
+        var bind = new Option<string>("--bind") { Description = "Address to listen on (default 0.0.0.0: every interface, for a LAN; 127.0.0.1 keeps it to this machine; an IPv6 address such as :: or ::1 makes an IPv6 tracker, whose replies list IPv6 peers).", DefaultValueFactory = _ => "0.0.0.0" };
         var interval = new Option<int>("--interval") { Description = "Seconds between a peer's announces, told to every peer.", DefaultValueFactory = _ => 60 };
         var expiry = new Option<int>("--expiry") { Description = "Seconds after its last announce that a silent peer is dropped.", DefaultValueFactory = _ => 180 };
         var maxSwarms = new Option<int>("--max-swarms") { Description = "Most swarms (stations and tracks) tracked at once.", DefaultValueFactory = _ => 10_000 };
@@ -30,8 +30,8 @@ internal sealed class TrackerCommand : ICliCommand
         {
             try
             {
-                if (!IPAddress.TryParse(parseResult.GetValue(bind), out var address) || address.AddressFamily != AddressFamily.InterNetwork)
-                    throw new UserFacingException($"--bind: '{parseResult.GetValue(bind)}' is not an IPv4 address.");
+                if (!IPAddress.TryParse(parseResult.GetValue(bind), out var address) || address.AddressFamily is not (AddressFamily.InterNetwork or AddressFamily.InterNetworkV6))
+                    throw new UserFacingException($"--bind: '{parseResult.GetValue(bind)}' is not an IPv4 or IPv6 address.");
                 if (parseResult.GetValue(port) is < 0 or > 65535)
                     throw new UserFacingException($"--port: {parseResult.GetValue(port)} is not a port (0..65535).");
                 var options = new UdpTrackerServerOptions
@@ -88,12 +88,12 @@ internal sealed class TrackerCommand : ICliCommand
         server.Notice += n => lines.Writer.TryWrite(n);
         server.Start();
         var local = server.LocalEndPoint;
-        var reachable = ReachableAddress.For(local.Address);
+        var reachable = local.AddressFamily == AddressFamily.InterNetworkV6 ? local.ToString() : $"{ReachableAddress.For(local.Address)}:{local.Port}";
         var output = System.Console.Out;
         output.WriteLine($"tracker: listening on udp://{local} (BEP 15; announce every {options.AnnounceInterval.TotalSeconds:0} s, silent peers dropped after {options.PeerExpiry.TotalSeconds:0} s)");
         if (options.LoopbackPeersAs is { } listedAs)
             output.WriteLine($"tracker: peers on this machine are listed as {listedAs}, so others on the LAN can reach them");
-        output.WriteLine($"tracker: peers announce to udp://{reachable}:{local.Port}   ·   limits: {options.MaxSwarms} swarms, {options.MaxPeersPerSwarm} peers each, {options.MaxNumWant} per reply   ·   Ctrl+C stops.");
+        output.WriteLine($"tracker: peers announce to udp://{reachable}   ·   limits: {options.MaxSwarms} swarms, {options.MaxPeersPerSwarm} peers each, {options.MaxNumWant} per reply   ·   Ctrl+C stops.");
         output.Flush();
 
         var printer = PrintAsync(lines.Reader, output, ct);

@@ -21,6 +21,9 @@ public interface IStationLink : IAsyncDisposable
 
     Task StartAsync(CancellationToken cancellationToken);
 
+    /// <summary>A further control client of the same station, not yet connected (each talking browser has its own voice).</summary>
+    StationControlClient NewClient(string name);
+
     /// <summary>The station's listeners as this host knows them; <paramref name="local"/> adds the stats of this host's own players.</summary>
     IReadOnlyList<ListenerView> Listeners(IReadOnlyDictionary<string, PlayerStats> local);
 }

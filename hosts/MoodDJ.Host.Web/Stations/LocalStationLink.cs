@@ -29,14 +29,19 @@ public sealed class LocalStationLink(MoodDJEngine engine, ILoggerFactory loggerF
     {
         _server = StationFactory.Create(engine, loggerFactory);
         await _server.StartAsync(cancellationToken);
-        var control = (IPEndPoint)_server.ControlEndPoint;
+        _client = NewClient("mooddj web");
+        await _client.ConnectAsync(cancellationToken);
+    }
+
+    public StationControlClient NewClient(string name)
+    {
+        var control = (IPEndPoint)Server.ControlEndPoint;
         var address = control.Address.Equals(IPAddress.Any) ? IPAddress.Loopback : control.Address;
-        _client = new StationControlClient(engine.ControlTransport, engine.Crypto, new StationClientOptions
+        return new StationControlClient(engine.ControlTransport, engine.Crypto, new StationClientOptions
         {
             EndPoint = new IPEndPoint(address, control.Port),
-            ClientName = "mooddj web",
+            ClientName = name,
         }, loggerFactory.CreateLogger<StationClient>());
-        await _client.ConnectAsync(cancellationToken);
     }
 
     public IReadOnlyList<ListenerView> Listeners(IReadOnlyDictionary<string, PlayerStats> local) =>

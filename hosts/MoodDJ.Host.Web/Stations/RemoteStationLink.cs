@@ -27,14 +27,16 @@ public sealed class RemoteStationLink(MoodDJEngine engine, WebOptions options, I
 
     public IPAddress StreamHost => _endPoint?.Address ?? IPAddress.Loopback;
 
+    public StationControlClient NewClient(string name) => new(engine.ControlTransport, engine.Crypto, new StationClientOptions
+    {
+        EndPoint = _endPoint ?? Parse(options.Server),
+        ClientName = name,
+    }, loggerFactory.CreateLogger<StationClient>());
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         _endPoint = Parse(options.Server);
-        _client = new StationControlClient(engine.ControlTransport, engine.Crypto, new StationClientOptions
-        {
-            EndPoint = _endPoint,
-            ClientName = "mooddj web",
-        }, loggerFactory.CreateLogger<StationClient>());
+        _client = NewClient("mooddj web");
         _client.ListenerJoined += e => _seen[(e.Name, e.Address)] = 1;
         _client.ListenerLeft += e => _seen.TryRemove((e.Name, e.Address), out _);
         // The page is served even while the station is down; the panel says so until it answers.

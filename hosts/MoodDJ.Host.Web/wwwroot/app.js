@@ -1,6 +1,7 @@
 // The page: one WebSocket to the host (/ws) for control and live state, reconnecting with backoff.
-// Messages are described in docs/web.md. Browser listening lives in audio.js.
+// Messages are described in docs/web.md. Browser listening lives in audio.js, talking in talk.js.
 import { BrowserAudio } from "./audio.js";
+import { BrowserTalk } from "./talk.js";
 
 const $ = (id) => document.getElementById(id);
 const state = { socket: null, backoff: 500, nowPlaying: null, nowAt: 0, point: { valence: 0, arousal: 0 }, discovery: false, stream: false };
@@ -9,7 +10,14 @@ const audio = new BrowserAudio({
   onState: (text) => { $("audio-state").textContent = text; },
   onLatency: (ms, how) => { $("latency").textContent = `Pump to output: ${Math.round(ms)} ms (${how})`; },
 });
-window.mooddj = { audio, state };
+const talk = new BrowserTalk({
+  onState: (text) => {
+    $("talk-state").textContent = text;
+    $("talk").setAttribute("aria-pressed", String(talk.talking));
+    $("talk").textContent = talk.talking ? "Stop talking" : "Talk over the music";
+  },
+});
+window.mooddj = { audio, state, talk };
 
 function connect() {
   setConnection(state.backoff > 500 ? "reconnecting" : "connecting", state.backoff > 500 ? "Reconnecting…" : "Connecting…");
@@ -223,5 +231,6 @@ $("play").addEventListener("click", async () => {
   $("play").setAttribute("aria-pressed", String(playing));
   $("play").textContent = playing ? "Stop playing here" : "Play in this browser";
 });
+$("talk").addEventListener("click", () => talk.toggle());
 setInterval(tick, 500);
 connect();

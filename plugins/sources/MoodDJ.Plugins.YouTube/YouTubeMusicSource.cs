@@ -17,10 +17,11 @@ namespace MoodDJ.Plugins.YouTube;
 /// (a video page, a direct audio file) is a track too. Failures (no network, 404, a page with no
 /// media, a missing tool) become <see cref="MusicSourceException"/>s that say what happened.
 /// </summary>
-public sealed class YouTubeMusicSource(YouTubeOptions options, ILogger? logger = null) : IMusicSource
+public sealed class YouTubeMusicSource(YouTubeOptions options, ILogger? logger = null) : IPrefetchingMusicSource
 {
     public const string SourceName = "youtube";
     private readonly ILogger _logger = logger ?? NullLogger.Instance;
+    private readonly TrackDownloadCache? _cache = string.IsNullOrWhiteSpace(options.CacheFolder) ? null : new TrackDownloadCache(options);
 
     /// <summary>The yt-dlp query for <paramref name="mood"/>: a search, or the URL a user configured for it.</summary>
     public string QueryFor(MoodReading mood, int maxResults)
@@ -64,9 +65,8 @@ public sealed class YouTubeMusicSource(YouTubeOptions options, ILogger? logger =
     {
         if (track.Source != SourceName)
             throw new MusicSourceException($"Track '{track}' belongs to source '{track.Source}', not '{SourceName}'.");
-        var url = IsUrl(track.Id) ? track.Id
-            : track.Id.Length == 11 && track.Id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_') ? "https://www.youtube.com/watch?v=" + track.Id
-            : throw new MusicSourceException($"Track id '{track.Id}' is neither a URL nor a YouTube video id.");
+        var url = UrlOf(track);
+        if (_cache is not null) return await OpenCachedAsync(track, url, format, cancellationToken).ConfigureAwait(false);
         var ytDlp = new ProcessCommand(options.YtDlpPath).WithArguments(
             [.. options.CommonYtDlpArguments(), "-q", "--no-progress", "--no-playlist", "-f", "bestaudio/best", "-o", "-", "--", url]);
         var ffmpeg = new ProcessCommand(options.FfmpegPath).WithStandardInput();
@@ -93,6 +93,35 @@ public sealed class YouTubeMusicSource(YouTubeOptions options, ILogger? logger =
         catch (ProcessCommandException e)
         {
             throw new MusicSourceException($"Cannot play {url}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>With <c>cacheFolder</c> set, downloads the track into the cache now (the director asks for the next queued track); otherwise nothing.</summary>
+    public async ValueTask PrefetchAsync(TrackInfo track, CancellationToken cancellationToken = default)
+    {
+        if (_cache is null || track.Source != SourceName) return;
+        await _cache.GetAsync(UrlOf(track), cancellationToken).ConfigureAwait(false);
+    }
+
+    private static string UrlOf(TrackInfo track) =>
+        IsUrl(track.Id) ? track.Id
+        : track.Id.Length == 11 && track.Id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_') ? "https://www.youtube.com/watch?v=" + track.Id
+        : throw new MusicSourceException($"Track id '{track.Id}' is neither a URL nor a YouTube video id.");
+
+    /// <summary>With <c>cacheFolder</c> set: downloads the audio once into the cache (the station seeds it to peers), then decodes the file.</summary>
+    private async ValueTask<IPcmStream> OpenCachedAsync(TrackInfo track, string url, AudioFormat format, CancellationToken cancellationToken)
+    {
+        var path = await _cache!.GetAsync(url, cancellationToken).ConfigureAwait(false);
+        var ffmpeg = new ProcessCommand(options.FfmpegPath);
+        try
+        {
+            return await FfmpegPcmStream.OpenAsync(format, track.Duration, canSeek: true, $"{track} ({path})", TimeSpan.Zero,
+                (position, _) => ValueTask.FromResult(new DecodePipeline(ffmpeg.WithArguments(FfmpegArguments.DecodeToPcm(path, format, position)).Start())),
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (ProcessCommandException e)
+        {
+            throw new MusicSourceException($"Cannot play {url} (cached as {path}): {e.Message}", e);
         }
     }
 

@@ -41,6 +41,19 @@ public sealed class YouTubeOptions
     /// <summary>Longest a search or a metadata lookup may take (seconds).</summary>
     public int SearchTimeoutSeconds { get; set; } = 45;
 
+    /// <summary>
+    /// A folder to cache played tracks in (yt-dlp downloads each once, then it plays from the file), or null to
+    /// stream without keeping anything. Point <c>swarm:cacheFolder</c> at the same folder and the station seeds
+    /// every cached track to peers over BitTorrent.
+    /// </summary>
+    public string? CacheFolder { get; set; }
+
+    /// <summary>Most the cache may hold (MiB); past it, the tracks played longest ago are deleted (0: no limit).</summary>
+    public int CacheMaxMegabytes { get; set; } = 4096;
+
+    /// <summary>Longest downloading one track into the cache may take (seconds).</summary>
+    public int DownloadTimeoutSeconds { get; set; } = 600;
+
     /// <summary>Most search output read from yt-dlp (results text), in characters. Not a setting.</summary>
     internal const int MaxSearchOutputChars = 4 << 20;
 
@@ -65,6 +78,8 @@ public sealed class YouTubeOptions
         SettingsRules.Range(path, "socketTimeoutSeconds", SocketTimeoutSeconds, 1, 600);
         SettingsRules.Range(path, "reachTimeoutMs", ReachTimeoutMs, 100, 60000);
         SettingsRules.Range(path, "searchTimeoutSeconds", SearchTimeoutSeconds, 1, 3600);
+        SettingsRules.Range(path, "downloadTimeoutSeconds", DownloadTimeoutSeconds, 1, 86400);
+        SettingsRules.Range(path, "cacheMaxMegabytes", CacheMaxMegabytes, 0, 16 * 1024 * 1024);
         // Names only: Enum.TryParse would also take "3" as a mood.
         foreach (var key in QueryTemplates.Keys)
             if (!Enum.GetNames<MoodLabel>().Contains(key, StringComparer.OrdinalIgnoreCase))

@@ -1,6 +1,6 @@
 # A libtorrent peer for MoodDJ's swarm interop tests (Debian's python3-libtorrent, run with /usr/bin/python3).
 #   seed FILE TORRENT_OUT       hash FILE into a hybrid v1+v2 torrent, write it, and seed it on 127.0.0.1
-#   download TORRENT DIR PEER   download TORRENT into DIR from PEER (host:port), then print "finished"
+#   download TORRENT DIR [PEER] download TORRENT into DIR from PEER (host:port), or from the peers its tracker lists, then print "finished"
 # DHT, local discovery, UPnP and NAT-PMP are off: it talks to 127.0.0.1 only. uTP is off: MoodDJ peers speak TCP.
 import sys, time, libtorrent as lt
 mode = sys.argv[1]
@@ -16,13 +16,14 @@ if mode == 'seed':
     open(torrent_out, 'wb').write(lt.bencode(t.generate()))
     h = s.add_torrent({'ti': lt.torrent_info(torrent_out), 'save_path': os.path.dirname(os.path.abspath(path))})
 else:
-    torrent, save, peer = sys.argv[2], sys.argv[3], sys.argv[4]
+    torrent, save = sys.argv[2], sys.argv[3]
+    peer = sys.argv[4] if len(sys.argv) > 4 else None
     h = s.add_torrent({'ti': lt.torrent_info(torrent), 'save_path': save})
-    host, port = peer.rsplit(':', 1)
+    if peer: host, port = peer.rsplit(':', 1)
 announced = False
 for i in range(1200):
     st = h.status()
-    if mode != 'seed' and i % 10 == 0: h.connect_peer((host, int(port)))
+    if mode != 'seed' and peer and i % 10 == 0: h.connect_peer((host, int(port)))
     if i % 20 == 0: print(f"state {st.state} progress {st.progress:.3f} seeding {st.is_seeding} port {s.listen_port()}", flush=True)
     if mode == 'seed' and st.is_seeding and not announced:
         print(f"seeding port {s.listen_port()}", flush=True); announced = True

@@ -39,11 +39,12 @@ internal static class TrackerFixtures
 /// <summary>A plain UDP socket on 127.0.0.1 that sends whatever bytes a test makes and reads what comes back.</summary>
 internal sealed class RawUdp : IDisposable
 {
-    private readonly Socket _socket = new(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+    private readonly Socket _socket;
 
     public RawUdp(IPEndPoint target)
     {
-        _socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        _socket = new Socket(target.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        _socket.Bind(new IPEndPoint(target.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Loopback : IPAddress.Loopback, 0));
         _socket.Connect(target);
     }
 
