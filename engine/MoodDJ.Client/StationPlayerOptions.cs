@@ -23,11 +23,10 @@ public sealed record StationPlayerOptions
     public TimeSpan JitterMaxDepth { get; init; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>
-    /// Play in sync with every other listener of the station (station clock, sender reports, play-out delay).
-    /// Off by default for now: on this machine synchronized players played about 1 % of frames late at low
-    /// load, and concealed a play-out delay's worth at each track change (docs/performance.md).
+    /// Play in sync with every other listener of the station (station clock, sender reports, play-out delay);
+    /// the default. False plays each frame as soon as the jitter buffer holds its target (`--no-sync`).
     /// </summary>
-    public bool Synchronized { get; init; }
+    public bool Synchronized { get; init; } = true;
 
     /// <summary>This device's own output latency (e.g. 150 ms for a Bluetooth speaker): it is written that much earlier, so it is heard in sync.</summary>
     public TimeSpan OutputLatency { get; init; }

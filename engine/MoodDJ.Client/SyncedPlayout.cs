@@ -18,6 +18,13 @@ internal sealed class SyncedPlayout
 {
     private const double ResyncSeconds = 0.05;
 
+    /// <summary>
+    /// A change of the station's play-out delay larger than this (2 ms, NTP units) re-aligns at once instead of
+    /// slewing: at 0.2 % a 15 ms rise takes 7.5 s, during which a player that joins (or re-aligns) sits exactly on
+    /// the new schedule and the others do not. Every player gets the same report, so they all step together.
+    /// </summary>
+    private static readonly long DelayStep = MediaClock.FromSeconds(0.002);
+
     private readonly PlayerPipeline _pipeline;
     private readonly ClockOffsetEstimator _clock;
     private readonly PlayerPipelineOptions _options;
@@ -32,6 +39,7 @@ internal sealed class SyncedPlayout
     private readonly long _lead, _latencyTicks;
 
     private bool _playing, _decodedPending, _freeRunning;
+    private ulong _alignedDelay, _errorDelay;   // the play-out delay play-out was aligned to, and the newest
     private long _waitingSince;
 
     /// <summary>With packets but no sender report or clock for this long, play unsynchronized (a station without RTCP).</summary>
@@ -84,7 +92,7 @@ internal sealed class SyncedPlayout
                     if (!_freeRunning) { Realign(); continue; }
                     error = 0;
                 }
-                else if (_freeRunning || Math.Abs(error) > ResyncSeconds)
+                else if (_freeRunning || Math.Abs(error) > ResyncSeconds || Math.Abs((long)(_errorDelay - _alignedDelay)) > DelayStep)
                 {
                     Realign();
                     continue;
@@ -119,6 +127,9 @@ internal sealed class SyncedPlayout
     {
         seconds = 0;
         if (!Schedule(out var report, out var delay)) return false;
+        _errorDelay = delay;
+        // Small changes (the station lowers its delay 1 ms a step) are slewed; the new one is the reference.
+        if (Math.Abs((long)(delay - _alignedDelay)) <= DelayStep) _alignedDelay = delay;
         var heardLocal = _local.At(WriteTime(_outFrames) + _latencyTicks);
         var heardStation = heardLocal + (ulong)_clock.OffsetAt(heardLocal);
         var capture = heardStation - delay;
@@ -182,6 +193,7 @@ internal sealed class SyncedPlayout
                 }
             }
             _resampler.Seek(skip);
+            _alignedDelay = delay;
             _anchor = anchor;
             _outFrames = 0;
             _rate.Reset();

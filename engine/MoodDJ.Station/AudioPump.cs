@@ -26,6 +26,9 @@ internal sealed class AudioPump : IDisposable
     private readonly StationCounters _counters;
     private readonly ILogger _log;
     private readonly float[] _frame;
+    private readonly float[] _program;   // what a program read writes (a late one keeps it past its frame)
+    private readonly long _halfFrame;
+    private Task<int>? _pendingRead;
     private readonly byte[] _packet;
     private readonly CancellationTokenSource _stop = new();
     private Thread? _thread;
@@ -47,6 +50,8 @@ internal sealed class AudioPump : IDisposable
         _counters = counters;
         _log = log;
         _frame = new float[packetizer.FrameSamples];
+        _program = new float[packetizer.FrameSamples];
+        _halfFrame = (long)(clock.FrameDuration.TotalSeconds * Stopwatch.Frequency / 2);
         _packet = new byte[packetizer.MaxPacketBytes];
     }
 
@@ -84,15 +89,17 @@ internal sealed class AudioPump : IDisposable
             {
                 // The frame's capture time is its slot in the schedule, not the (jittery) moment it is sent.
                 var due = _clock.DueTimestamp(_clock.FramesReleased - frames + i + 1);
-                PumpOneFrame(token, due);
+                // This frame may wait for the program until half a frame after its own slot, no longer.
+                var readDeadline = due - _halfFrame;
+                PumpOneFrame(token, readDeadline, due);
             }
         }
     }
 
-    private void PumpOneFrame(CancellationToken token, long? nextDue)
+    private void PumpOneFrame(CancellationToken token, long? readDeadline, long? nextDue)
     {
         if (_paused) Array.Clear(_frame);
-        else FillFromProgram(token);
+        else FillFromProgram(token, readDeadline);
 
         var length = _packetizer.Packetize(_frame, _packet);
         // Sender reports name the next packet's timestamp, so they carry the next frame's slot.
@@ -101,22 +108,48 @@ internal sealed class AudioPump : IDisposable
         Interlocked.Increment(ref _counters.frames);
     }
 
-    private void FillFromProgram(CancellationToken token)
+    /// <summary>
+    /// Takes this frame from the program. A read that does not finish by <paramref name="deadline"/> (a deck
+    /// still decoding, a starved thread pool) is left running into <see cref="_program"/>: this frame is
+    /// silence, and the audio is taken by the frame after it finishes. Waiting on it instead would send this
+    /// and later frames after their scheduled capture time, so synchronized players would hear them late.
+    /// </summary>
+    private void FillFromProgram(CancellationToken token, long? deadline)
     {
         var filled = 0;
         try
         {
+            if (_pendingRead is { } pending)
+            {
+                if (!Finished(pending, deadline)) { Array.Clear(_frame); return; }
+                _pendingRead = null;
+                filled = pending.GetAwaiter().GetResult();
+                _program.AsSpan(0, Math.Max(0, filled)).CopyTo(_frame);
+            }
             while (filled < _frame.Length)
             {
-                var pending = _read(_frame.AsMemory(filled), token);
-                var n = pending.IsCompletedSuccessfully ? pending.Result : pending.AsTask().GetAwaiter().GetResult();
+                var read = _read(_program.AsMemory(0, _frame.Length - filled), token);
+                if (!read.IsCompleted)
+                {
+                    var task = read.AsTask();
+                    if (!Finished(task, deadline))
+                    {
+                        _pendingRead = task;   // its audio goes out with a later frame
+                        Interlocked.Increment(ref _counters.programLate);
+                        break;
+                    }
+                    read = new ValueTask<int>(task);
+                }
+                var n = read.GetAwaiter().GetResult();
                 if (n <= 0) break;
+                _program.AsSpan(0, n).CopyTo(_frame.AsSpan(filled));
                 filled += n;
             }
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested) { }
         catch (Exception e)
         {
+            _pendingRead = null;
             // A broken source must not stop the station: play silence and say why (once per burst).
             if (Interlocked.Increment(ref _readFailures) % 500 == 1)
                 _log.LogError(e, "Reading the program failed; sending silence");
@@ -125,10 +158,18 @@ internal sealed class AudioPump : IDisposable
             Array.Clear(_frame, filled, _frame.Length - filled);
     }
 
+    /// <summary>Waits for <paramref name="read"/> until <paramref name="deadline"/> (Stopwatch; null: as long as it takes).</summary>
+    private static bool Finished(Task<int> read, long? deadline)
+    {
+        if (read.IsCompleted) return true;
+        if (deadline is not { } at) { read.Wait(); return true; }
+        var left = at - Stopwatch.GetTimestamp();
+        return left > 0 && read.Wait(TimeSpan.FromSeconds((double)left / Stopwatch.Frequency));
+    }
+
     public void Dispose()
     {
         Stop();
         _stop.Dispose();
     }
 }
-

@@ -240,11 +240,13 @@ public sealed class LiveStation : IAsyncDisposable
 
     private void OnTrackChanged(object? sender, TrackChangedEventArgs e)
     {
-        RequestFlush();
+        // A skip or dislike cuts what players queued of the old track; a track that ended (or a mood's crossfade)
+        // runs on into the next, so a flush there would only drop a play-out delay of music at every change.
+        if (e.PreviousEnded is TrackEndReason.Skipped or TrackEndReason.Disliked) RequestFlush();
         Broadcast(StationMethods.NowPlaying, NowPlaying());
     }
 
-    /// <summary>A pause, skip or new track: players drop the audio they queued before it (heard within a round trip).</summary>
+    /// <summary>A pause, skip or seek: players drop the audio they queued before it (heard within a round trip).</summary>
     internal void RequestFlush() => _sender?.RequestFlush();
 
     /// <summary>The play-out delay the station announced last (synchronized play-out), in milliseconds.</summary>

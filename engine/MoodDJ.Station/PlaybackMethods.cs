@@ -177,6 +177,7 @@ internal sealed class PlaybackMethods(LiveStation station, ILogger log)
         {
             throw JsonRpcException.InvalidParams(e.Message);
         }
+        station.RequestFlush();   // what players queued from the old position is dropped, not heard for a play-out delay
         return station.NowPlaying();
     }
 

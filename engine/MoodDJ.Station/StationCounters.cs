@@ -10,7 +10,7 @@ public sealed class StationCounters
     internal long heartbeats, heartbeatJunk, unknownTokens, heartbeatsRateLimited;
     internal long streamPortDatagrams, streamPortJunk, meshResent;
     internal long frames, packetsSent, bytesSent, sendErrors, framesSkippedBusy, rtcpReports;
-    internal long lateWakes, resyncs, droppedMilliseconds, talkFrames;
+    internal long lateWakes, resyncs, droppedMilliseconds, programLate, talkFrames;
 
     /// <summary>Valid heartbeat datagrams received on the heartbeat port.</summary>
     public long Heartbeats => Interlocked.Read(ref heartbeats);
@@ -57,4 +57,7 @@ public sealed class StationCounters
     public long TalkFrames => Interlocked.Read(ref talkFrames);
 
     public long DroppedMilliseconds => Interlocked.Read(ref droppedMilliseconds);
+
+    /// <summary>Frames sent as silence because the program read had not finished by the frame's deadline (its audio went out later).</summary>
+    public long ProgramLate => Interlocked.Read(ref programLate);
 }

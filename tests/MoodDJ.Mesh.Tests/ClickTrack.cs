@@ -3,13 +3,13 @@ using System.Buffers.Binary;
 namespace MoodDJ.Mesh.Tests;
 
 /// <summary>
-/// A folder holding one WAV of clicks (44.1 kHz mono, 16-bit) for the <c>local</c> music source: a
+/// A folder holding one WAV of clicks (or several copies) (44.1 kHz mono, 16-bit) for the <c>local</c> music source: a
 /// sharp click (an impulse and 2 ms of decaying noise) at irregular intervals of 80–160 ms, so a
 /// click matches only itself when two recordings are cross-correlated.
 /// </summary>
 internal sealed class ClickTrack : IDisposable
 {
-    public ClickTrack(int seconds = 120)
+    public ClickTrack(int seconds = 120, int files = 1)
     {
         Folder = Path.Combine(Path.GetTempPath(), "mooddj-clicks-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(Folder);
@@ -22,7 +22,8 @@ internal sealed class ClickTrack : IDisposable
             for (var i = 1; i < rate * 2 / 1000; i++)
                 samples[at + i] = (short)((random.NextDouble() * 2 - 1) * 20000 * Math.Exp(-i / 20.0));
         }
-        File.WriteAllBytes(Path.Combine(Folder, "clicks.wav"), Wav(samples, rate));
+        for (var f = 0; f < files; f++)
+            File.WriteAllBytes(Path.Combine(Folder, f == 0 ? "clicks.wav" : $"clicks{f + 1}.wav"), Wav(samples, rate));
     }
 
     public string Folder { get; }

@@ -34,8 +34,8 @@ internal sealed class MeshHarness : IAsyncDisposable
     public IReadOnlyList<MeshTestPeer> Peers => _peers;
 
     /// <summary>
-    /// Whether its peers play on the station's schedule (the product's default). The swarm tests measure
-    /// what the mesh delivers into a 1 s buffer and turn it off; the sync tests keep it.
+    /// Whether its peers play on the station's schedule (the product's default, and what every test here uses;
+    /// false makes them play as soon as buffered).
     /// </summary>
     public bool SynchronizedPeers { get; init; } = true;
 

@@ -8,6 +8,7 @@ namespace MoodDJ.Mesh.Tests;
 /// In-process swarms on 127.0.0.1 against a real station. Margins are wide for a loaded 2-core
 /// machine (a 1 s jitter buffer that the backfill refills after a failover, 250 ms parent silence), but every figure can still fail.
 /// </summary>
+[Collection(TimingCollection.Name)]
 public sealed class MeshSwarmTests(ITestOutputHelper output)
 {
     private const int FramesPerSecond = 100;   // 10 ms L16 frames
@@ -23,7 +24,7 @@ public sealed class MeshSwarmTests(ITestOutputHelper output)
     public async Task Thirty_peers_play_continuously_while_the_server_feeds_only_S_of_them()
     {
         const int S = 3;
-        await using var harness = await MeshHarness.StartAsync(S, synchronizedPeers: false);
+        await using var harness = await MeshHarness.StartAsync(S);
         await using var prompt = await harness.ConnectAsync("dj");
         await prompt.PromptAsync("I feel calm and happy");
         for (var i = 0; i < 30; i++)
@@ -45,7 +46,7 @@ public sealed class MeshSwarmTests(ITestOutputHelper output)
     public async Task Killing_a_third_of_the_relays_keeps_the_music_and_orphans_reattach_within_a_second()
     {
         const int S = 3;
-        await using var harness = await MeshHarness.StartAsync(S, synchronizedPeers: false);
+        await using var harness = await MeshHarness.StartAsync(S);
         await using var prompt = await harness.ConnectAsync("dj");
         await prompt.PromptAsync("I feel calm and happy");
         for (var i = 0; i < 30; i++)
@@ -86,7 +87,7 @@ public sealed class MeshSwarmTests(ITestOutputHelper output)
     [Fact(Timeout = 120_000)]
     public async Task With_two_parents_killing_one_loses_no_packet()
     {
-        await using var harness = await MeshHarness.StartAsync(2, synchronizedPeers: false);
+        await using var harness = await MeshHarness.StartAsync(2);
         await using var prompt = await harness.ConnectAsync("dj");
         await prompt.PromptAsync("I feel calm and happy");
         var a = await harness.AddPeerAsync(Crashing);
@@ -113,7 +114,7 @@ public sealed class MeshSwarmTests(ITestOutputHelper output)
     public async Task Peers_losing_a_tenth_of_what_they_receive_get_it_resent_after_a_nack()
     {
         const int S = 2;
-        await using var harness = await MeshHarness.StartAsync(S, synchronizedPeers: false);
+        await using var harness = await MeshHarness.StartAsync(S);
         await using var prompt = await harness.ConnectAsync("dj");
         await prompt.PromptAsync("I feel calm and happy");
         for (var i = 0; i < 8; i++)
@@ -134,7 +135,7 @@ public sealed class MeshSwarmTests(ITestOutputHelper output)
     [Fact(Timeout = 120_000)]
     public async Task A_nack_from_a_stranger_posing_as_a_peer_gets_nothing_resent()
     {
-        await using var harness = await MeshHarness.StartAsync(1, synchronizedPeers: false);
+        await using var harness = await MeshHarness.StartAsync(1);
         await using var prompt = await harness.ConnectAsync("dj");
         await prompt.PromptAsync("I feel calm and happy");
         var peer = await harness.AddPeerAsync(new MeshPeerOptions());

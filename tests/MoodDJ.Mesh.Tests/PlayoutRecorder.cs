@@ -103,6 +103,31 @@ internal static class SyncMeasure
         return found;
     }
 
+    /// <summary>For a failure report: the best match of A's window at <paramref name="t"/> in B within ±<paramref name="rangeMs"/>, whole samples (lag ms, score).</summary>
+    public static (double LagMs, double Score) Coarse(PlayoutRecorder a, PlayoutRecorder b, double t, double rangeMs = 60)
+    {
+        var (sa, ta) = a.Snapshot();
+        var (sb, tb) = b.Snapshot();
+        sa = Whiten(sa);
+        sb = Whiten(sb);
+        var search = (int)(a.SampleRate * rangeMs / 1000);
+        const int window = 8192;
+        int ia = Index(ta, t), ib = Index(tb, t);
+        if (ia < 0 || ib < 0 || ia + window >= sa.Length || ib - search < 0 || ib + window + search >= sb.Length) return (double.NaN, double.NaN);
+        var x = sa.AsSpan(ia, window);
+        var ex = Energy(x);
+        var (best, bestLag) = (double.MinValue, 0);
+        for (var lag = -search; lag <= search; lag++)
+        {
+            var y = sb.AsSpan(ib + lag, window);
+            var dot = 0.0;
+            for (var i = 0; i < window; i++) dot += x[i] * y[i];
+            var score = dot / Math.Sqrt(ex * Energy(y) + 1e-12);
+            if (score > best) (best, bestLag) = (score, lag);
+        }
+        return ((tb[ib + bestLag] - ta[ia]) * 1000, best);
+    }
+
     public static double Percentile(IEnumerable<double> values, double p)
     {
         var sorted = values.Select(Math.Abs).Order().ToArray();

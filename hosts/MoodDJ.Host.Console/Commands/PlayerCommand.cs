@@ -33,6 +33,7 @@ internal sealed class PlayerCommand : ICliCommand
         var join = StationTarget.JoinOption();
         var jitter = new Option<int>("--jitter-ms") { Description = "Audio the jitter buffer holds before playing.", DefaultValueFactory = _ => 60 };
         var latency = new Option<int>("--latency-ms") { Description = "This device's own output latency (e.g. 150 for a Bluetooth speaker): audio is written that much earlier, so it is heard in sync with the other listeners.", DefaultValueFactory = _ => 0 };
+        var noSync = new Option<bool>("--no-sync") { Description = "Play each frame as soon as it is buffered instead of in sync with the station's other listeners (player:synchronized=false)." };
         var seconds = new Option<double?>("--seconds") { Description = "Stop after this many seconds (default: until Ctrl+C)." };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "No live stats; one summary line at the end." };
         var name = new Option<string?>("--name") { Description = "How the station shows this listener (and what `client` /volume NAME and /mute NAME use); default: player USER@HOST." };
@@ -41,9 +42,9 @@ internal sealed class PlayerCommand : ICliCommand
         var room = new Option<string?>("--room") { Description = "Listen to this room's own station (as the user `mooddj client` last logged in as, or as a visitor where the room lets visitors in)." };
         var command = _relay
             ? new Command("peer", "Listen to a running station like `mooddj player` and relay its signed stream to other peers (the live mesh).")
-                { port, output, server, join, jitter, latency, seconds, quiet, name, maxChildren, parents }
+                { port, output, server, join, jitter, latency, noSync, seconds, quiet, name, maxChildren, parents }
             : new Command("player", "Listen to a running station: subscribe, receive RTP/SRTP, play, show loss and buffer stats.")
-                { port, output, server, join, jitter, latency, seconds, quiet, name, room };
+                { port, output, server, join, jitter, latency, noSync, seconds, quiet, name, room };
         if (_relay) jitter.DefaultValueFactory = _ => 600;
         command.SetAction((parseResult, ct) =>
         {
@@ -51,6 +52,8 @@ internal sealed class PlayerCommand : ICliCommand
             var outputName = parseResult.GetValue(output);
             if (outputName is not null)
                 overrides["use:audioOutput"] = outputName;
+            if (parseResult.GetValue(noSync))
+                overrides["player:synchronized"] = "false";
             var target = new StationTarget(parseResult, server, join);
             string? notice = null;
             return CommandRunner.RunAsync(parseResult, globals, (context, token) => RunAsync(context, target, new PlayerArguments(
@@ -121,6 +124,7 @@ internal sealed class PlayerCommand : ICliCommand
             throw new UserFacingException($"--seconds must be positive, not {limit}.");
         if (args.Name is { } listenerName && (listenerName.Trim().Length == 0 || listenerName.Length > 100))
             throw new UserFacingException("--name must be 1..100 characters.");
+        var synchronized = Synchronized(context.Configuration);
         var console = ErrorConsole.Create();
         if (args.OutputNotice is { } notice)
             console.WriteLine(notice);
@@ -166,6 +170,7 @@ internal sealed class PlayerCommand : ICliCommand
                 Bind = IPAddress.IsLoopback(stationHost) ? IPAddress.Loopback : IPAddress.Any,
                 JitterDepth = TimeSpan.FromMilliseconds(args.JitterMs),
                 OutputLatency = TimeSpan.FromMilliseconds(args.LatencyMs),
+                Synchronized = synchronized,
             },
             context.Verbose ? context.LoggerFactory.CreateLogger<StationPlayer>() : null)
         {
@@ -218,6 +223,14 @@ internal sealed class PlayerCommand : ICliCommand
         if (player.Stats.Played == 0 && view.StationError is { } error)
             console.WriteLine($"no audio arrived; the station said: {error}");
         return 0;
+    }
+
+    /// <summary>player:synchronized (default true; --no-sync sets it false).</summary>
+    private static bool Synchronized(IConfiguration configuration)
+    {
+        var text = configuration["player:synchronized"];
+        if (string.IsNullOrWhiteSpace(text)) return true;
+        return bool.TryParse(text, out var value) ? value : throw new UserFacingException($"player:synchronized must be true or false, not '{text}'.");
     }
 
     private static string OutputName(HostContext context) => context.Configuration["use:audioOutput"] is { Length: > 0 } name ? name : "audio";
