@@ -108,11 +108,13 @@ public sealed class AccountTests : IAsyncLifetime
         await accounts.LoginAsync("henry", Password, "127.0.0.1");
         await Refused(RoomsError.Unauthorized, () => accounts.LoginAsync("henry", Wrong, "127.0.0.1"));
         await Refused(RoomsError.Unauthorized, () => accounts.LoginAsync("ghost", Wrong, "127.0.0.1"));
+        await Refused(RoomsError.Unauthorized, () => accounts.LoginAsync(Password, Password, "127.0.0.1"));   // the password typed as the name too
         await Refused(RoomsError.Invalid, () => accounts.RegisterAsync("ivy", "tiny", "127.0.0.1"));
 
         var text = string.Join('\n', _log.Lines) + '\n' +
             string.Join('\n', (await _db.Store.Events.QueryAsync(null, null, 1000)).Select(e => $"{e.Kind} {e.User} {e.Detail}"));
         Assert.Contains("henry", text);
+        Assert.Contains("unknown user #", text);   // the failed names are there, but only as hashes
         var files = Directory.GetFiles(_db.Dir).Select(File.ReadAllBytes).ToList(); // the db, and its -wal and -shm
         Assert.NotEmpty(files);
         foreach (var secret in new[] { Password, Wrong, Password[..12] })

@@ -64,8 +64,11 @@ public sealed class AccountService
         if (!ok)
         {
             _throttle.Failed(key);
-            await _store.Events.AppendAsync(EventKinds.LoginFailed, null, Printable(name), $"from {address}", cancellationToken).ConfigureAwait(false);
-            _log.LogInformation("Failed login as '{User}' from {Address}.", Printable(name), address);
+            // A name that is nobody's may be a password typed into the wrong field: it is logged only as a
+            // short hash, which still shows one name tried again and again.
+            var who = user is null ? UnknownName(name) : user.Name;
+            await _store.Events.AppendAsync(EventKinds.LoginFailed, null, who, $"from {address}", cancellationToken).ConfigureAwait(false);
+            _log.LogInformation("Failed login as '{User}' from {Address}.", who, address);
             throw new RoomsException(RoomsError.Unauthorized, "Wrong user name or password.");
         }
         _throttle.Succeeded(key);
@@ -110,11 +113,6 @@ public sealed class AccountService
 
     private static string Key(string name) => name.ToLowerInvariant();
 
-    // A name typed at login goes to the log: keep it one short printable line.
-    private static string Printable(string name)
-    {
-        var sb = new StringBuilder(name.Length);
-        foreach (var c in name.AsSpan(0, Math.Min(name.Length, NameRules.MaxUserName))) sb.Append(char.IsControl(c) ? '?' : c);
-        return sb.ToString();
-    }
+    private static string UnknownName(string name) =>
+        "unknown user #" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Key(name))).AsSpan(0, 4));
 }
