@@ -91,6 +91,9 @@ public sealed class LiveStation : IAsyncDisposable
 
     public StationParts Parts => _parts;
 
+    /// <summary>Kept out of the station lists strangers see (hello's reply and errors): a room's station is reached through its room.</summary>
+    public bool Unlisted { get; set; }
+
     /// <summary>Whether disposing the station disposes its music director too (true when a factory made it).</summary>
     public bool OwnsDirector { get; init; }
 

@@ -69,7 +69,7 @@ internal sealed class StationControlHandler(StationRouter router, ILogger log, I
         var id = ParamReader.OptionalString(parameters, "station", 100);
         if (!router.TryResolve(id, out var station))
             throw new JsonRpcException(JsonRpcErrorCodes.NotFound,
-                $"No station '{id}' here; this server has: {string.Join(", ", router.Ids)}.");
+                $"No station '{id}' here; this server has: {string.Join(", ", router.ListedIds)}.");
         foreach (var extension in _extensions)
             await extension.AuthorizeAsync(session, station!, StationMethods.Hello, cancellationToken).ConfigureAwait(false);
         var resumed = false;
@@ -89,7 +89,7 @@ internal sealed class StationControlHandler(StationRouter router, ILogger log, I
             session.Id, session.RemoteEndPoint, name, station!.Id, resumed ? " (resumed)" : "");
         return new HelloResult(session.Id.ToString(), token, resumed, "MoodDJ", LiveStation.ProtocolVersion, session.SecureChannel.IsEncrypted,
             station.Parts.Codec.EncodingName, station.Options.SampleRate, station.Options.Channels, station.Listeners.Count, station.NowPlaying(),
-            station.Id, router.Ids);
+            station.Id, router.ListedIds);
     }
 
     private static JsonElement Serialize(object result) => JsonSerializer.SerializeToElement(result, result.GetType(), JsonRpcWriter.SerializerOptions);

@@ -23,6 +23,9 @@ public sealed class StationRouter : IListenerDirectory
 
     public IReadOnlyList<string> Ids => Array.ConvertAll(_all, s => s.Id);
 
+    /// <summary>The ids a client may be told of (<see cref="LiveStation.Unlisted"/> ones left out).</summary>
+    public IReadOnlyList<string> ListedIds => _all.Where(s => !s.Unlisted).Select(s => s.Id).ToArray();
+
     public void Add(LiveStation station)
     {
         ArgumentNullException.ThrowIfNull(station);

@@ -28,6 +28,10 @@ public sealed class RoomStationTests
         var calm = Station(server, calmJoin.GetProperty("station").GetString());
         var party = Station(server, partyJoin.GetProperty("station").GetString());
         Assert.NotEqual(calm.Ssrc, party.Ssrc);
+        // A stranger naming a station that is not there is told of the server's stations, not of the rooms' ones.
+        var unknown = await Assert.ThrowsAnyAsync<Exception>(() => server.ConnectAsync("a stranger", station: "nope"));
+        Assert.Contains("default", unknown.Message);
+        Assert.DoesNotContain("room-", unknown.Message);
 
         // Members set their own room's mood: the same method, two stations, two moods; the default station is untouched.
         var calmMood = await alice.CallAsync(StationMethods.Prompt, new { text = "I feel calm, sleepy and relaxed, a quiet peaceful evening" });

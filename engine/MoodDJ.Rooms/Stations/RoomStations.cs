@@ -95,6 +95,7 @@ public sealed class RoomStations
             }
             _roomOfStation = new Dictionary<string, RoomRecord>(_roomOfStation, StringComparer.Ordinal) { [station.Id] = room };
             Started?.Invoke(room, station);
+            station.Unlisted = true;   // reached through its room, not named to strangers
             _server.Add(station);
             _running[room.Id] = (room, station);
             _log.LogInformation("Room '{Room}' has its own station now ({Id}, SSRC {Ssrc:x8}); {Count} of {Limit} room stations run.",
