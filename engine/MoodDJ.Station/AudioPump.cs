@@ -162,9 +162,18 @@ internal sealed class AudioPump : IDisposable
     private static bool Finished(Task<int> read, long? deadline)
     {
         if (read.IsCompleted) return true;
-        if (deadline is not { } at) { read.Wait(); return true; }
-        var left = at - Stopwatch.GetTimestamp();
-        return left > 0 && read.Wait(TimeSpan.FromSeconds((double)left / Stopwatch.Frequency));
+        try
+        {
+            if (deadline is not { } at) { read.Wait(); return true; }
+            var left = at - Stopwatch.GetTimestamp();
+            return left > 0 && read.Wait(TimeSpan.FromSeconds((double)left / Stopwatch.Frequency));
+        }
+        catch (AggregateException)
+        {
+            // Faulted or cancelled (the station stopping): finished; GetResult then throws the real
+            // exception, which the caller handles (a cancel is quiet, a fault is logged once).
+            return true;
+        }
     }
 
     public void Dispose()
