@@ -13,6 +13,8 @@ namespace MoodDJ.Client;
 /// so the player follows the station's clock rate without dropping or repeating samples. Start-up
 /// (and an error beyond 50 ms) aligns to the sample, so a late joiner is in sync at once. A flush
 /// from the station (pause, skip) fades out what was queued before it.
+/// A few lines over 300: the clock follow, the re-align and the flush share the read position and
+/// the controller's state, and splitting them would pass that state around on every block.
 /// </summary>
 internal sealed class SyncedPlayout
 {
