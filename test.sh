@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-packages=(ffmpeg yt-dlp libopus0 libasound2 alsa-utils python3 python3-cryptography gcc libc6-dev iproute2 nftables aria2 python3-libtorrent opentracker icecast2 chromium avahi-daemon avahi-utils dbus-daemon postgresql)
+packages=(ffmpeg yt-dlp libopus0 libasound2 alsa-utils python3 python3-cryptography gcc libc6-dev iproute2 nftables aria2 python3-libtorrent opentracker icecast2 chromium avahi-daemon avahi-utils dbus-daemon postgresql espeak-ng)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

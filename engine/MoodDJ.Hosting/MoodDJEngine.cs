@@ -96,6 +96,9 @@ public sealed class MoodDJEngine : IAsyncDisposable
     public UseOptions Use => _use;
 
     public IMoodAnalyzer MoodAnalyzer => Selected<IMoodAnalyzer>();
+
+    /// <summary>The sound mood analyzer <c>use:soundMoodAnalyzer</c> names, or "audio" when it names none.</summary>
+    public ISoundMoodAnalyzer SoundMoodAnalyzer => Get<ISoundMoodAnalyzer>(_use.NameFor(PluginKind.SoundMoodAnalyzer) ?? "audio");
     public IReadOnlyList<IMusicSource> MusicSources => _use.MusicSources.Select(Get<IMusicSource>).ToArray();
     public IAudioCodec Codec => Selected<IAudioCodec>();
 

@@ -50,6 +50,27 @@ public class CommandLineTests
     }
 
     [Fact]
+    public async Task Analyze_reads_a_rooms_mood_from_a_sound_file_and_refuses_a_bad_request_clearly()
+    {
+        using var temp = new TempFolder();
+        var clip = Path.Combine(temp.Path, "party.wav");
+        // A 128 BPM kick and hi-hat, loud: a party.
+        using (var ffmpeg = System.Diagnostics.Process.Start("ffmpeg", ["-v", "error", "-y", "-f", "lavfi", "-i",
+            "aevalsrc='0.8*sin(2*PI*55*t)*exp(-12*mod(t,0.46875)) + 0.3*(random(0)-0.5)*exp(-40*mod(t+0.117,0.234375))':s=22050", "-t", "6", clip])!)
+            await ffmpeg.WaitForExitAsync();
+        var result = await MooddjProcess.RunAsync(temp.Path, "analyze", "--wav", clip, "--json");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        using var json = System.Text.Json.JsonDocument.Parse(result.StdOut);
+        Assert.Equal("energetic", json.RootElement.GetProperty("mood").GetString());
+        Assert.Contains(json.RootElement.GetProperty("evidence").EnumerateArray(), e => e.GetProperty("text").GetString()!.StartsWith("beat ", StringComparison.Ordinal));
+
+        var both = await MooddjProcess.RunAsync(temp.Path, "analyze", "happy", "--listen", "3");
+        CommandLineTests.AssertCleanFailure(both, "exactly one of");
+        var missing = await MooddjProcess.RunAsync(temp.Path, "analyze", "--wav", Path.Combine(temp.Path, "nothing.wav"));
+        CommandLineTests.AssertCleanFailure(missing, "nothing.wav");
+    }
+
+    [Fact]
     public async Task Help_lists_the_commands()
     {
         using var temp = new TempFolder();

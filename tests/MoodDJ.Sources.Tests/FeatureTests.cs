@@ -1,3 +1,4 @@
+using MoodDJ.Plugins.Shared.Audio;
 using MoodDJ.Abstractions.Mood;
 using MoodDJ.Abstractions.Music;
 using MoodDJ.Plugins.LocalLibrary;

@@ -19,6 +19,7 @@ public enum PluginKind
     StreamTransport,
     Discovery,
     AudioOutput,
+    SoundMoodAnalyzer,
 }
 
 /// <summary>
@@ -44,6 +45,7 @@ public static class PluginKinds
         new(PluginKind.StreamTransport, "stream-transport", typeof(IStreamTransport), "streamTransport", false),
         new(PluginKind.Discovery, "discovery", typeof(IPeerDiscovery), "discovery", false),
         new(PluginKind.AudioOutput, "audio-output", typeof(IAudioOutput), "audioOutput", false),
+        new(PluginKind.SoundMoodAnalyzer, "sound-mood-analyzer", typeof(ISoundMoodAnalyzer), "soundMoodAnalyzer", false),
     ];
 
     public static PluginKindInfo Of(PluginKind kind) =>

@@ -64,6 +64,9 @@ public static class PluginServiceCollectionExtensions
     public static IServiceCollection AddAudioOutput(this IServiceCollection services, string name, Func<IServiceProvider, IAudioOutput> factory)
         => services.AddPluginService(name, factory);
 
+    public static IServiceCollection AddSoundMoodAnalyzer(this IServiceCollection services, string name, Func<IServiceProvider, ISoundMoodAnalyzer> factory)
+        => services.AddPluginService(name, factory);
+
     /// <summary>Offers <typeparamref name="TImpl"/> as the <typeparamref name="TService"/> kind's implementation named <paramref name="name"/>.</summary>
     public static IServiceCollection AddPluginService<TService, TImpl>(this IServiceCollection services, string name)
         where TService : class where TImpl : class, TService

@@ -1,3 +1,4 @@
+using MoodDJ.Plugins.Shared.Audio;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 using MoodDJ.Abstractions.Mood;

@@ -1,3 +1,4 @@
+using MoodDJ.Plugins.Shared.Audio;
 using MoodDJ.Abstractions.Mood;
 
 namespace MoodDJ.Plugins.LocalLibrary;

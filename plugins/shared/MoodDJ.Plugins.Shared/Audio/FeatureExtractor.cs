@@ -1,6 +1,4 @@
-using MoodDJ.Plugins.Shared.Audio;
-
-namespace MoodDJ.Plugins.LocalLibrary;
+namespace MoodDJ.Plugins.Shared.Audio;
 
 /// <summary>
 /// The project's own DSP on decoded mono PCM: loudness, energy, spectral brightness, onset rate and a

@@ -1,4 +1,4 @@
-namespace MoodDJ.Plugins.LocalLibrary;
+namespace MoodDJ.Plugins.Shared.Audio;
 
 /// <summary>
 /// What the analysis measured on a track's excerpt.
