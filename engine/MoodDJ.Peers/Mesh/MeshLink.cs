@@ -13,6 +13,10 @@ internal sealed class MeshLink(long id, IPEndPoint endPoint)
     public SocketAddress Address { get; } = endPoint.Serialize();
 
     public long LastHeard;
+
+    /// <summary>When a packet from this link last passed the signature check (Stopwatch ticks).</summary>
+    public long LastVerified;
+
     public long LastSent;
 
     /// <summary>A parent's hop count from the station and its ancestry (station side first, the parent last).</summary>

@@ -161,10 +161,28 @@ public sealed class MeshRelay : IStreamRelay, IDisposable
         }
     }
 
+    /// <summary>
+    /// A parent's copy of a media packet this peer already took (from its other parent) is dropped
+    /// before the signature check, which is most of a relay's CPU with two parents. It proves nothing
+    /// new, and the parent still counts as heard because one of its packets is verified at least every
+    /// <see cref="UnverifiedCopiesFor"/>; a forged "copy" is dropped either way, never forwarded or played.
+    /// </summary>
+    private bool IsKnownCopy(MeshLink parent, byte[] buffer, int length)
+    {
+        if (length < Media.RtpHeader.FixedLength || Media.RtcpPacket.IsRtcp(buffer.AsSpan(0, length))) return false;
+        if (Stopwatch.GetElapsedTime(Volatile.Read(ref parent.LastVerified)) > UnverifiedCopiesFor) return false;
+        lock (_mediaGate) return _window.AlreadyTaken(MeshPacket.Sequence(buffer));
+    }
+
     /// <summary>Verify, de-duplicate, forward unchanged, decrypt, play. A forgery is never forwarded or played.</summary>
     private async ValueTask OnMediaAsync(MeshSession s, byte[] buffer, int length, SocketAddress from, CancellationToken cancellationToken)
     {
         var parent = s.Family.FindParent(from);
+        if (parent is not null && IsKnownCopy(parent, buffer, length))
+        {
+            Interlocked.Increment(ref _duplicates);
+            return;
+        }
         if (!MeshPacket.TryOpen(buffer.AsSpan(0, length), s.Verifier, out var srtpLength, out var keyId))
         {
             Interlocked.Increment(ref _forged);
@@ -184,7 +202,11 @@ public sealed class MeshRelay : IStreamRelay, IDisposable
         }
         // A signed packet from someone who is not a parent (the station resending what an orphan missed,
         // a parent just dropped) is still the station's: the window below keeps any replay out.
-        if (parent is not null) Volatile.Write(ref parent.LastHeard, now);
+        if (parent is not null)
+        {
+            Volatile.Write(ref parent.LastHeard, now);
+            Volatile.Write(ref parent.LastVerified, now);
+        }
         bool first;
         int skipped;
         bool renack, renackAgain;
@@ -333,6 +355,7 @@ public sealed class MeshRelay : IStreamRelay, IDisposable
 
     // A hole still open this many packets after the newest (about 60 and 150 ms at 100 packets/s) is asked for again.
     private const int RenackAfter = 6, RenackAgainAfter = 15;
+    private static readonly TimeSpan UnverifiedCopiesFor = TimeSpan.FromMilliseconds(100);
 
     private async ValueTask NackAsync(MeshSession s, ushort first, int count, SocketAddress to, CancellationToken cancellationToken)
     {

@@ -48,6 +48,17 @@ public sealed class SequenceWindow
         return true;
     }
 
+    /// <summary>
+    /// True when <paramref name="sequence"/> was already taken (within the window), without taking it:
+    /// lets a relay drop a second parent's copy before spending a signature check on it.
+    /// </summary>
+    public bool AlreadyTaken(ushort sequence)
+    {
+        if (_highest < 0) return false;
+        var extended = Extend(sequence);
+        return extended <= _highest && _highest - extended < Size && _seen[extended % Size];
+    }
+
     public void Reset() => _highest = _first = -1;
 
     /// <summary>True when the packet <paramref name="back"/> numbers before the newest was never taken (a hole still open).</summary>

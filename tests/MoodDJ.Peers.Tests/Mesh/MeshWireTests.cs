@@ -62,6 +62,22 @@ public sealed class MeshWireTests
     }
 
     [Fact]
+    public void A_second_copy_is_known_without_being_taken()
+    {
+        var window = new SequenceWindow();
+        Assert.False(window.AlreadyTaken(7));                          // nothing taken yet
+        window.TryAccept(65535);
+        window.TryAccept(1);                                            // across the wrap; 0 still missing
+        Assert.True(window.AlreadyTaken(65535));
+        Assert.True(window.AlreadyTaken(1));
+        Assert.False(window.AlreadyTaken(0));                          // a hole: must be verified and taken
+        Assert.False(window.AlreadyTaken(2));                          // newer than the newest
+        Assert.True(window.TryAccept(0));                              // peeking took nothing
+        window.TryAccept(3000);
+        Assert.False(window.AlreadyTaken(1));                          // older than the window: not "known"
+    }
+
+    [Fact]
     public void A_reattaching_peer_names_the_packet_before_its_oldest_gap_so_the_whole_gap_is_backfilled()
     {
         var window = new SequenceWindow();
