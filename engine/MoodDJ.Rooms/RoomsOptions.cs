@@ -29,6 +29,8 @@ public sealed class RoomsOptions
     public int Node { get; set; }
     /// <summary>Room stations (each room's own mood, queue and stream) that may run at once; 0: rooms have chat only.</summary>
     public int MaxRoomStations { get; set; } = 8;
+    /// <summary>A room station with nobody in the room and nobody listening stops after this long; 0: only when another room needs its place.</summary>
+    public double IdleStationSeconds { get; set; } = 300;
 
     public TimeSpan SessionLifetime => TimeSpan.FromHours(SessionHours);
     public TimeSpan LoginWindow => TimeSpan.FromSeconds(LoginWindowSeconds);
@@ -48,6 +50,7 @@ public sealed class RoomsOptions
         Check(NonceWindowMinutes is >= 30 and <= 7 * 24 * 60, $"rooms:nonceWindowMinutes is {NonceWindowMinutes}; use 30 to 10080.");
         Check(Node is >= 0 and <= 1023, $"rooms:node is {Node}; use 0 to 1023.");
         Check(MaxRoomStations is >= 0 and <= 256, $"rooms:maxRoomStations is {MaxRoomStations}; use 0 to 256.");
+        Check(IdleStationSeconds is 0 or (>= 1 and <= 86_400), $"rooms:idleStationSeconds is {IdleStationSeconds}; use 0 (never) or 1 to 86400.");
     }
 
     private static void Check(bool ok, string message)

@@ -111,6 +111,31 @@ public sealed class RoomStationTests
         Assert.Throws<ArgumentException>(() => new RoomsOptions { MaxRoomStations = -1 }.Validate());
     }
 
+    [Fact]
+    public async Task A_room_station_nobody_uses_stops_after_the_idle_time_and_starts_again_on_the_next_join()
+    {
+        await using var server = await RoomServerHarness.StartAsync(new RoomsOptions { IdleStationSeconds = 1 });
+        await using var alice = await server.ConnectAsync("alice");
+        await alice.SignUpAsync("alice");
+        await alice.CallAsync(RoomMethods.RoomCreate, new { name = "Lounge" });
+        var first = (await alice.CallAsync(RoomMethods.RoomJoin, new { room = "Lounge" })).GetProperty("station").GetString()!;
+
+        await Task.Delay(TimeSpan.FromSeconds(2.5));   // occupied: the sweep leaves it running
+        Assert.Contains(first, server.Server.Router.Ids);
+
+        await alice.CallAsync(RoomMethods.RoomLeave, new { room = "Lounge" });
+        var stopped = System.Diagnostics.Stopwatch.StartNew();
+        while (server.Server.Router.Ids.Contains(first) && stopped.Elapsed < TimeSpan.FromSeconds(30))
+            await Task.Delay(100);
+        Assert.DoesNotContain(first, server.Server.Router.Ids);
+        Assert.True(stopped.Elapsed >= TimeSpan.FromSeconds(0.9), $"stopped after {stopped.Elapsed.TotalSeconds:F1} s, before the idle time");
+        Assert.Equal(0, server.Rooms.Stations!.Count);
+
+        var again = (await alice.CallAsync(RoomMethods.RoomJoin, new { room = "Lounge" })).GetProperty("station").GetString()!;
+        Assert.Contains(again, server.Server.Router.Ids);
+        Assert.Throws<ArgumentException>(() => new RoomsOptions { IdleStationSeconds = 0.5 }.Validate());
+    }
+
     internal static LiveStation Station(RoomServerHarness server, string? id)
     {
         Assert.StartsWith("room-", id);

@@ -27,6 +27,8 @@ public sealed class RoomControlMethods : IControlMethods
     private readonly RoomStations? _stations;
     // Rooms a join is starting a station for: not idle, though nobody is in them yet.
     private readonly System.Collections.Concurrent.ConcurrentDictionary<long, int> _joining = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Task _idleSweep = Task.CompletedTask;
 
     /// <param name="stations">Each room's own station (null: rooms have chat only, and every session stays on the default station).</param>
     public RoomControlMethods(IMoodDJStore store, RoomsOptions options, ILoggerFactory? loggers = null, TimeProvider? time = null, RoomStations? stations = null)
@@ -38,6 +40,8 @@ public sealed class RoomControlMethods : IControlMethods
             // Real time, whatever clock the accounts use: it measures music played.
             Meter = new ListeningMeter(store.Listening, loggers.CreateLogger<ListeningMeter>());
             stations.Started += Meter.Attach;
+            if (options.IdleStationSeconds > 0)
+                _idleSweep = SweepIdleStationsAsync(stations, TimeSpan.FromSeconds(options.IdleStationSeconds), _stopping.Token);
         }
         _store = store;
         _log = loggers.CreateLogger<RoomControlMethods>();
@@ -57,8 +61,33 @@ public sealed class RoomControlMethods : IControlMethods
     /// <summary>Stops every room's station and stores the listening they had (before the store closes at shutdown).</summary>
     public async Task StopStationsAsync()
     {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await _idleSweep.ConfigureAwait(false);
         if (_stations is not null) await _stations.StopAllAsync().ConfigureAwait(false);
         if (Meter is not null) await Meter.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Checks a few times per idle period, so a room station stops at most about a quarter period late.</summary>
+    private async Task SweepIdleStationsAsync(RoomStations stations, TimeSpan idleFor, CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromTicks(Math.Clamp(idleFor.Ticks / 4, TimeSpan.TicksPerMillisecond * 250, TimeSpan.TicksPerMinute)));
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+            {
+                try
+                {
+                    await stations.StopIdleAsync(Occupied, idleFor).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    _log.LogWarning(e, "Stopping idle room stations failed; the next sweep tries again.");
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
     }
 
     private sealed class SessionState

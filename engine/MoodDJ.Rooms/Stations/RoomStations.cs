@@ -9,7 +9,8 @@ namespace MoodDJ.Rooms.Stations;
 /// <summary>
 /// Each room's own station (mood, queue, stream) on the one station server, started when someone
 /// first joins the room. At most <see cref="Limit"/> run at once (rooms:maxRoomStations): a join that
-/// needs one more stops an idle room's station (nobody in the room, nobody listening) or is refused.
+/// needs one more stops an idle room's station (nobody in the room, nobody listening) or is refused,
+/// and a sweep (<see cref="StopIdleAsync"/>, from <c>RoomControlMethods</c>) stops one idle for rooms:idleStationSeconds.
 /// </summary>
 public sealed class RoomStations
 {
@@ -21,6 +22,7 @@ public sealed class RoomStations
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Dictionary<long, (RoomRecord Room, LiveStation Station)> _running = [];
     private volatile Dictionary<string, RoomRecord> _roomOfStation = new(StringComparer.Ordinal);
+    private readonly Dictionary<long, long> _idleSince = [];   // room id → Stopwatch ticks it was first seen idle
 
     /// <param name="create">Makes a station with the given id (e.g. <see cref="StationFactory.CreateStation"/> over the engine).</param>
     /// <param name="limit">Room stations that may run at once (0: rooms have chat but no music of their own).</param>
@@ -108,15 +110,29 @@ public sealed class RoomStations
         }
     }
 
-    /// <summary>Stops every room station nobody is in or listening to; returns how many.</summary>
-    public async Task<int> StopIdleAsync(Func<long, bool> occupied)
+    /// <summary>
+    /// Stops every room station that nobody has been in or listened to for at least <paramref name="idleFor"/>
+    /// (seen idle by an earlier call that long ago; <see cref="TimeSpan.Zero"/>: idle now). Returns how many.
+    /// </summary>
+    public async Task<int> StopIdleAsync(Func<long, bool> occupied, TimeSpan idleFor = default)
     {
         await _gate.WaitAsync().ConfigureAwait(false);
         try
         {
-            var idle = _running.Values.Where(r => !occupied(r.Room.Id) && r.Station.Listeners.Count == 0).ToList();
-            foreach (var (room, station) in idle) await StopLockedAsync(room, station, "idle").ConfigureAwait(false);
-            return idle.Count;
+            var now = System.Diagnostics.Stopwatch.GetTimestamp();
+            var due = new List<(RoomRecord Room, LiveStation Station)>();
+            foreach (var (id, running) in _running)
+            {
+                if (occupied(id) || running.Station.Listeners.Count > 0)
+                {
+                    _idleSince.Remove(id);
+                    continue;
+                }
+                if (!_idleSince.TryGetValue(id, out var since)) _idleSince[id] = since = now;
+                if (System.Diagnostics.Stopwatch.GetElapsedTime(since, now) >= idleFor) due.Add(running);
+            }
+            foreach (var (room, station) in due) await StopLockedAsync(room, station, "idle").ConfigureAwait(false);
+            return due.Count;
         }
         finally
         {
@@ -141,6 +157,7 @@ public sealed class RoomStations
     private async Task StopLockedAsync(RoomRecord room, LiveStation station, string why)
     {
         _running.Remove(room.Id);
+        _idleSince.Remove(room.Id);
         await _server.RemoveAsync(station).ConfigureAwait(false);
         var map = new Dictionary<string, RoomRecord>(_roomOfStation, StringComparer.Ordinal);
         map.Remove(station.Id);
