@@ -83,6 +83,8 @@ public sealed class PageHub(IStationLink link, BrowserListeners listeners, Serve
             page.Complete();
             stop.Cancel();
             await sending;
+            // Its control session closes: the station leaves its room for it (others get the leave notice).
+            if (page.Rooms is { } rooms) await rooms.DisposeAsync();
         }
     }
 
@@ -111,6 +113,21 @@ public sealed class PageHub(IStationLink link, BrowserListeners listeners, Serve
             reading = _reading,
         });
         page.Send(Panel());
+    }
+
+    /// <summary>The house station's music again, for a page that left its room.</summary>
+    public async Task SendHouseAsync(PageConnection page, CancellationToken ct)
+    {
+        page.Send(new { type = "nowPlaying", nowPlaying = NowPlayingView() });
+        page.Send(new { type = "reading", reading = _reading });
+        try
+        {
+            page.Send(new { type = "list", list = await link.Client.ListAsync(ct) });
+        }
+        catch (Exception e) when (e is TimeoutException or IOException or Protocol.JsonRpcException or InvalidOperationException)
+        {
+            log.LogDebug(e, "The queue could not be listed.");
+        }
     }
 
     public void NowPlaying(NowPlayingEvent now)
