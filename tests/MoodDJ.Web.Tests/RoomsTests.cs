@@ -5,13 +5,17 @@ using static MoodDJ.Web.Tests.PageTests;
 
 namespace MoodDJ.Web.Tests;
 
-/// <summary>A web host of its own for the room tests: its own database, and chat limits high enough to write a history page quickly.</summary>
+/// <summary>
+/// A web host of its own for the room tests: its own database, chat limits high enough to write a
+/// history page quickly, and a per-address login limit above the tests' registrations (every browser
+/// logs in from the host's own address; docs/web.md says so).
+/// </summary>
 public sealed class RoomsHostFixture : IAsyncLifetime
 {
     public WebHostRunner Host { get; private set; } = null!;
 
     public async Task InitializeAsync() =>
-        Host = await WebHostRunner.StartAsync(settings: ["--rooms:messageBurst=200", "--rooms:messagesPerSecond=100"]);
+        Host = await WebHostRunner.StartAsync(settings: ["--rooms:messageBurst=200", "--rooms:messagesPerSecond=100", "--rooms:loginAttemptsPerAddress=1000"]);
 
     public async Task DisposeAsync() => await Host.DisposeAsync();
 }
@@ -147,6 +151,32 @@ public sealed class RoomsTests(BrowserFixture browser, RoomsHostFixture rooms, I
         await Expect(visitor, "document.getElementById('rooms-error').textContent.includes('Log in first')");
         await owner.Context.CloseAsync();
         await visitor.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task In_a_room_the_page_steers_and_plays_the_rooms_own_station()
+    {
+        var page = await browser.OpenAsync(Url);
+        await RegisterAsync(page, $"hana-{_tag}");
+        var room = $"studio-{_tag}";
+        await CreateAsync(page, room);
+        await Expect(page, $"document.getElementById('now-where').textContent === 'in room {room}'");
+
+        await SendMoodAsync(page, "I feel happy");
+        await Expect(page, "document.getElementById('reading-label').textContent === 'happy'");
+        await Expect(page, "document.getElementById('now-title-text').textContent !== 'Nothing yet'");
+        await page.ClickAsync("#play");
+        await Expect(page, $"document.getElementById('audio-state').textContent.includes('room {room}')");
+        await Expect(page, "document.getElementById('level').value > 0");
+        // The listener is on the room's station: the room list counts it.
+        await Expect(page, $"(window.mooddj.rooms.list(), document.querySelector('#room-list [data-room=\"{room}\"]')?.textContent.includes('1 listening'))");
+
+        // Leaving brings the page back to the house station, and its audio with it.
+        await page.ClickAsync("#leave");
+        await Expect(page, "document.getElementById('now-where').textContent === ''");
+        await Expect(page, "window.mooddj.audio.room === null && window.mooddj.audio.via === 'station'");
+        await Expect(page, $"(window.mooddj.rooms.list(), document.querySelector('#room-list [data-room=\"{room}\"]')?.textContent.includes('0 listening'))");
+        await page.Context.CloseAsync();
     }
 
     [Theory]

@@ -17,6 +17,9 @@ public sealed class PageConnection(WebSocket socket)
 
     public WebSocket Socket => socket;
 
+    /// <summary>Sent to the page in its welcome; its audio socket names it so the host finds the page's room.</summary>
+    public string Id { get; } = Guid.NewGuid().ToString("N");
+
     /// <summary>The page's rooms and chat, made on its first room command (disposed when the page closes).</summary>
     public Rooms.PageRooms? Rooms { get; set; }
 

@@ -24,7 +24,7 @@ const rooms = new Rooms({
   isOpen: () => state.socket?.readyState === WebSocket.OPEN,
   onRoomChanged: (room) => {
     $("now-where").textContent = room ? `in room ${room}` : "";
-    $("listen-room-note").hidden = !room;
+    audio.switchStation();
   },
 });
 window.mooddj = { audio, state, talk, rooms };
@@ -69,6 +69,7 @@ function handle(message) {
       }
       rooms.connected();
       $("connection").title = `${message.where} · ${message.codec ?? ""} ${message.sampleRate ?? ""} Hz`;
+      audio.page = message.page;
       audio.reconnectIfPlaying();
       break;
     case "nowPlaying": showNowPlaying(message.nowPlaying); break;
