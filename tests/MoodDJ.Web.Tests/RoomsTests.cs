@@ -56,6 +56,11 @@ public sealed class RoomsTests(BrowserFixture browser, RoomsHostFixture rooms, I
         await Expect(a, $"document.querySelector('#room-list [data-room=\"{room}\"]')?.textContent.includes('2 online')");
         Assert.Equal(1, await b.EvaluateAsync<int>($"[...document.querySelectorAll('#chat-log li')].filter(li => li.textContent.includes('hello @{bob}')).length"));
         output.WriteLine(await a.TextContentAsync("#chat-log"));
+
+        // The station's refusal of an over-long message is shown in the alert line, and nothing is queued.
+        await SayAsync(a, new string('x', 2001));
+        await Expect(a, "document.getElementById('rooms-error').textContent.includes('the limit is 2000')");
+        Assert.Equal(0, await a.EvaluateAsync<int>("window.mooddj.rooms.outbox.count"));
         await a.Context.CloseAsync();
         await b.Context.CloseAsync();
     }

@@ -60,6 +60,11 @@ public sealed class PageRooms(IStationLink link, PageConnection page) : IAsyncDi
             // The station is away (or the answer was lost): the page keeps a message in its outbox and resends it with the same nonce.
             page.Send(new { type = "roomReply", req, op, ok = false, error = new { offline = true, message = $"'{op}' did not reach the station: {e.Message}" } });
         }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Anything else (a station with another key, say) is this command's failure, not the page's connection's.
+            page.Send(new { type = "roomReply", req, op, ok = false, error = new { message = $"'{op}' failed: {e.Message}" } });
+        }
     }
 
     private static (string Method, string[] Keys) Operation(string op) => op switch

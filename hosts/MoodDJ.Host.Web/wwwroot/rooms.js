@@ -9,6 +9,9 @@ import { Outbox } from "./outbox.js";
 const $ = (id) => document.getElementById(id);
 const PAGE = 25;                 // messages per history page
 const RATE_LIMITED = -32011;
+// Refusals that pass (log in again, the database comes back): the outbox keeps the message and stops.
+const KEEP = new Set([-32001 /* unauthorized */, -32004 /* unavailable */, -32010 /* forbidden */]);
+const MAX_BYTES = 16 * 1024 - 256;   // the host takes page messages under 16 KiB
 const keys = { token: "mooddj.token", user: "mooddj.user", room: "mooddj.room" };
 
 export class Rooms {
@@ -34,6 +37,8 @@ export class Rooms {
 
   call(op, params = {}) {
     if (!this.isOpen()) return Promise.reject({ offline: true, message: "Not connected to the host." });
+    if (new TextEncoder().encode(JSON.stringify(params)).length > MAX_BYTES)
+      return Promise.reject({ message: `That is too long to send (the page sends at most ${MAX_BYTES} bytes at once).` });
     const req = ++this.nextReq;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => { this.pending.delete(req); reject({ offline: true, message: `'${op}' got no answer.` }); }, 20000);
@@ -309,6 +314,11 @@ export class Rooms {
     const room = this.room;
     if (!room || !text) return;
     const entry = this.outbox.entry(room, text);
+    if (!this.user) {
+      // A visitor's message is refused by the station anyway: say why now rather than queue it.
+      try { this.addMessage((await this.call("say", entry)).message); } catch (e) { this.error(e.message); }
+      return;
+    }
     if (this.isOpen() && this.ready && this.outbox.count === 0) {
       try {
         this.addMessage((await this.call("say", entry)).message);
@@ -325,7 +335,7 @@ export class Rooms {
 
   /** Oldest first, each only after the one before was answered; stops at the first failure (ChatOutbox.FlushAsync's rule). */
   async flush() {
-    if (this.flushing || !this.ready || this.outbox.count === 0 || !this.isOpen()) return;
+    if (this.flushing || !this.ready || !this.user || this.outbox.count === 0 || !this.isOpen()) return;
     this.flushing = true;
     try {
       let next;
@@ -336,6 +346,7 @@ export class Rooms {
           this.outbox.remove(next.nonce);
         } catch (e) {
           if (e.offline) break;
+          if (KEEP.has(e.code)) { this.error(`${this.outbox.count} message(s) wait: ${e.message}`); break; }
           if (e.code === RATE_LIMITED) { await new Promise((r) => setTimeout(r, Math.max(250, e.retryAfterMs ?? 1000))); continue; }
           // Refused for good (a room left or gone, too long): keeping it would stop every message after it.
           this.outbox.remove(next.nonce);
