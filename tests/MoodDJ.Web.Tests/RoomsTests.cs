@@ -114,7 +114,7 @@ public sealed class RoomsTests(BrowserFixture browser, RoomsHostFixture rooms, I
         await SayAsync(a, "written while away");
         await Expect(a, "window.mooddj.rooms.outbox.count === 1");
         Assert.Contains("1 message waiting", await a.TextContentAsync("#outbox-state"));
-        var entry = await a.EvaluateAsync<string>("JSON.stringify(window.mooddj.rooms.outbox.peek())");
+        var entry = await a.EvaluateAsync<string>("JSON.stringify(window.mooddj.rooms.outbox.peek(window.mooddj.rooms.user))");
 
         down = false;
         await Expect(a, "window.mooddj.rooms.outbox.count === 0 && document.getElementById('connection').dataset.state === 'open'");

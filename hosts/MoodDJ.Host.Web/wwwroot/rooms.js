@@ -136,8 +136,9 @@ export class Rooms {
   setUser(user, token) {
     this.user = user;
     if (user) { sessionStorage.setItem(keys.user, user); sessionStorage.setItem(keys.token, token); }
-    else { sessionStorage.removeItem(keys.user); sessionStorage.removeItem(keys.token); }
+    else { sessionStorage.removeItem(keys.user); sessionStorage.removeItem(keys.token); $("presence").value = "online"; }
     this.showAccount();
+    this.showOutbox();
   }
 
   showAccount() {
@@ -313,13 +314,13 @@ export class Rooms {
   async say(text) {
     const room = this.room;
     if (!room || !text) return;
-    const entry = this.outbox.entry(room, text);
+    const entry = this.outbox.entry(room, text, this.user);
     if (!this.user) {
       // A visitor's message is refused by the station anyway: say why now rather than queue it.
       try { this.addMessage((await this.call("say", entry)).message); } catch (e) { this.error(e.message); }
       return;
     }
-    if (this.isOpen() && this.ready && this.outbox.count === 0) {
+    if (this.isOpen() && this.ready && this.outbox.countFor(this.user) === 0) {
       try {
         this.addMessage((await this.call("say", entry)).message);
         this.error("");
@@ -335,18 +336,19 @@ export class Rooms {
 
   /** Oldest first, each only after the one before was answered; stops at the first failure (ChatOutbox.FlushAsync's rule). */
   async flush() {
-    if (this.flushing || !this.ready || !this.user || this.outbox.count === 0 || !this.isOpen()) return;
+    if (this.flushing || !this.ready || !this.user || this.outbox.countFor(this.user) === 0 || !this.isOpen()) return;
     this.flushing = true;
     try {
       let next;
-      while ((next = this.outbox.peek()) && this.isOpen()) {
+      const user = this.user;
+      while (this.user === user && (next = this.outbox.peek(user)) && this.isOpen()) {
         try {
           const result = await this.call("say", next);
           if (result.message.room === this.room) this.addMessage(result.message);
           this.outbox.remove(next.nonce);
         } catch (e) {
           if (e.offline) break;
-          if (KEEP.has(e.code)) { this.error(`${this.outbox.count} message(s) wait: ${e.message}`); break; }
+          if (KEEP.has(e.code)) { this.error(`${this.outbox.countFor(user)} message(s) wait: ${e.message}`); break; }
           if (e.code === RATE_LIMITED) { await new Promise((r) => setTimeout(r, Math.max(250, e.retryAfterMs ?? 1000))); continue; }
           // Refused for good (a room left or gone, too long): keeping it would stop every message after it.
           this.outbox.remove(next.nonce);
@@ -361,7 +363,7 @@ export class Rooms {
   }
 
   showOutbox() {
-    const n = this.outbox.count;
+    const n = this.user ? this.outbox.countFor(this.user) : 0;
     $("outbox-state").textContent = n ? `${n} message${n === 1 ? "" : "s"} waiting to send (kept on this device; sent when the connection is back).` : "";
   }
 
