@@ -57,6 +57,12 @@ public sealed class RoomsTests(BrowserFixture browser, RoomsHostFixture rooms, I
         Assert.Equal(1, await b.EvaluateAsync<int>($"[...document.querySelectorAll('#chat-log li')].filter(li => li.textContent.includes('hello @{bob}')).length"));
         output.WriteLine(await a.TextContentAsync("#chat-log"));
 
+        // Presence: away is shown to the others; invisible is not shown at all.
+        await b.SelectOptionAsync("#presence", "away");
+        await Expect(a, $"document.querySelector('#members [data-name=\"{bob}\"]')?.dataset.status === 'away'");
+        await b.SelectOptionAsync("#presence", "invisible");
+        await Expect(a, $"document.querySelector('#members [data-name=\"{bob}\"]') === null");
+
         // The station's refusal of an over-long message is shown in the alert line, and nothing is queued.
         await SayAsync(a, new string('x', 2001));
         await Expect(a, "document.getElementById('rooms-error').textContent.includes('the limit is 2000')");
@@ -184,6 +190,33 @@ public sealed class RoomsTests(BrowserFixture browser, RoomsHostFixture rooms, I
         await page.Context.CloseAsync();
     }
 
+    [Fact]
+    public async Task Register_create_and_chat_work_from_the_keyboard_alone()
+    {
+        var page = await browser.OpenAsync(Url);
+        var user = $"ivan-{_tag}";
+        await TabToAsync(page, "account-user");
+        await page.Keyboard.TypeAsync(user);
+        await page.Keyboard.PressAsync("Tab");
+        await page.Keyboard.TypeAsync(Password);
+        await TabToAsync(page, "register");
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page, $"document.getElementById('account-name').textContent === '{user}'");
+
+        await TabToAsync(page, "create-name");
+        await page.Keyboard.TypeAsync($"keys-{_tag}");
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page, $"document.getElementById('chat-room-name').textContent === 'keys-{_tag}'");
+        await TabToAsync(page, "say-text");
+        await page.Keyboard.TypeAsync("typed, not clicked");
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page, "document.getElementById('chat-log').textContent.includes('typed, not clicked')");
+        await TabToAsync(page, "leave");
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page, "document.getElementById('chat-room').hidden");
+        await page.Context.CloseAsync();
+    }
+
     [Theory]
     [InlineData(390, 844)]
     [InlineData(1280, 900)]
@@ -204,6 +237,17 @@ public sealed class RoomsTests(BrowserFixture browser, RoomsHostFixture rooms, I
         Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth"), "the page is wider than the viewport");
         await page.ScreenshotAsync(new() { Path = Path.Combine(Artifacts.Folder("screenshots"), $"web-rooms-{width}.png"), FullPage = true });
         await page.Context.CloseAsync();
+    }
+
+    /// <summary>Presses Tab until <paramref name="id"/> has the focus (at most 60 times).</summary>
+    private static async Task TabToAsync(IPage page, string id)
+    {
+        for (var i = 0; i < 60; i++)
+        {
+            if (await page.EvaluateAsync<string>("document.activeElement?.id ?? ''") == id) return;
+            await page.Keyboard.PressAsync("Tab");
+        }
+        Assert.Fail($"Tab never reached #{id}");
     }
 
     private static async Task RegisterAsync(IPage page, string user)
