@@ -3,8 +3,10 @@
 // of the same req. The login token lives in sessionStorage (never the password); messages written
 // while the socket is down wait in a localStorage outbox and go out in order, each with the nonce
 // it got when written, so a resend after a lost answer is dropped by the server as a repeat
-// (the rules of the console client's Outbox/ChatOutbox.cs).
+// (the rules of the console client's Outbox/ChatOutbox.cs). A little over 300 lines: accounts, rooms,
+// history and the outbox share one request path and one state; the drawing is in roomsview.js.
 import { Outbox } from "./outbox.js";
+import { ChatLog, showMembers, showRooms } from "./roomsview.js";
 
 const $ = (id) => document.getElementById(id);
 const PAGE = 25;                 // messages per history page
@@ -25,7 +27,7 @@ export class Rooms {
     this.user = sessionStorage.getItem(keys.user);
     this.room = null;
     this.before = null;
-    this.messages = new Map();   // id → <li>, so a message shown twice (history, live, own reply) appears once
+    this.log = new ChatLog();    // a message met twice (history, live, own reply) appears once
     this.flushing = false;
     this.ready = false;          // logged in (or a visitor) again after the socket opened
     this.wire();
@@ -152,35 +154,10 @@ export class Rooms {
   async list() {
     try {
       const result = await this.call("list");
-      this.showRooms(result.rooms);
+      showRooms(result.rooms, this.room, (name) => this.join(name));
     } catch (e) {
       if (!e.offline) this.error(e.message);
     }
-  }
-
-  showRooms(rooms) {
-    const items = rooms.map((r) => {
-      const li = document.createElement("li");
-      li.dataset.room = r.name;
-      if (r.name === this.room) li.setAttribute("aria-current", "true");
-      const label = document.createElement("span");
-      label.append(r.name, " ");
-      const meta = document.createElement("span");
-      meta.className = "room-meta";
-      meta.textContent = `· ${r.online} online · ${r.listeners} listening · ${r.allowVisitors ? "visitors welcome" : "members only"} · owner ${r.owner}`;
-      label.append(meta);
-      const button = document.createElement("button");
-      button.type = "button";
-      button.className = "secondary";
-      button.textContent = r.name === this.room ? "You are here" : "Join";
-      button.disabled = r.name === this.room;
-      button.setAttribute("aria-label", r.name === this.room ? `You are here: ${r.name}` : `Join ${r.name}`);
-      button.addEventListener("click", () => this.join(r.name));
-      li.append(label, button);
-      return li;
-    });
-    if (!items.length) { const li = document.createElement("li"); li.textContent = "No rooms yet; create one."; items.push(li); }
-    $("room-list").replaceChildren(...items);
   }
 
   async create() {
@@ -203,8 +180,8 @@ export class Rooms {
       const joined = await this.call("join", { room: name });
       const fresh = this.room !== joined.room.name;
       this.setRoom(joined.room.name, joined.role);
-      this.showMembers(joined.online);
-      if (fresh) { this.messages.clear(); $("chat-log").replaceChildren(); this.before = null; }
+      showMembers(joined.online);
+      if (fresh) { this.log.clear(); this.before = null; }
       await this.history(!fresh);
       if (!again) { this.status(`You are in ${joined.room.name} as ${joined.role}.`); this.error(""); this.list(); }
     } catch (e) {
@@ -229,7 +206,7 @@ export class Rooms {
     $("chat-room").hidden = !room;
     $("chat-room-name").textContent = room ?? "";
     $("chat-role").textContent = role ? `(your role: ${role})` : "";
-    if (!room) { this.messages.clear(); $("chat-log").replaceChildren(); $("members").replaceChildren(); }
+    if (!room) { this.log.clear(); $("members").replaceChildren(); }
     this.onRoomChanged(room);
   }
 
@@ -237,23 +214,13 @@ export class Rooms {
     clearTimeout(this.whoTimer);
     this.whoTimer = setTimeout(async () => {
       if (!this.room) return;
-      try { this.showMembers((await this.call("who", { room: this.room })).online); } catch { /* the next notice refreshes it */ }
+      try { showMembers((await this.call("who", { room: this.room })).online); } catch { /* the next notice refreshes it */ }
     }, 150);
   }
 
-  showMembers(online) {
-    const items = online.map((p) => {
-      const li = document.createElement("li");
-      li.dataset.name = p.name;
-      li.dataset.status = p.status;
-      li.textContent = `${p.name} (${p.role}, ${p.status})`;
-      return li;
-    });
-    if (!items.length) { const li = document.createElement("li"); li.textContent = "Nobody else is here."; items.push(li); }
-    $("members").replaceChildren(...items);
-  }
-
   // ---- chat ----
+
+  addMessage(m, keepScroll = false) { this.log.add(m, this.user, keepScroll); }
 
   /** The newest page (newer: after a reconnect, only fills the gap) or, with older, the page before the oldest shown. */
   async history(newer = false, older = false) {
@@ -272,42 +239,6 @@ export class Rooms {
 
   async loadOlder() {
     try { await this.history(false, true); } catch (e) { this.error(e.message); }
-  }
-
-  addMessage(m, keepScroll = false) {
-    if (this.messages.has(m.id)) return;
-    const log = $("chat-log");
-    const scroll = $("chat-scroll");
-    const atBottom = scroll.scrollTop + scroll.clientHeight >= scroll.scrollHeight - 8;
-    const li = document.createElement("li");
-    li.dataset.id = m.id;
-    li.dataset.kind = m.kind;
-    const time = document.createElement("time");
-    time.dateTime = m.at;
-    time.textContent = new Date(m.at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
-    li.append(time);
-    if (m.kind !== "text") {
-      li.className = "notice";
-      li.append(m.text);
-    } else {
-      const author = document.createElement("strong");
-      author.textContent = `${m.author}: `;
-      li.append(author, m.text);
-      if (this.user && m.mentions?.some((u) => u.toLowerCase() === this.user.toLowerCase())) {
-        li.classList.add("mention");
-        const note = document.createElement("span");
-        note.className = "visually-hidden";
-        note.textContent = " (mentions you)";
-        li.append(note);
-      }
-    }
-    // Ids sort by time (Snowflakes, too big for a Number): insert in order.
-    const id = BigInt(m.id);
-    let next = null;
-    for (const [otherId, other] of this.messages) if (BigInt(otherId) > id && (!next || BigInt(next.dataset.id) > BigInt(otherId))) next = other;
-    log.insertBefore(li, next);
-    this.messages.set(m.id, li);
-    if (!keepScroll && atBottom) scroll.scrollTop = scroll.scrollHeight;
   }
 
   /** Sends now when it can; otherwise (or when the answer was lost) keeps the message in the outbox with its nonce. */
