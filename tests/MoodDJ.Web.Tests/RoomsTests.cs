@@ -226,6 +226,8 @@ public sealed class RoomsTests(BrowserFixture browser, RoomsHostFixture rooms, I
         var user = $"gina{width}-{_tag}";
         await RegisterAsync(page, user);
         await CreateAsync(page, $"a11y-{width}-{_tag}");
+        await SendMoodAsync(page, "I feel happy and excited");   // the room's station plays: the view as a person sees it
+        await Expect(page, "document.getElementById('now-title-text').textContent !== 'Nothing yet'");
         await SayAsync(page, $"a note to myself @{user}");
         await Expect(page, "document.querySelectorAll('#chat-log li.mention').length === 1");
 
