@@ -71,6 +71,7 @@ public static class WebHostApp
         services.AddSingleton<P2PAudio>();
         services.AddSingleton<MeshPeerPanel>();
         services.AddSingleton<IPeerPanel>(sp => sp.GetRequiredService<MeshPeerPanel>());
+        services.AddSingleton<PageDirectory>();
         services.AddSingleton<PageHub>();
         services.AddSingleton<PageCommands>();
         services.AddHostedService<StationService>();
@@ -86,7 +87,7 @@ public static class WebHostApp
         app.Map("/ws", (HttpContext http, PageHub hub, PageCommands commands, IHostApplicationLifetime life) =>
             Upgrade(http, socket => hub.ServeAsync(socket, commands, life.ApplicationStopping)));
         app.Map("/audio", (HttpContext http, BrowserListeners listeners, IHostApplicationLifetime life) =>
-            Upgrade(http, socket => listeners.RunAsync(socket, http.Request.Query["name"], life.ApplicationStopping)));
+            Upgrade(http, socket => listeners.RunAsync(socket, http.Request.Query["name"], http.Request.Query["page"], life.ApplicationStopping)));
         app.Map("/talk", (HttpContext http, BrowserTalk talk, IHostApplicationLifetime life) =>
             Upgrade(http, socket => talk.RunAsync(socket, life.ApplicationStopping)));
         app.MapGet("/healthz", (IStationLink link) => Results.Text(link.Client.State.ToString()));

@@ -169,7 +169,7 @@ public sealed class PageTests(BrowserFixture fixture, ITestOutputHelper output)
         catch (TimeoutException e)
         {
             var shown = await page.EvaluateAsync<string>(
-                "['connection', 'error', 'speakers-error', 'listeners', 'audio-state'].map(id => id + ': ' + (document.getElementById(id)?.textContent ?? '(none)').trim().replace(/\\s+/g, ' ')).join(' | ')");
+                "['connection', 'errors', 'speakers-error', 'listeners', 'audio-state', 'rooms-status', 'rooms-error', 'outbox-state'].map(id => id + ': ' + (document.getElementById(id)?.textContent ?? '(none)').trim().replace(/\\s+/g, ' ')).join(' | ')");
             throw new TimeoutException($"{condition} was still false after {timeoutMs} ms. The page showed: {shown}", e);
         }
     }

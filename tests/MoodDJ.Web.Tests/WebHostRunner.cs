@@ -17,6 +17,8 @@ public sealed class WebHostRunner : IAsyncDisposable
     private WebApplication? _app;
 
     private readonly string[] _extra;
+    // Rooms and chat keep their own database per runner (kept across RestartAsync, as a server's is).
+    private readonly string _database = Path.Combine(Path.GetTempPath(), $"mooddj-web-test-{Guid.NewGuid():N}.db");
 
     private WebHostRunner(int port, string[] extra)
     {
@@ -45,7 +47,7 @@ public sealed class WebHostRunner : IAsyncDisposable
         [
             "--urls", $"http://127.0.0.1:{Port}",
             "--station:bind=127.0.0.1", "--station:controlPort=0", "--station:streamPort=0", "--station:heartbeatPort=0",
-            "--station:resumeLastMood=false", "--use:audioOutput=null", .. _extra,
+            "--station:resumeLastMood=false", "--use:audioOutput=null", $"--storage:path={_database}", .. _extra,
         ]);
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -86,5 +88,10 @@ public sealed class WebHostRunner : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    public async ValueTask DisposeAsync() => await StopAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        foreach (var file in new[] { _database, _database + "-wal", _database + "-shm" })
+            try { File.Delete(file); } catch (IOException) { }
+    }
 }

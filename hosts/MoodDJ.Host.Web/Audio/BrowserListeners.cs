@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using MoodDJ.Client;
 using MoodDJ.Hosting;
+using MoodDJ.Host.Web.Live;
 using MoodDJ.Host.Web.Peers;
 using MoodDJ.Host.Web.Stations;
 using MoodDJ.Protocol.Messages;
@@ -25,10 +26,12 @@ public sealed class BrowserListeners
     private readonly WebOptions options;
     private readonly ILoggerFactory loggerFactory;
     private readonly P2PAudio _p2p;
+    private readonly PageDirectory _pages;
     private int _next;
 
-    public BrowserListeners(MoodDJEngine engine, IStationLink link, WebOptions options, ILoggerFactory loggerFactory, P2PAudio p2p)
+    public BrowserListeners(MoodDJEngine engine, IStationLink link, WebOptions options, ILoggerFactory loggerFactory, P2PAudio p2p, PageDirectory pages)
     {
+        _pages = pages;
         this.engine = engine;
         this.link = link;
         this.options = options;
@@ -44,21 +47,24 @@ public sealed class BrowserListeners
     public IReadOnlyDictionary<string, PlayerStats> Stats() => _players.ToDictionary(p => p.Key, p => p.Value.Stats);
 
     /// <summary>Streams to <paramref name="socket"/> until the browser closes it or the host stops.</summary>
-    public async Task RunAsync(WebSocket socket, string? requestedName, CancellationToken cancellationToken)
+    /// <param name="pageId">The page's id from its welcome: a page in a room hears the room's station, through its own room session.</param>
+    public async Task RunAsync(WebSocket socket, string? requestedName, string? pageId, CancellationToken cancellationToken)
     {
         var name = $"web {Interlocked.Increment(ref _next)}" + (Clean(requestedName) is { } n ? $" ({n})" : "");
-        var viaP2P = _p2p.Active;
+        // The page's session is routed to its room's station, so a player subscribed through it plays the room.
+        var room = _pages.Find(pageId)?.Rooms is { Room: { } inRoom, Client: { } roomClient } ? (Name: inRoom, Client: roomClient) : default;
+        var viaP2P = _p2p.Active && room.Client is null;
         var output = new BrowserAudioOutput(socket);
         output.Opened += format => socket.SendAsync(JsonSerializer.SerializeToUtf8Bytes(new
         {
-            type = "format", name, sampleRate = format.SampleRate, channels = format.Channels, via = viaP2P ? "p2p" : "station",
+            type = "format", name, sampleRate = format.SampleRate, channels = format.Channels, via = viaP2P ? "p2p" : "station", room = room.Name,
         }, PageJson.Options), WebSocketMessageType.Text, true, cancellationToken);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         _sockets[stop] = 0;
         try
         {
             if (viaP2P) await ListenThroughPeerAsync(socket, output, stop.Token);
-            else await ListenAsync(socket, output, name, stop);
+            else await ListenAsync(socket, output, name, stop, room.Client);
         }
         finally
         {
@@ -88,9 +94,9 @@ public sealed class BrowserListeners
         }
     }
 
-    private async Task ListenAsync(WebSocket socket, BrowserAudioOutput output, string name, CancellationTokenSource stop)
+    private async Task ListenAsync(WebSocket socket, BrowserAudioOutput output, string name, CancellationTokenSource stop, StationControlClient? client)
     {
-        var player = Create(output, name, out var detach);
+        var player = Create(output, name, out var detach, client);
         output.SincePump = () => player.Pipeline?.Stats.Buffered ?? TimeSpan.Zero;
         _players[name] = player;
         var playing = player.RunAsync(stop.Token);
@@ -113,17 +119,18 @@ public sealed class BrowserListeners
             _players.TryRemove(name, out _);
             stop.Cancel();
             try { await playing; }
-            catch (Exception e) when (e is OperationCanceledException or AudioOutputFailedException or IOException or WebSocketException) { }
+            // ObjectDisposed: the page's room session closed under a room player (the page reconnects its audio).
+            catch (Exception e) when (e is OperationCanceledException or AudioOutputFailedException or IOException or WebSocketException or ObjectDisposedException) { }
         }
     }
 
     /// <summary>
-    /// A player named <paramref name="name"/> subscribed through the station link's client;
+    /// A player named <paramref name="name"/> subscribed through <paramref name="client"/> (default: the station link's client);
     /// <paramref name="detach"/> unhooks it from the client's volume notifications when it is done.
     /// </summary>
-    public StationPlayer Create(MoodDJ.Abstractions.Audio.IAudioOutput output, string name, out Action detach)
+    public StationPlayer Create(MoodDJ.Abstractions.Audio.IAudioOutput output, string name, out Action detach, StationControlClient? client = null)
     {
-        var client = link.Client;
+        client ??= link.Client;
         var player = new StationPlayer(engine.StreamTransport, engine.Codec, output, link.StreamHost,
             (port, token) => client.SubscribeAsync(new SubscribeParams(port, Name: name), token),
             new StationPlayerOptions

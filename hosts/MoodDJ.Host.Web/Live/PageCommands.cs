@@ -1,6 +1,7 @@
 using System.Text.Json;
 using MoodDJ.Host.Web.Audio;
 using MoodDJ.Host.Web.Peers;
+using MoodDJ.Host.Web.Rooms;
 using MoodDJ.Host.Web.Stations;
 using MoodDJ.Protocol;
 
@@ -24,7 +25,19 @@ public sealed class PageCommands(IStationLink link, ServerSpeakers speakers, IPe
             if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("type", out var typeElement) || typeElement.ValueKind != JsonValueKind.String)
                 throw new PageCommandException("a message needs a string 'type'");
             type = typeElement.GetString();
-            await RunAsync(type!, root, cancellationToken);
+            if (type == "room")
+            {
+                var rooms = page.Rooms ??= new PageRooms(link, page);
+                var was = rooms.Room;
+                await rooms.HandleAsync(root, cancellationToken);
+                if (was is not null && rooms.Room is null) await hub.SendHouseAsync(page, cancellationToken);
+                return;
+            }
+            // In a room, the music controls act on the room's own station through the page's session.
+            if (page.Rooms is { Room: { } room, Client: { } roomClient })
+                await new RoomStationCommands(roomClient, page, room).RunAsync(type!, root, cancellationToken);
+            else
+                await RunAsync(type!, root, cancellationToken);
         }
         catch (JsonException e)
         {
@@ -86,7 +99,7 @@ public sealed class PageCommands(IStationLink link, ServerSpeakers speakers, IPe
         hub.Reading(text, reply);
     }
 
-    private static string Text(JsonElement root)
+    internal static string Text(JsonElement root)
     {
         if (!root.TryGetProperty("text", out var text) || text.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(text.GetString()))
             throw new PageCommandException("type a mood first ('text' is empty)");
@@ -94,7 +107,7 @@ public sealed class PageCommands(IStationLink link, ServerSpeakers speakers, IPe
         return value.Length <= MaxPromptLength ? value : throw new PageCommandException($"the mood text is longer than {MaxPromptLength} characters");
     }
 
-    private static double Number(JsonElement root, string name) =>
+    internal static double Number(JsonElement root, string name) =>
         root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && double.IsFinite(value.GetDouble())
             ? value.GetDouble() : throw new PageCommandException($"'{name}' must be a number");
 

@@ -17,6 +17,12 @@ public sealed class PageConnection(WebSocket socket)
 
     public WebSocket Socket => socket;
 
+    /// <summary>Sent to the page in its welcome; its audio socket names it so the host finds the page's room.</summary>
+    public string Id { get; } = Guid.NewGuid().ToString("N");
+
+    /// <summary>The page's rooms and chat, made on its first room command (disposed when the page closes).</summary>
+    public Rooms.PageRooms? Rooms { get; set; }
+
     public void Send(byte[] message) => _outbox.Writer.TryWrite(message);
 
     public void Send(object message) => Send(PageJson.Encode(message));

@@ -14,7 +14,7 @@ namespace MoodDJ.Host.Web.Live;
 /// (docs/web.md, "Host to page"), plus a once-a-second panel with listeners, the station
 /// connection, the speakers switch and P2P.
 /// </summary>
-public sealed class PageHub(IStationLink link, BrowserListeners listeners, ServerSpeakers speakers, IPeerPanel peers, ILogger<PageHub> log)
+public sealed class PageHub(IStationLink link, BrowserListeners listeners, ServerSpeakers speakers, IPeerPanel peers, PageDirectory directory, ILogger<PageHub> log)
 {
     public const int MaxMessageBytes = 16 * 1024;
     private readonly ConcurrentDictionary<PageConnection, byte> _pages = new();
@@ -51,6 +51,7 @@ public sealed class PageHub(IStationLink link, BrowserListeners listeners, Serve
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var sending = page.SendLoopAsync(stop.Token);
         _pages[page] = 0;
+        directory.Add(page);
         try
         {
             await WelcomeAsync(page, stop.Token);
@@ -80,9 +81,12 @@ public sealed class PageHub(IStationLink link, BrowserListeners listeners, Serve
         finally
         {
             _pages.TryRemove(page, out _);
+            directory.Remove(page);
             page.Complete();
             stop.Cancel();
             await sending;
+            // Its control session closes: the station leaves its room for it (others get the leave notice).
+            if (page.Rooms is { } rooms) await rooms.DisposeAsync();
         }
     }
 
@@ -104,6 +108,7 @@ public sealed class PageHub(IStationLink link, BrowserListeners listeners, Serve
         page.Send(new
         {
             type = "welcome",
+            page = page.Id,
             where = link.Where,
             codec = hello?.Codec, sampleRate = hello?.SampleRate, channels = hello?.Channels, encrypted = hello?.Encrypted,
             nowPlaying = NowPlayingView(),
@@ -111,6 +116,21 @@ public sealed class PageHub(IStationLink link, BrowserListeners listeners, Serve
             reading = _reading,
         });
         page.Send(Panel());
+    }
+
+    /// <summary>The house station's music again, for a page that left its room.</summary>
+    public async Task SendHouseAsync(PageConnection page, CancellationToken ct)
+    {
+        page.Send(new { type = "nowPlaying", nowPlaying = NowPlayingView() });
+        page.Send(new { type = "reading", reading = _reading });
+        try
+        {
+            page.Send(new { type = "list", list = await link.Client.ListAsync(ct) });
+        }
+        catch (Exception e) when (e is TimeoutException or IOException or Protocol.JsonRpcException or InvalidOperationException)
+        {
+            log.LogDebug(e, "The queue could not be listed.");
+        }
     }
 
     public void NowPlaying(NowPlayingEvent now)

@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.Logging;
 using MoodDJ.Client;
 using MoodDJ.Hosting;
+using MoodDJ.Host.Web.Rooms;
 using MoodDJ.Station;
 
 namespace MoodDJ.Host.Web.Stations;
@@ -16,6 +17,7 @@ public sealed class LocalStationLink(MoodDJEngine engine, ILoggerFactory loggerF
 {
     private StationServer? _server;
     private StationControlClient? _client;
+    private LocalRooms? _rooms;
 
     public string Where => _server is null ? "in this process" : $"in this process (control {_server.ControlEndPoint})";
 
@@ -25,9 +27,13 @@ public sealed class LocalStationLink(MoodDJEngine engine, ILoggerFactory loggerF
 
     public StationServer Server => _server ?? throw new InvalidOperationException("The station has not started.");
 
+    /// <summary>Rooms, accounts and chat on this station (null with rooms:enabled false).</summary>
+    public LocalRooms? Rooms => _rooms;
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         _server = StationFactory.Create(engine, loggerFactory);
+        _rooms = await LocalRooms.AttachAsync(engine, _server, loggerFactory, cancellationToken);
         await _server.StartAsync(cancellationToken);
         _client = NewClient("mooddj web");
         await _client.ConnectAsync(cancellationToken);
@@ -57,6 +63,8 @@ public sealed class LocalStationLink(MoodDJEngine engine, ILoggerFactory loggerF
     public async ValueTask DisposeAsync()
     {
         if (_client is not null) await _client.DisposeAsync();
+        // Room stations stop (and store their listening) before the server and the store close.
+        if (_rooms is not null) await _rooms.DisposeAsync();
         if (_server is not null) await _server.DisposeAsync();
     }
 }

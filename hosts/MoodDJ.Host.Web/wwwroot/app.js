@@ -1,7 +1,9 @@
 // The page: one WebSocket to the host (/ws) for control and live state, reconnecting with backoff.
-// Messages are described in docs/web.md. Browser listening lives in audio.js, talking in talk.js.
+// Messages are described in docs/web.md. Browser listening lives in audio.js, talking in talk.js,
+// rooms and chat in rooms.js.
 import { BrowserAudio } from "./audio.js";
 import { BrowserTalk } from "./talk.js";
+import { Rooms } from "./rooms.js";
 
 const $ = (id) => document.getElementById(id);
 const state = { socket: null, backoff: 500, nowPlaying: null, nowAt: 0, point: { valence: 0, arousal: 0 }, discovery: false, stream: false };
@@ -17,7 +19,15 @@ const talk = new BrowserTalk({
     $("talk").textContent = talk.talking ? "Stop talking" : "Talk over the music";
   },
 });
-window.mooddj = { audio, state, talk };
+const rooms = new Rooms({
+  send: (message) => send(message),
+  isOpen: () => state.socket?.readyState === WebSocket.OPEN,
+  onRoomChanged: (room) => {
+    $("now-where").textContent = room ? `in room ${room}` : "";
+    audio.switchStation();
+  },
+});
+window.mooddj = { audio, state, talk, rooms };
 
 function connect() {
   setConnection(state.backoff > 500 ? "reconnecting" : "connecting", state.backoff > 500 ? "Reconnecting…" : "Connecting…");
@@ -30,6 +40,7 @@ function connect() {
     const wait = state.backoff;
     state.backoff = Math.min(state.backoff * 2, 5000);
     setConnection("reconnecting", `Disconnected — reconnecting in ${(wait / 1000).toFixed(1)} s`);
+    rooms.disconnected();
     setTimeout(connect, wait);
   };
 }
@@ -47,12 +58,18 @@ function setConnection(kind, text) {
 }
 
 function handle(message) {
+  // In a room the music shown is the room station's (scope "room"); the house station's waits until the page leaves.
+  if (["nowPlaying", "list", "reading"].includes(message.type) && (message.scope === "room") !== !!rooms.room) return;
   switch (message.type) {
     case "welcome":
-      showNowPlaying(message.nowPlaying);
-      if (message.list) showList(message.list);
-      if (message.reading) showReading(message.reading);
+      if (!rooms.room) {
+        showNowPlaying(message.nowPlaying);
+        if (message.list) showList(message.list);
+        if (message.reading) showReading(message.reading);
+      }
+      rooms.connected();
       $("connection").title = `${message.where} · ${message.codec ?? ""} ${message.sampleRate ?? ""} Hz`;
+      audio.page = message.page;
       audio.reconnectIfPlaying();
       break;
     case "nowPlaying": showNowPlaying(message.nowPlaying); break;
@@ -60,11 +77,12 @@ function handle(message) {
     case "reading": showReading(message.reading); break;
     case "panel": showPanel(message); break;
     case "error": showError(message.message); break;
+    case "roomReply": case "roomMessage": case "roomPresence": case "roomLink": rooms.handle(message); break;
   }
 }
 
 function showReading(reading) {
-  const mood = reading.mood;
+  const mood = reading?.mood;
   $("reading-label").textContent = mood?.label ?? "—";
   $("reading-evidence").textContent = mood?.evidence?.length ? mood.evidence.map((e) => e.text).join(", ") : "none";
   $("reading-values").textContent = mood ? `valence ${mood.valence.toFixed(2)}, arousal ${mood.arousal.toFixed(2)}, confidence ${mood.confidence.toFixed(2)}` : "";

@@ -44,6 +44,15 @@ export class BrowserAudio {
     this.node?.port.postMessage({ type: "volume", volume });
   }
 
+  /** The page joined or left a room: listen again, now to the station the page is on. */
+  switchStation() {
+    if (!this.playing) return;
+    const old = this.socket;
+    this.socket = null;
+    old?.close();
+    this.openSocket();
+  }
+
   /** After the control socket comes back (a restarted host), the audio socket is reopened too. */
   reconnectIfPlaying() {
     if (this.playing && (!this.socket || this.socket.readyState > WebSocket.OPEN)) this.openSocket();
@@ -66,7 +75,9 @@ export class BrowserAudio {
   }
 
   openSocket() {
-    const socket = new WebSocket(`${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/audio?name=${encodeURIComponent(this.name)}`);
+    // page: this page's id from the host's welcome, so a page in a room hears the room's station.
+    const page = this.page ? `&page=${encodeURIComponent(this.page)}` : "";
+    const socket = new WebSocket(`${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/audio?name=${encodeURIComponent(this.name)}${page}`);
     socket.binaryType = "arraybuffer";
     this.socket = socket;
     socket.onmessage = async (event) => {
@@ -76,7 +87,8 @@ export class BrowserAudio {
           await this.ensureContext(format.sampleRate, format.channels);
           this.backoff = 500;
           this.via = format.via;
-          this.onState(`Playing as “${format.name}” · PCM ${format.sampleRate} Hz, ${format.channels} ch${format.via === "p2p" ? " · through the host's P2P peer" : ""}`);
+          this.room = format.room ?? null;
+          this.onState(`Playing as “${format.name}” · PCM ${format.sampleRate} Hz, ${format.channels} ch${format.via === "p2p" ? " · through the host's P2P peer" : ""}${format.room ? ` · room ${format.room}` : ""}`);
         }
         return;
       }
