@@ -1,5 +1,6 @@
 using System.Globalization;
 using MoodDJ.Abstractions.Mood;
+using MoodDJ.Plugins.Lexicon.Model;
 
 namespace MoodDJ.Plugins.Lexicon;
 
@@ -15,8 +16,9 @@ public sealed class LexiconAnalyzer : IMoodAnalyzer
     private readonly LexiconAnalyzerOptions _options;
     private readonly Tokenizer _tokenizer;
     private readonly TermMatcher _matcher;
+    private readonly MoodModel? _model;
 
-    internal LexiconAnalyzer(LexiconData lexicon, LexiconAnalyzerOptions options)
+    internal LexiconAnalyzer(LexiconData lexicon, LexiconAnalyzerOptions options, MoodModel? model = null)
     {
         if (options.MaxChars < 1)
             throw new ArgumentOutOfRangeException(nameof(options), options.MaxChars, "maxChars must be at least 1.");
@@ -24,11 +26,24 @@ public sealed class LexiconAnalyzer : IMoodAnalyzer
         _options = options;
         _tokenizer = new Tokenizer(lexicon);
         _matcher = new TermMatcher(lexicon);
+        _model = options.ModelWeight > 0 ? model : null;
     }
 
+    /// <summary>Where the bundled model lives inside a data folder.</summary>
+    public const string ModelFile = "model/mood-goemotions.bin.gz";
+
     /// <summary>Loads the lexicon from <paramref name="dataFolder"/> (terms/ and rules/) plus any extra term files.</summary>
-    public static LexiconAnalyzer Load(string dataFolder, IEnumerable<string>? extraLexicons = null, LexiconAnalyzerOptions? options = null) =>
-        new(LexiconLoader.Load(dataFolder, extraLexicons), options ?? new LexiconAnalyzerOptions());
+    /// <summary>The trained model is read from <see cref="ModelFile"/> in the data folder when present and <see cref="LexiconAnalyzerOptions.ModelWeight"/> is above 0.</summary>
+    public static LexiconAnalyzer Load(string dataFolder, IEnumerable<string>? extraLexicons = null, LexiconAnalyzerOptions? options = null)
+    {
+        options ??= new LexiconAnalyzerOptions();
+        var modelPath = Path.Combine(dataFolder, ModelFile);
+        var model = options.ModelWeight > 0 && File.Exists(modelPath) ? MoodModel.Load(modelPath) : null;
+        return new(LexiconLoader.Load(dataFolder, extraLexicons), options, model);
+    }
+
+    /// <summary>True when a trained model takes part in the readings.</summary>
+    public bool HasModel => _model is not null;
 
     /// <summary>Number of terms with a sentiment value (for diagnostics and docs).</summary>
     public int SentimentTermCount => _lexicon.SentimentCount;
@@ -71,7 +86,7 @@ public sealed class LexiconAnalyzer : IMoodAnalyzer
         var terms = ApplyRules(tokens);
         var exclamations = CountExclamations(text);
         var shouting = IsShouting(text);
-        var reading = MoodDecider.Decide(terms, exclamations, shouting);
+        var reading = MoodDecider.Decide(terms, exclamations, shouting, Vote(text));
         if (notes.Count == 0)
             return reading;
         return new MoodReading(reading.Label, reading.Valence, reading.Arousal, reading.Confidence, [.. reading.Evidence, .. notes]);
@@ -222,6 +237,29 @@ public sealed class LexiconAnalyzer : IMoodAnalyzer
                 modifierText = null;
             }
         }
+    }
+
+    /// <summary>
+    /// The model's vote, for text that is mostly not Chinese: it was trained on English Reddit
+    /// comments only, so on Chinese it would just repeat its class priors.
+    /// </summary>
+    private ModelVote? Vote(string text)
+    {
+        if (_model is null) return null;
+        int han = 0, latin = 0;
+        foreach (var c in text)
+        {
+            if (TermKey.IsHan(c)) han++;
+            else if (char.IsLetter(c)) latin++;
+        }
+        if (han * 2 > latin) return null;
+        var p = new double[MoodModel.Classes];
+        _model.Predict(text, p);
+        return new ModelVote
+        {
+            Probabilities = p, LabelWeight = _options.ModelWeight,
+            ValenceWeight = _options.ModelValenceWeight, ArousalWeight = _options.ModelArousalWeight,
+        };
     }
 
     /// <summary>
