@@ -9,8 +9,8 @@ using MoodDJ.Plugins.Lexicon.Model;
 //   eval:  dotnet run -c Release --project tools/MoodDJ.Tools.TrainMood -- eval --dev ../shared/eval/mood/mood_dev.tsv --half aside --out preds.tsv
 var arguments = args.ToList();
 var command = arguments.Count > 0 && !arguments[0].StartsWith('-') ? arguments[0] : "train";
-if (command != "train" && command != "eval")
-    return Fail($"unknown command '{command}': use train or eval");
+if (command is not "train" and not "eval" and not "explain")
+    return Fail($"unknown command '{command}': use train, eval or explain");
 var options = new Dictionary<string, string>(StringComparer.Ordinal);
 for (var i = command == arguments.FirstOrDefault() ? 1 : 0; i < arguments.Count; i++)
 {
@@ -47,7 +47,7 @@ try
     }
 
     if (Get("dev") is not { } dev || Get("out") is not { } predictionsPath)
-        return Fail("eval needs --dev mood_dev.tsv --out predictions.tsv [--half working|aside|all] [--lexicon FOLDER] [--model-weight W]");
+        return Fail("eval and explain need --dev mood_dev.tsv --out predictions.tsv [--half working|aside|all] [--lexicon FOLDER] [--model-weight W]");
     var folder = Get("lexicon") ?? Path.Combine(AppContext.BaseDirectory, "lexicon");
     var analyzerOptions = new LexiconAnalyzerOptions
     {
@@ -56,6 +56,20 @@ try
         ModelArousalWeight = Number("model-arousal", new LexiconAnalyzerOptions().ModelArousalWeight),
     };
     var analyzer = LexiconAnalyzer.Load(folder, null, analyzerOptions);
+    if (command == "explain")
+    {
+        // One reading per line of --dev (a TSV's first column), with its evidence: for error analysis.
+        foreach (var row in MoodDevSplit.Half(MoodEvaluation.ReadGold(dev), Get("half") ?? "working"))
+        {
+            if (Get("source") is { } source && row.Source != source) continue;
+            var r = analyzer.Analyze(row.Text);
+            var label = MoodEvaluation.LabelName(r.Label);
+            if (Get("wrong") == "yes" && (row.Mood == label || row.Mood == "")) continue;
+            File.AppendAllText(predictionsPath, string.Create(CultureInfo.InvariantCulture,
+                $"{row.Mood} -> {label} V{r.Valence:0.00} A{r.Arousal:0.00} c{r.Confidence:0.00} | {row.Text} | {string.Join("; ", r.Evidence.Select(e => $"{e.Text} {e.Valence:0.##}/{e.Arousal:0.##} {e.Note}"))}\n"));
+        }
+        return 0;
+    }
     var gold = MoodDevSplit.Half(MoodEvaluation.ReadGold(dev), Get("half") ?? "working");
     if (Get("fold") is { } fold)
         gold = gold.Where(r => Fold(r.Text) == int.Parse(fold, CultureInfo.InvariantCulture)).ToList();

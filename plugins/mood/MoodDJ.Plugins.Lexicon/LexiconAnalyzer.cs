@@ -86,7 +86,18 @@ public sealed class LexiconAnalyzer : IMoodAnalyzer
         var terms = ApplyRules(tokens);
         var exclamations = CountExclamations(text);
         var shouting = IsShouting(text);
-        var reading = MoodDecider.Decide(terms, exclamations, shouting, Vote(text));
+        var (sarcasm, frames) = _lexicon.Sarcasm.Find(tokens);
+        var flipped = sarcasm >= 2 || sarcasm == 1 && terms.Any(t => t.Valence < -0.2 && !t.Desired);
+        if (flipped)
+            FlipPraise(terms);
+        // The model cannot hear sarcasm: it would read "great … perfect" as happy.
+        var reading = MoodDecider.Decide(terms, exclamations, shouting, flipped ? null : Vote(text));
+        if (sarcasm > 0)
+        {
+            notes.Add(new MoodEvidence("(sarcasm)", 0, 0, $"{SarcasmFrames.Describe(frames)}: " +
+                (flipped ? "praise read as its opposite, confidence lowered" : "may be sarcastic, confidence lowered")));
+            reading = new MoodReading(reading.Label, reading.Valence, reading.Arousal, reading.Confidence * (flipped ? 0.6 : 0.5), reading.Evidence);
+        }
         if (notes.Count == 0)
             return reading;
         return new MoodReading(reading.Label, reading.Valence, reading.Arousal, reading.Confidence, [.. reading.Evidence, .. notes]);
@@ -236,6 +247,18 @@ public sealed class LexiconAnalyzer : IMoodAnalyzer
                 modifier = 1;
                 modifierText = null;
             }
+        }
+    }
+
+    /// <summary>In a sarcastic frame, praise means its opposite ("great, another Monday"): pleasant terms turn unpleasant and lose their mood cue.</summary>
+    private static void FlipPraise(List<ScoredTerm> terms)
+    {
+        foreach (var t in terms)
+        {
+            if (t.Valence <= 0 || t.Desired) continue;
+            t.Valence *= -0.7;
+            if (t.Mood is MoodLabel.Happy or MoodLabel.Energetic or MoodLabel.Calm or MoodLabel.Romantic) t.Mood = null;
+            t.Notes.Add("sarcastic praise: reversed");
         }
     }
 

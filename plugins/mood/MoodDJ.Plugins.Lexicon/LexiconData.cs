@@ -30,6 +30,8 @@ internal sealed class LexiconData
 
     public ChineseVariants Variants { get; }
 
+    public SarcasmFrames Sarcasm { get; init; } = SarcasmFrames.None;
+
     public int MaxPhraseWords { get; } = 1;
 
     public int MaxChineseLength { get; } = 1;
