@@ -96,7 +96,7 @@ public sealed class LexiconAnalyzer : IMoodAnalyzer
         {
             notes.Add(new MoodEvidence("(sarcasm)", 0, 0, $"{SarcasmFrames.Describe(frames)}: " +
                 (flipped ? "praise read as its opposite, confidence lowered" : "may be sarcastic, confidence lowered")));
-            reading = new MoodReading(reading.Label, reading.Valence, reading.Arousal, reading.Confidence * (flipped ? 0.6 : 0.5), reading.Evidence);
+            reading = new MoodReading(reading.Label, reading.Valence, reading.Arousal, reading.Confidence * (flipped ? 0.35 : 0.5), reading.Evidence);
         }
         if (notes.Count == 0)
             return reading;
@@ -203,6 +203,7 @@ public sealed class LexiconAnalyzer : IMoodAnalyzer
                 term.Mood = NegatedMood(s);
                 if (term.Mood is null && s.Valence < -0.2)
                     term.Mood = MoodLabel.Calm; // "don't worry", "not bad", "no problem": a negated worry is reassurance
+                term.Negated = true;
                 term.Notes.Add($"negated by '{negator}'");
             }
             if (afterBut)
@@ -275,7 +276,7 @@ public sealed class LexiconAnalyzer : IMoodAnalyzer
             if (TermKey.IsHan(c)) han++;
             else if (char.IsLetter(c)) latin++;
         }
-        if (han * 2 > latin) return null;
+        if (han * 2 > latin || latin < 2) return null;
         var p = new double[MoodModel.Classes];
         _model.Predict(text, p);
         return new ModelVote

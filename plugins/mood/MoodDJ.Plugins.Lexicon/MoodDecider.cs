@@ -47,6 +47,10 @@ internal static class MoodDecider
         var valence = sumV / Math.Sqrt(sumV * sumV + Alpha);
         // A prior weight at arousal 0 keeps one word from pinning the whole text to an extreme.
         var arousal = sumA / (sumW + ArousalPrior);
+        // A negation the rules saw is invisible to the bag-of-words model ("without any stress"):
+        // it then has only a small say.
+        if (model is { } trusted && terms.Any(t => t.Negated))
+            model = trusted.Scaled(0.25);
         if (model is { } mv)
         {
             // The model's expected point on the plane pulls the rules' point towards it, more so
@@ -99,7 +103,8 @@ internal static class MoodDecider
             best = MoodLabel.Neutral;
         var margin = top > 0 ? (top - second) / top : 0;
         var evidence = 1 - Math.Exp(-1.5 * strength);
-        if (model is { } m2)
+        // The model is named in the evidence when it had an opinion beyond "neutral".
+        if (model is { } m2 && m2.Probabilities[m2.TopMood()] >= 0.4)
             terms = [.. terms, m2.AsEvidence()];
         var confidence = Math.Clamp(evidence * (0.45 + 0.55 * margin), 0.05, 0.99);
         return new MoodReading(best, Math.Clamp(valence, -1, 1), arousal, confidence,

@@ -12,6 +12,21 @@ internal sealed class ModelVote
     /// <summary>How far the model's expected valence/arousal pulls the rules' point (0..1).</summary>
     public double ValenceWeight { get; init; }
     public double ArousalWeight { get; init; }
+    public ModelVote Scaled(double factor) => new()
+    {
+        Probabilities = Probabilities, LabelWeight = LabelWeight * factor,
+        ValenceWeight = ValenceWeight * factor, ArousalWeight = ArousalWeight * factor,
+    };
+
+    /// <summary>The likeliest mood other than neutral.</summary>
+    public int TopMood()
+    {
+        var best = 1;
+        for (var k = 2; k < Probabilities.Length; k++)
+            if (Probabilities[k] > Probabilities[best]) best = k;
+        return best;
+    }
+
     public (double V, double A) ExpectedPoint()
     {
         double v = 0, a = 0;
