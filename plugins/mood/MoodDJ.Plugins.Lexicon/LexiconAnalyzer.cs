@@ -177,6 +177,8 @@ public sealed class LexiconAnalyzer : IMoodAnalyzer
             }
 
             var term = new ScoredTerm { Text = unit.Text, Valence = s.Valence, Arousal = s.Arousal, Mood = s.Mood };
+            if (info.IsBackoff)
+                term.Notes.Add("character back-off: a weak copy of what the entries containing it say");
             if (modifierLeft > 0 && modifier != 1)
             {
                 term.Valence *= modifier;

@@ -32,5 +32,8 @@ internal sealed class TermInfo
     /// <summary>A plain Chinese word (rules/zh-words.txt) that only stops the segmenter from reading a mood word inside it: 妈妈 is not 妈的.</summary>
     public bool IsPlainWord { get; set; }
 
+    /// <summary>Made up for a lone Chinese character from the entries that contain it (<see cref="CharacterBackoff"/>).</summary>
+    public bool IsBackoff { get; init; }
+
     public bool IsEmpty => Sentiment is null && Modifier is null && !IsNegator && Contrast is null && !IsDesire && !IsPlainWord;
 }
