@@ -79,25 +79,27 @@ public sealed class LexiconAnalyzer : IMoodAnalyzer
             text = text[..cut];
             notes.Add(new MoodEvidence("(text cut)", 0, 0, $"only the first {cut} characters were analysed"));
         }
-        if (LooksBinary(text))
+        if (TextSignals.LooksBinary(text))
             return new MoodReading(MoodLabel.Neutral, 0, 0, 0.02, [new MoodEvidence("(not text)", 0, 0, "input looks binary; ignored")]);
 
         var tokens = _tokenizer.Tokenize(text);
         var terms = ApplyRules(tokens);
-        var exclamations = CountExclamations(text);
-        var shouting = IsShouting(text);
+        var exclamations = TextSignals.CountExclamations(text);
+        var shouting = TextSignals.IsShouting(text);
         var (sarcasm, frames) = _lexicon.Sarcasm.Find(tokens);
         var flipped = sarcasm >= 2 || sarcasm == 1 && terms.Any(t => t.Valence < -0.2 && !t.Desired);
         if (flipped)
-            FlipPraise(terms);
+            SarcasmFrames.FlipPraise(terms);
         // The model cannot hear sarcasm: it would read "great … perfect" as happy.
-        var reading = MoodDecider.Decide(terms, exclamations, shouting, flipped ? null : Vote(text));
+        var reading = MoodDecider.Decide(terms, exclamations, shouting, flipped ? null : ModelVote.For(_model, text, _options));
         if (sarcasm > 0)
         {
             notes.Add(new MoodEvidence("(sarcasm)", 0, 0, $"{SarcasmFrames.Describe(frames)}: " +
                 (flipped ? "praise read as its opposite, confidence lowered" : "may be sarcastic, confidence lowered")));
             reading = new MoodReading(reading.Label, reading.Valence, reading.Arousal, reading.Confidence * (flipped ? 0.35 : 0.5), reading.Evidence);
         }
+        if (reading.IsLowConfidence && reading.Label != MoodLabel.Neutral)
+            notes.Add(new MoodEvidence("(low confidence)", 0, 0, "the label is a guess: music is picked by valence and arousal"));
         if (notes.Count == 0)
             return reading;
         return new MoodReading(reading.Label, reading.Valence, reading.Arousal, reading.Confidence, [.. reading.Evidence, .. notes]);
@@ -253,41 +255,6 @@ public sealed class LexiconAnalyzer : IMoodAnalyzer
         }
     }
 
-    /// <summary>In a sarcastic frame, praise means its opposite ("great, another Monday"): pleasant terms turn unpleasant and lose their mood cue.</summary>
-    private static void FlipPraise(List<ScoredTerm> terms)
-    {
-        foreach (var t in terms)
-        {
-            if (t.Valence <= 0 || t.Desired) continue;
-            t.Valence *= -0.7;
-            if (t.Mood is MoodLabel.Happy or MoodLabel.Energetic or MoodLabel.Calm or MoodLabel.Romantic) t.Mood = null;
-            t.Notes.Add("sarcastic praise: reversed");
-        }
-    }
-
-    /// <summary>
-    /// The model's vote, for text that is mostly not Chinese: it was trained on English Reddit
-    /// comments only, so on Chinese it would just repeat its class priors.
-    /// </summary>
-    private ModelVote? Vote(string text)
-    {
-        if (_model is null) return null;
-        int han = 0, latin = 0;
-        foreach (var c in text)
-        {
-            if (TermKey.IsHan(c)) han++;
-            else if (char.IsLetter(c)) latin++;
-        }
-        if (han * 2 > latin || latin < 2) return null;
-        var p = new double[MoodModel.Classes];
-        _model.Predict(text, p);
-        return new ModelVote
-        {
-            Probabilities = p, LabelWeight = _options.ModelWeight,
-            ValenceWeight = _options.ModelValenceWeight, ArousalWeight = _options.ModelArousalWeight,
-        };
-    }
-
     /// <summary>
     /// What a negated cue says: "not calm" is not calm, but "not happy" reads sad and "not sad"
     /// reads calm; other negated cues carry no mood.
@@ -307,36 +274,5 @@ public sealed class LexiconAnalyzer : IMoodAnalyzer
             if (units[k].Info?.Sentiment is not null || units[k].Info?.Modifier is not null) return true;
         }
         return false;
-    }
-
-    private static int CountExclamations(string text)
-    {
-        var n = 0;
-        foreach (var c in text)
-            if (c is '!' or '！') n++;
-        return n;
-    }
-
-    /// <summary>Most letters upper-case over a real stretch of text: the whole message is shouted.</summary>
-    private static bool IsShouting(string text)
-    {
-        int letters = 0, upper = 0;
-        foreach (var c in text)
-        {
-            if (!char.IsLetter(c) || TermKey.IsHan(c)) continue;
-            letters++;
-            if (char.IsUpper(c)) upper++;
-        }
-        return letters >= 8 && upper >= letters * 0.8;
-    }
-
-    /// <summary>Control characters or replacement characters in bulk mean this is not text a person typed.</summary>
-    private static bool LooksBinary(string text)
-    {
-        var bad = 0;
-        foreach (var c in text)
-            if ((char.IsControl(c) && c is not '\n' and not '\r' and not '\t') || c == '\uFFFD' || char.GetUnicodeCategory(c) == UnicodeCategory.PrivateUse)
-                bad++;
-        return bad > Math.Max(2, text.Length / 10);
     }
 }

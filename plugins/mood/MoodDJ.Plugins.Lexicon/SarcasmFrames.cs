@@ -1,4 +1,5 @@
 using System.Globalization;
+using MoodDJ.Abstractions.Mood;
 
 namespace MoodDJ.Plugins.Lexicon;
 
@@ -60,6 +61,18 @@ internal sealed class SarcasmFrames
             }
         }
         return (score, found);
+    }
+
+    /// <summary>In a sarcastic frame, praise means its opposite ("great, another Monday"): pleasant terms turn unpleasant and lose their mood cue.</summary>
+    public static void FlipPraise(List<ScoredTerm> terms)
+    {
+        foreach (var t in terms)
+        {
+            if (t.Valence <= 0 || t.Desired) continue;
+            t.Valence *= -0.7;
+            if (t.Mood is MoodLabel.Happy or MoodLabel.Energetic or MoodLabel.Calm or MoodLabel.Romantic) t.Mood = null;
+            t.Notes.Add("sarcastic praise: reversed");
+        }
     }
 
     public static string Describe(List<string> found) =>

@@ -12,6 +12,30 @@ internal sealed class ModelVote
     /// <summary>How far the model's expected valence/arousal pulls the rules' point (0..1).</summary>
     public double ValenceWeight { get; init; }
     public double ArousalWeight { get; init; }
+    /// <summary>
+    /// The model's vote on <paramref name="text"/>, or null without a model or for text that is not
+    /// mostly Latin letters: it was trained on English Reddit comments only, so on Chinese it would
+    /// just repeat its class priors.
+    /// </summary>
+    public static ModelVote? For(MoodModel? model, string text, LexiconAnalyzerOptions options)
+    {
+        if (model is null) return null;
+        int han = 0, latin = 0;
+        foreach (var c in text)
+        {
+            if (TermKey.IsHan(c)) han++;
+            else if (char.IsLetter(c)) latin++;
+        }
+        if (han * 2 > latin || latin < 2) return null;
+        var p = new double[MoodModel.Classes];
+        model.Predict(text, p);
+        return new ModelVote
+        {
+            Probabilities = p, LabelWeight = options.ModelWeight,
+            ValenceWeight = options.ModelValenceWeight, ArousalWeight = options.ModelArousalWeight,
+        };
+    }
+
     public ModelVote Scaled(double factor) => new()
     {
         Probabilities = Probabilities, LabelWeight = LabelWeight * factor,
