@@ -7,6 +7,7 @@ using MoodDJ.Plugins.Lexicon.Model;
 // set for score.py. Deterministic: same data and options, same weights.
 //   train: dotnet run -c Release --project tools/MoodDJ.Tools.TrainMood -- --data ../shared/eval/mood/mood_train_goemotions.tsv --out plugins/mood/MoodDJ.Plugins.Lexicon/lexicon/model/mood-goemotions.bin.gz
 //   eval:  dotnet run -c Release --project tools/MoodDJ.Tools.TrainMood -- eval --dev ../shared/eval/mood/mood_dev.tsv --half aside --out preds.tsv
+//   explain: same arguments as eval (plus --source NAME, --wrong yes): one line per row with the reading's evidence.
 var arguments = args.ToList();
 var command = arguments.Count > 0 && !arguments[0].StartsWith('-') ? arguments[0] : "train";
 if (command is not "train" and not "eval" and not "explain")
@@ -59,6 +60,7 @@ try
     if (command == "explain")
     {
         // One reading per line of --dev (a TSV's first column), with its evidence: for error analysis.
+        File.WriteAllText(predictionsPath, "");
         foreach (var row in MoodDevSplit.Half(MoodEvaluation.ReadGold(dev), Get("half") ?? "working"))
         {
             if (Get("source") is { } source && row.Source != source) continue;
