@@ -11,7 +11,7 @@ namespace MoodDJ.Bench;
 /// Mood analyzer throughput: sentences per second for short prompts (English and Chinese), for the
 /// shared dev set's Reddit/news rows when ../shared/eval/mood is present, and for text at the
 /// analyzer's 4,000-character cap. The analyzer is loaded from the plugin folder through the engine,
-/// as the hosts do. `dotnet run -c Release --project bench/MoodDJ.Bench -- mood-analysis [analyzer]`.
+/// as the hosts do. `dotnet run -c Release --project bench/MoodDJ.Bench -- mood-analysis [analyzer] [--key=value …]`.
 /// </summary>
 public sealed class MoodAnalysisScenario : IBenchScenario
 {
@@ -26,6 +26,8 @@ public sealed class MoodAnalysisScenario : IBenchScenario
         "我今天非常开心", "The hotel was nice but the service was terrible", "I am soooo happyyyy", "今天有点累，想休息一下",
         "What an awful week, I want to relax", "lol that was hilarious 😂", "I miss my grandmother", "THIS IS AMAZING",
         "The train leaves from platform four on Tuesday",
+        // Issue 13's misread prompts: Chinese everyday phrasing, 想 as "miss", sarcasm.
+        "心情很差", "我好想你", "rainy night", "can't sleep, mind racing", "great, another monday. just perfect.",
     ];
 
     public async Task<int> RunAsync(string[] args)
@@ -36,6 +38,8 @@ public sealed class MoodAnalysisScenario : IBenchScenario
         [
             "--use:musicSources:0=", "--use:codec=", "--use:crypto=", "--use:controlTransport=",
             "--use:streamTransport=", "--use:audioOutput=", $"--use:moodAnalyzer={name}",
+            // Further arguments are configuration, e.g. --plugins:settings:lexicon:modelWeight=0 (rules only).
+            .. args.Skip(1),
         ]);
         await using var engine = MoodDJEngine.Start(configuration);
         var analyzer = engine.MoodAnalyzer;

@@ -81,6 +81,7 @@ internal sealed class TrackPicker(IReadOnlyList<IMusicSource> sources, AudioForm
     /// </summary>
     public async Task<IReadOnlyList<TrackInfo>> CatalogAsync(MoodReading mood, int count, CancellationToken cancellationToken)
     {
+        mood = ForPicking(mood);
         var listed = new List<TrackInfo>();
         foreach (var source in sources)
         {
@@ -133,8 +134,23 @@ internal sealed class TrackPicker(IReadOnlyList<IMusicSource> sources, AudioForm
         }
     }
 
+    /// <summary>
+    /// An unsure reading (<see cref="MoodReading.IsLowConfidence"/>) is picked for by its valence and
+    /// arousal: its label may be a guess ("great, another Monday" read happy), its point is not.
+    /// </summary>
+    internal MoodReading ForPicking(MoodReading mood)
+    {
+        if (!mood.IsLowConfidence) return mood;
+        var byPoint = mood.ByValenceArousal();
+        if (byPoint.Label != mood.Label && Changed("(low confidence)", $"{mood.Label}->{byPoint.Label}"))
+            logger.LogInformation("Mood reading {Mood} has low confidence ({Confidence:0.00}): picking music by valence {Valence:0.00} and arousal {Arousal:0.00}, as {Picked}",
+                mood.Label, mood.Confidence, mood.Valence, mood.Arousal, byPoint.Label);
+        return byPoint;
+    }
+
     private async Task<bool> RefillAsync(MoodReading mood, CancellationToken cancellationToken)
     {
+        mood = ForPicking(mood);
         foreach (var source in sources)
         {
             var name = NameOf(source);

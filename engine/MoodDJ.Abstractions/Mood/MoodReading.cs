@@ -28,6 +28,39 @@ public sealed record MoodReading
     public double Confidence { get; }
     public IReadOnlyList<MoodEvidence> Evidence { get; }
 
+    /// <summary>
+    /// Below this confidence a reading is unsure (a lone faint word, a sarcastic frame, mixed
+    /// signals): the station then picks music by valence and arousal rather than by label.
+    /// </summary>
+    public const double LowConfidenceBelow = 0.3;
+
+    /// <summary>True when <see cref="Confidence"/> is below <see cref="LowConfidenceBelow"/>.</summary>
+    public bool IsLowConfidence => Confidence < LowConfidenceBelow;
+
+    /// <summary>
+    /// The same reading labelled by where its valence/arousal point falls (<see cref="RegionOf"/>)
+    /// instead of by its cues: what music is picked for when the reading is unsure.
+    /// </summary>
+    public MoodReading ByValenceArousal()
+    {
+        var label = RegionOf(Valence, Arousal);
+        return label == Label ? this : new MoodReading(label, Valence, Arousal, Confidence, Evidence);
+    }
+
+    /// <summary>
+    /// The mood region of a valence/arousal point (Russell's circumplex, coarsely): neutral when
+    /// |valence| &lt; 0.15; pleasant: energetic at arousal ≥ 0.35, calm at ≤ −0.1, else happy;
+    /// unpleasant: angry at arousal ≥ 0.15, else sad. Romantic and focused are never regions.
+    /// </summary>
+    public static MoodLabel RegionOf(double valence, double arousal)
+    {
+        if (Math.Abs(valence) < 0.15)
+            return MoodLabel.Neutral;
+        if (valence >= 0)
+            return arousal >= 0.35 ? MoodLabel.Energetic : arousal <= -0.1 ? MoodLabel.Calm : MoodLabel.Happy;
+        return arousal >= 0.15 ? MoodLabel.Angry : MoodLabel.Sad;
+    }
+
     /// <summary>A neutral reading with no evidence (empty input, nothing recognised).</summary>
     public static MoodReading Neutral { get; } = new(MoodLabel.Neutral, 0, 0, 0);
 }

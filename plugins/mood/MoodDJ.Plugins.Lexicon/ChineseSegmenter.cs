@@ -31,7 +31,7 @@ internal sealed class ChineseSegmenter
             }
             if (!matched)
             {
-                yield return (run.Substring(i, 1), null);
+                yield return (run.Substring(i, 1), _lexicon.Character(run[i]));
                 i++;
             }
         }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using MoodDJ.Abstractions.Mood;
+using MoodDJ.Plugins.Lexicon.Model;
 
 namespace MoodDJ.Plugins.Lexicon;
 
@@ -15,8 +16,9 @@ public sealed class LexiconAnalyzer : IMoodAnalyzer
     private readonly LexiconAnalyzerOptions _options;
     private readonly Tokenizer _tokenizer;
     private readonly TermMatcher _matcher;
+    private readonly MoodModel? _model;
 
-    internal LexiconAnalyzer(LexiconData lexicon, LexiconAnalyzerOptions options)
+    internal LexiconAnalyzer(LexiconData lexicon, LexiconAnalyzerOptions options, MoodModel? model = null)
     {
         if (options.MaxChars < 1)
             throw new ArgumentOutOfRangeException(nameof(options), options.MaxChars, "maxChars must be at least 1.");
@@ -24,11 +26,24 @@ public sealed class LexiconAnalyzer : IMoodAnalyzer
         _options = options;
         _tokenizer = new Tokenizer(lexicon);
         _matcher = new TermMatcher(lexicon);
+        _model = options.ModelWeight > 0 ? model : null;
     }
 
+    /// <summary>Where the bundled model lives inside a data folder.</summary>
+    public const string ModelFile = "model/mood-goemotions.bin.gz";
+
     /// <summary>Loads the lexicon from <paramref name="dataFolder"/> (terms/ and rules/) plus any extra term files.</summary>
-    public static LexiconAnalyzer Load(string dataFolder, IEnumerable<string>? extraLexicons = null, LexiconAnalyzerOptions? options = null) =>
-        new(LexiconLoader.Load(dataFolder, extraLexicons), options ?? new LexiconAnalyzerOptions());
+    /// <summary>The trained model is read from <see cref="ModelFile"/> in the data folder when present and <see cref="LexiconAnalyzerOptions.ModelWeight"/> is above 0.</summary>
+    public static LexiconAnalyzer Load(string dataFolder, IEnumerable<string>? extraLexicons = null, LexiconAnalyzerOptions? options = null)
+    {
+        options ??= new LexiconAnalyzerOptions();
+        var modelPath = Path.Combine(dataFolder, ModelFile);
+        var model = options.ModelWeight > 0 && File.Exists(modelPath) ? MoodModel.Load(modelPath) : null;
+        return new(LexiconLoader.Load(dataFolder, extraLexicons), options, model);
+    }
+
+    /// <summary>True when a trained model takes part in the readings.</summary>
+    public bool HasModel => _model is not null;
 
     /// <summary>Number of terms with a sentiment value (for diagnostics and docs).</summary>
     public int SentimentTermCount => _lexicon.SentimentCount;
@@ -64,14 +79,27 @@ public sealed class LexiconAnalyzer : IMoodAnalyzer
             text = text[..cut];
             notes.Add(new MoodEvidence("(text cut)", 0, 0, $"only the first {cut} characters were analysed"));
         }
-        if (LooksBinary(text))
+        if (TextSignals.LooksBinary(text))
             return new MoodReading(MoodLabel.Neutral, 0, 0, 0.02, [new MoodEvidence("(not text)", 0, 0, "input looks binary; ignored")]);
 
         var tokens = _tokenizer.Tokenize(text);
         var terms = ApplyRules(tokens);
-        var exclamations = CountExclamations(text);
-        var shouting = IsShouting(text);
-        var reading = MoodDecider.Decide(terms, exclamations, shouting);
+        var exclamations = TextSignals.CountExclamations(text);
+        var shouting = TextSignals.IsShouting(text);
+        var (sarcasm, frames) = _lexicon.Sarcasm.Find(tokens);
+        var flipped = sarcasm >= 2 || sarcasm == 1 && terms.Any(t => t.Valence < -0.2 && !t.Desired);
+        if (flipped)
+            SarcasmFrames.FlipPraise(terms);
+        // The model cannot hear sarcasm: it would read "great … perfect" as happy.
+        var reading = MoodDecider.Decide(terms, exclamations, shouting, flipped ? null : ModelVote.For(_model, text, _options));
+        if (sarcasm > 0)
+        {
+            notes.Add(new MoodEvidence("(sarcasm)", 0, 0, $"{SarcasmFrames.Describe(frames)}: " +
+                (flipped ? "praise read as its opposite, confidence lowered" : "may be sarcastic, confidence lowered")));
+            reading = new MoodReading(reading.Label, reading.Valence, reading.Arousal, reading.Confidence * (flipped ? 0.35 : 0.5), reading.Evidence);
+        }
+        if (reading.IsLowConfidence && reading.Label != MoodLabel.Neutral)
+            notes.Add(new MoodEvidence("(low confidence)", 0, 0, "the label is a guess: music is picked by valence and arousal"));
         if (notes.Count == 0)
             return reading;
         return new MoodReading(reading.Label, reading.Valence, reading.Arousal, reading.Confidence, [.. reading.Evidence, .. notes]);
@@ -151,6 +179,8 @@ public sealed class LexiconAnalyzer : IMoodAnalyzer
             }
 
             var term = new ScoredTerm { Text = unit.Text, Valence = s.Valence, Arousal = s.Arousal, Mood = s.Mood };
+            if (info.IsBackoff)
+                term.Notes.Add("character back-off: a weak copy of what the entries containing it say");
             if (modifierLeft > 0 && modifier != 1)
             {
                 term.Valence *= modifier;
@@ -177,6 +207,7 @@ public sealed class LexiconAnalyzer : IMoodAnalyzer
                 term.Mood = NegatedMood(s);
                 if (term.Mood is null && s.Valence < -0.2)
                     term.Mood = MoodLabel.Calm; // "don't worry", "not bad", "no problem": a negated worry is reassurance
+                term.Negated = true;
                 term.Notes.Add($"negated by '{negator}'");
             }
             if (afterBut)
@@ -243,36 +274,5 @@ public sealed class LexiconAnalyzer : IMoodAnalyzer
             if (units[k].Info?.Sentiment is not null || units[k].Info?.Modifier is not null) return true;
         }
         return false;
-    }
-
-    private static int CountExclamations(string text)
-    {
-        var n = 0;
-        foreach (var c in text)
-            if (c is '!' or '！') n++;
-        return n;
-    }
-
-    /// <summary>Most letters upper-case over a real stretch of text: the whole message is shouted.</summary>
-    private static bool IsShouting(string text)
-    {
-        int letters = 0, upper = 0;
-        foreach (var c in text)
-        {
-            if (!char.IsLetter(c) || TermKey.IsHan(c)) continue;
-            letters++;
-            if (char.IsUpper(c)) upper++;
-        }
-        return letters >= 8 && upper >= letters * 0.8;
-    }
-
-    /// <summary>Control characters or replacement characters in bulk mean this is not text a person typed.</summary>
-    private static bool LooksBinary(string text)
-    {
-        var bad = 0;
-        foreach (var c in text)
-            if ((char.IsControl(c) && c is not '\n' and not '\r' and not '\t') || c == '\uFFFD' || char.GetUnicodeCategory(c) == UnicodeCategory.PrivateUse)
-                bad++;
-        return bad > Math.Max(2, text.Length / 10);
     }
 }

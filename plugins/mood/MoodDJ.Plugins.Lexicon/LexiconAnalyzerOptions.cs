@@ -16,4 +16,13 @@ public sealed class LexiconAnalyzerOptions
     public double BeforeContrastWeight { get; init; } = 0.5;
 
     public double AfterContrastWeight { get; init; } = 1.5;
+
+    /// <summary>How much the trained model's mood probabilities add to the rules' mood scores; 0 turns the model off.</summary>
+    public double ModelWeight { get; init; } = 0.3;
+
+    /// <summary>How far (0..1) the model's expected valence pulls the rules' valence.</summary>
+    public double ModelValenceWeight { get; init; } = 0.4;
+
+    /// <summary>How far (0..1) the model's expected arousal pulls the rules' arousal.</summary>
+    public double ModelArousalWeight { get; init; } = 0.45;
 }

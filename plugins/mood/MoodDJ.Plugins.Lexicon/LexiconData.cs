@@ -23,12 +23,22 @@ internal sealed class LexiconData
                 _emoticons.Add(key);
         }
         _emoticons.Sort((a, b) => b.Length.CompareTo(a.Length));
+        _characters = CharacterBackoff.Build(terms);
         SentimentCount = terms.Values.Count(t => t.Sentiment is not null);
     }
 
     private readonly List<string> _emoticons = [];
+    private readonly Dictionary<char, TermInfo> _characters;
+
+    /// <summary>
+    /// What a lone Chinese character that no entry covers suggests, learned from the entries that
+    /// contain it (<see cref="CharacterBackoff"/>); null when the entries disagree or are too few.
+    /// </summary>
+    public TermInfo? Character(char c) => _characters.GetValueOrDefault(c);
 
     public ChineseVariants Variants { get; }
+
+    public SarcasmFrames Sarcasm { get; init; } = SarcasmFrames.None;
 
     public int MaxPhraseWords { get; } = 1;
 

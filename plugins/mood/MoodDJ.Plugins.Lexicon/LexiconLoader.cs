@@ -32,6 +32,8 @@ internal static class LexiconLoader
 
         foreach (var (file, line, cols) in ReadRows(Path.Combine(rules, "negators.txt"), optional: true))
             Entry(cols[0], file, line).IsNegator = true;
+        foreach (var (file, line, cols) in ReadRows(Path.Combine(rules, "zh-words.txt"), optional: true))
+            Entry(cols[0], file, line).IsPlainWord = true;
         foreach (var (file, line, cols) in ReadRows(Path.Combine(rules, "desire.txt"), optional: true))
             Entry(cols[0], file, line).IsDesire = true;
         foreach (var (file, line, cols) in ReadRows(Path.Combine(rules, "modifiers.tsv"), optional: true))
@@ -52,6 +54,18 @@ internal static class LexiconLoader
             };
         }
 
+        var sarcasm = new SarcasmFrames();
+        foreach (var (file, line, cols) in ReadRows(Path.Combine(rules, "sarcasm.tsv"), optional: true))
+        {
+            var kind = cols.Length > 1 ? cols[1].Trim().ToLowerInvariant() : "hint";
+            if (kind is not "clear" and not "hint")
+                throw Error(file, line, $"sarcasm kind '{cols[1]}' is not 'clear' or 'hint'");
+            var key = TermKey.Normalize(cols[0], variants);
+            if (key.Length == 0)
+                throw Error(file, line, "the phrase is empty");
+            sarcasm.Add(key, kind == "clear");
+        }
+
         var termsFolder = Path.Combine(dataFolder, TermsFolder);
         var termFiles = Directory.Exists(termsFolder)
             ? Directory.GetFiles(termsFolder, "*.tsv").Order(StringComparer.Ordinal).ToList()
@@ -70,7 +84,7 @@ internal static class LexiconLoader
             foreach (var (file, line, cols) in ReadRows(path, optional: false))
                 Entry(cols[0], file, line).Sentiment = ParseSentiment(cols, file, line);
 
-        return new LexiconData(terms, variants);
+        return new LexiconData(terms, variants) { Sarcasm = sarcasm };
     }
 
     private static Sentiment ParseSentiment(string[] cols, string file, int line)

@@ -18,7 +18,7 @@ public sealed class LexiconPlugin : IMoodDJPlugin
         {
             var settings = sp.GetRequiredService<IOptions<LexiconSettings>>().Value;
             return LexiconAnalyzer.Load(settings.DataFolderPath(context.Folder), settings.ExtraLexicons.Select(p => Path.GetFullPath(p)).ToList(),
-                new LexiconAnalyzerOptions { MaxChars = settings.MaxChars });
+                new LexiconAnalyzerOptions { MaxChars = settings.MaxChars, ModelWeight = settings.ModelWeight });
         });
     }
 }
@@ -35,12 +35,16 @@ public sealed class LexiconSettings
     /// <summary>Characters analysed at most (longer text is cut).</summary>
     public int MaxChars { get; set; } = 4000;
 
+    /// <summary>How much the trained model (model/ in the data folder) counts beside the rules; 0 turns it off.</summary>
+    public double ModelWeight { get; set; } = 0.3;
+
     public string DataFolderPath(string pluginFolder) =>
         string.IsNullOrWhiteSpace(DataFolder) ? Path.Combine(pluginFolder, "lexicon") : Path.GetFullPath(DataFolder, pluginFolder);
 
     public void Validate(string path, string pluginFolder)
     {
         SettingsRules.Range(path, "maxChars", MaxChars, 1, 1_000_000);
+        SettingsRules.Range(path, "modelWeight", ModelWeight, 0, 5);
         if (!Directory.Exists(DataFolderPath(pluginFolder)))
             throw SettingsRules.Invalid(path, "dataFolder", $"names '{DataFolderPath(pluginFolder)}', which does not exist");
         ExtraLexicons.RemoveAll(string.IsNullOrWhiteSpace);

@@ -1,4 +1,5 @@
 using MoodDJ.Abstractions.Mood;
+using MoodDJ.Plugins.Lexicon.Model;
 
 namespace MoodDJ.Plugins.Lexicon;
 
@@ -23,10 +24,10 @@ internal static class MoodDecider
     /// <summary>Weight, at arousal 0, that keeps one word from pinning the text's arousal to an extreme.</summary>
     private const double ArousalPrior = 0.3;
 
-    public static MoodReading Decide(List<ScoredTerm> terms, int exclamations, bool shouting)
+    public static MoodReading Decide(List<ScoredTerm> terms, int exclamations, bool shouting, ModelVote? model = null)
     {
         var excitement = ExclamationArousal * Math.Min(exclamations, 4) + (shouting ? 0.25 : 0);
-        if (terms.Count == 0)
+        if (terms.Count == 0 && model is null)
         {
             var a0 = Math.Clamp(excitement, -1, 1);
             return new MoodReading(MoodLabel.Neutral, 0, a0, exclamations > 0 || shouting ? 0.15 : 0.1);
@@ -45,7 +46,21 @@ internal static class MoodDecider
         sumV *= 1 + 0.06 * Math.Min(exclamations, 4);
         var valence = sumV / Math.Sqrt(sumV * sumV + Alpha);
         // A prior weight at arousal 0 keeps one word from pinning the whole text to an extreme.
-        var arousal = Math.Clamp(sumA / (sumW + ArousalPrior) + excitement, -1, 1);
+        var arousal = sumA / (sumW + ArousalPrior);
+        // A negation the rules saw is invisible to the bag-of-words model ("without any stress"):
+        // it then has only a small say.
+        if (model is { } trusted && terms.Any(t => t.Negated))
+            model = trusted.Scaled(0.25);
+        if (model is { } mv)
+        {
+            // The model's expected point on the plane pulls the rules' point towards it, more so
+            // when the rules found little.
+            var (mV, mA) = mv.ExpectedPoint();
+            var pull = terms.Count == 0 ? 1 : 1 / (1 + strength);
+            valence += mv.ValenceWeight * (0.5 + 0.5 * pull) * (mV - valence);
+            arousal += mv.ArousalWeight * (0.5 + 0.5 * pull) * (mA - arousal);
+        }
+        arousal = Math.Clamp(arousal + excitement, -1, 1);
 
         var scores = new double[Enum.GetValues<MoodLabel>().Length];
         var desired = terms.Any(t => t.Desired && t.Mood is not null);
@@ -57,6 +72,14 @@ internal static class MoodDecider
         var region = Region(valence, arousal);
         if (!desired)
             scores[(int)region] += RegionVote(valence, arousal);
+        if (model is { } vote && !desired)
+        {
+            // Neutral gets no votes from the model: it was trained where two thirds of the rows are
+            // neutral, and the rules' own threshold already reads faint text as neutral.
+            for (var k = 1; k < vote.Probabilities.Length; k++)
+                scores[k] += vote.LabelWeight * vote.Probabilities[k];
+            strength += vote.LabelWeight * (1 - vote.Probabilities[0]);
+        }
         // A shouted message (mostly capitals) is yelling: in anger unless it is plainly positive.
         if (shouting && !desired)
             scores[(int)(valence > 0.1 ? MoodLabel.Energetic : MoodLabel.Angry)] += 0.45;
@@ -78,14 +101,20 @@ internal static class MoodDecider
         }
         if (top < MinimumScore)
             best = MoodLabel.Neutral;
-
         var margin = top > 0 ? (top - second) / top : 0;
         var evidence = 1 - Math.Exp(-1.5 * strength);
+        // The model is named in the evidence when it had an opinion beyond "neutral".
+        if (model is { } m2 && m2.Probabilities[m2.TopMood()] >= 0.4)
+            terms = [.. terms, m2.AsEvidence()];
         var confidence = Math.Clamp(evidence * (0.45 + 0.55 * margin), 0.05, 0.99);
         return new MoodReading(best, Math.Clamp(valence, -1, 1), arousal, confidence,
             terms.Select(t => new MoodEvidence(t.Text, Round(t.Weight * t.Valence), Round(t.Arousal),
                 string.Join("; ", t.Mood is { } m ? t.Notes.Prepend($"cue: {m.ToString().ToLowerInvariant()}") : t.Notes))).ToList());
     }
+
+    /// <summary>Where each of the model's moods sits on the plane (as <c>MoodMapper.PointOf</c>, a little closer to the middle).</summary>
+    internal static readonly (double V, double A)[] ModelPoints =
+        [(0, 0), (0.7, 0.35), (0.55, 0.75), (0.4, -0.55), (-0.7, -0.35), (-0.7, 0.65), (0.6, 0.1)];
 
     /// <summary>The mood the valence/arousal point falls in (Russell's circumplex, coarsely).</summary>
     internal static MoodLabel Region(double valence, double arousal)

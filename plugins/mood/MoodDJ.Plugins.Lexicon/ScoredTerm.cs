@@ -16,5 +16,7 @@ internal sealed class ScoredTerm
     public bool Desired { get; set; }
     /// <summary>How many "but"-like words came before this term (the later ones weaken it).</summary>
     public int ContrastsBefore { get; set; }
+    /// <summary>A negator reversed it: bag-of-words evidence (the trained model) cannot see that.</summary>
+    public bool Negated { get; set; }
     public List<string> Notes { get; } = [];
 }

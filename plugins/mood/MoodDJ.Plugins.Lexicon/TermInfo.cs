@@ -29,5 +29,11 @@ internal sealed class TermInfo
     /// <summary>"want to", "想": what follows names the mood the person wants.</summary>
     public bool IsDesire { get; set; }
 
-    public bool IsEmpty => Sentiment is null && Modifier is null && !IsNegator && Contrast is null && !IsDesire;
+    /// <summary>A plain Chinese word (rules/zh-words.txt) that only stops the segmenter from reading a mood word inside it: 妈妈 is not 妈的.</summary>
+    public bool IsPlainWord { get; set; }
+
+    /// <summary>Made up for a lone Chinese character from the entries that contain it (<see cref="CharacterBackoff"/>).</summary>
+    public bool IsBackoff { get; init; }
+
+    public bool IsEmpty => Sentiment is null && Modifier is null && !IsNegator && Contrast is null && !IsDesire && !IsPlainWord;
 }

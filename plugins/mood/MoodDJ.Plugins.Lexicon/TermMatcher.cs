@@ -37,8 +37,15 @@ internal sealed class TermMatcher(LexiconData lexicon)
                     i++;
                     break;
                 case TokenKind.Han:
+                    // Evidence shows what the user typed (煩), not the simplified key (烦): folding
+                    // is one character for one, so offsets agree.
+                    var offset = 0;
                     foreach (var (segment, info) in _segmenter.Segment(token.Key))
-                        units.Add(new Unit(segment, info, false, false, false));
+                    {
+                        var typed = token.Text.Length == token.Key.Length ? token.Text.Substring(offset, segment.Length) : segment;
+                        units.Add(new Unit(typed, info, false, false, false));
+                        offset += segment.Length;
+                    }
                     i++;
                     break;
                 default:

@@ -28,6 +28,11 @@ internal sealed class Tokenizer
                 i++;
                 continue;
             }
+            if (c == '[' && TryBracketTag(text, i, tokens, out var next))
+            {
+                i = next;
+                continue;
+            }
             if (TryEmoticon(text, i, out var emoticonLength))
             {
                 var raw = text.Substring(i, emoticonLength);
@@ -44,8 +49,18 @@ internal sealed class Tokenizer
             {
                 var start = i;
                 var sb = new StringBuilder();
-                while (i < text.Length && TermKey.IsHan(text[i]))
-                    sb.Append(_lexicon.Variants.ToSimplified(text[i++]));
+                while (true)
+                {
+                    while (i < text.Length && TermKey.IsHan(text[i]))
+                        sb.Append(_lexicon.Variants.ToSimplified(text[i++]));
+                    // Network slang mixes a Latin letter or two into Chinese ("栓Q", "芭比Q了"):
+                    // keep them in the run when the lexicon has such a term.
+                    var end = i;
+                    while (end < text.Length && end - i < 3 && char.IsAsciiLetter(text[end])) end++;
+                    if (end == i || end < text.Length && char.IsAsciiLetter(text[end]) || !EndsMixedTerm(sb, text.AsSpan(i, end - i)))
+                        break;
+                    for (; i < end; i++) sb.Append(char.ToLowerInvariant(text[i]));
+                }
                 tokens.Add(new Token(TokenKind.Han, text[start..i], sb.ToString()));
                 continue;
             }
@@ -122,6 +137,34 @@ internal sealed class Tokenizer
                 tokens.Add(new Token(TokenKind.Symbol, element, firstKey));
         }
         return i + length;
+    }
+
+    private bool EndsMixedTerm(StringBuilder han, ReadOnlySpan<char> letters)
+    {
+        Span<char> key = stackalloc char[8];
+        for (var take = 1; take <= Math.Min(3, han.Length); take++)
+        {
+            for (var k = 0; k < take; k++) key[k] = han[han.Length - take + k];
+            for (var k = 0; k < letters.Length; k++) key[take + k] = char.ToLowerInvariant(letters[k]);
+            if (_lexicon.Find(key[..(take + letters.Length)]) is not null) return true;
+        }
+        return false;
+    }
+
+    /// <summary>Weibo-style emoticon names in brackets ("[泪]", "[哈哈]", "[怒]") that the lexicon lists.</summary>
+    private bool TryBracketTag(string text, int i, List<Token> tokens, out int next)
+    {
+        next = i;
+        var close = text.IndexOf(']', i + 1, Math.Min(8, text.Length - i - 1));
+        if (close < 0)
+            return false;
+        var raw = text.Substring(i, close - i + 1);
+        var key = TermKey.Normalize(raw, _lexicon.Variants);
+        if (!_lexicon.Contains(key))
+            return false;
+        tokens.Add(new Token(TokenKind.Symbol, raw, key));
+        next = close + 1;
+        return true;
     }
 
     private bool TryEmoticon(string text, int i, out int length)
