@@ -1,6 +1,6 @@
 namespace MoodDJ.Rooms;
 
-/// <summary>The <c>rooms</c> configuration section: accounts, chat limits and this server's Snowflake node.</summary>
+/// <summary>The <c>rooms</c> configuration section: accounts, chat limits, this server's Snowflake node, and hosted rooms.</summary>
 public sealed class RoomsOptions
 {
     public const int MinIterations = 600_000;
@@ -29,6 +29,12 @@ public sealed class RoomsOptions
     public int Node { get; set; }
     /// <summary>Room stations (each room's own mood, queue and stream) that may run at once; 0: rooms have chat only.</summary>
     public int MaxRoomStations { get; set; } = 8;
+    /// <summary>Central side: rooms one user may host on their own server and list here; 0: this server lists none.</summary>
+    public int MaxHostedRoomsPerUser { get; set; } = 3;
+    /// <summary>Most messages in one hostedPush or hostedPull (each side uses the smaller of its own and the other's).</summary>
+    public int SyncBatch { get; set; } = 200;
+    /// <summary>Hosting side: the central server this one lists its rooms on (<c>rooms:central</c>).</summary>
+    public Hosted.CentralOptions Central { get; set; } = new();
 
     public TimeSpan SessionLifetime => TimeSpan.FromHours(SessionHours);
     public TimeSpan LoginWindow => TimeSpan.FromSeconds(LoginWindowSeconds);
@@ -48,6 +54,9 @@ public sealed class RoomsOptions
         Check(NonceWindowMinutes is >= 30 and <= 7 * 24 * 60, $"rooms:nonceWindowMinutes is {NonceWindowMinutes}; use 30 to 10080.");
         Check(Node is >= 0 and <= 1023, $"rooms:node is {Node}; use 0 to 1023.");
         Check(MaxRoomStations is >= 0 and <= 256, $"rooms:maxRoomStations is {MaxRoomStations}; use 0 to 256.");
+        Check(MaxHostedRoomsPerUser is >= 0 and <= 1000, $"rooms:maxHostedRoomsPerUser is {MaxHostedRoomsPerUser}; use 0 to 1000.");
+        Check(SyncBatch is >= 1 and <= 1000, $"rooms:syncBatch is {SyncBatch}; use 1 to 1000.");
+        Central.Validate();
     }
 
     private static void Check(bool ok, string message)
