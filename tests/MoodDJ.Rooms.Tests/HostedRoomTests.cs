@@ -37,19 +37,21 @@ public sealed class HostedRoomTests
 
     private sealed class Link : IAsyncDisposable
     {
-        private readonly CentralLink _link;
-        private readonly TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly SemaphoreSlim _synced = new(0);
 
         public Link(RoomServerHarness host, RoomsOptions options)
         {
-            _link = new CentralLink(host.Db.Store, options, host.Rooms, host.Engine.ControlTransport, host.Engine.Crypto, host.Server.ControlEndPoint);
-            _link.Synced += room => { if (room == Room) _synced.TrySetResult(); };
-            _link.Start();
+            Central = new CentralLink(host.Db.Store, options, host.Rooms, host.Engine.ControlTransport, host.Engine.Crypto, host.Server.ControlEndPoint);
+            Central.Synced += room => { if (room == Room) _synced.Release(); };
+            Central.Start();
         }
 
-        public Task Synced => _synced.Task.WaitAsync(Patience);
+        public CentralLink Central { get; }
 
-        public ValueTask DisposeAsync() => _link.DisposeAsync();
+        /// <summary>The next reconcile of the room (one per connection).</summary>
+        public Task Synced => _synced.WaitAsync(Patience).ContinueWith(t => Assert.True(t.Result, "the link did not sync the room in time"));
+
+        public ValueTask DisposeAsync() => Central.DisposeAsync();
     }
 
     [Fact]
@@ -161,6 +163,57 @@ public sealed class HostedRoomTests
     }
 
     [Fact]
+    public async Task The_link_reconnects_after_the_central_server_restarts_and_a_backdated_outbox_message_merges_in_its_place()
+    {
+        var data = Directory.CreateTempSubdirectory("mooddj-central-").FullName;
+        try
+        {
+            var first = await RoomServerHarness.StartAsync(CentralOptions(), reopen: data, central: true);
+            var port = ((IPEndPoint)first.Server.ControlEndPoint).Port;
+            await using (var atCentral = await first.ConnectAsync("olivia at central", sayHello: false))
+                await atCentral.SignUpAsync("olivia");
+            var hostOptions = HostOptions(first);
+            await using var host = await RoomServerHarness.StartAsync(hostOptions);
+            await using var olivia = await host.ConnectAsync("olivia at home", sayHello: false);
+            await olivia.SignUpAsync("olivia");
+            await olivia.CallAsync(RoomMethods.RoomCreate, new { name = Room, allowVisitors = true });
+            await olivia.CallAsync(RoomMethods.RoomJoin, new { room = Room });
+            var one = await SayAsync(olivia, "one");
+            await using var link = new Link(host, hostOptions);
+            await link.Synced;
+            await SayAsync(olivia, "two");
+            await EventuallyAsync(async () => await CentralTextsAsync(first) is [.., "two"], "'two' reaches central");
+
+            await first.DisposeAsync();
+            await EventuallyAsync(() => Task.FromResult(!link.Central.IsConnected), "the link notices central is gone");
+            await SayAsync(olivia, "three");
+            // Sent late from an outbox: it sorts where it was written, before the push cursor ('two').
+            var writtenAt = one.GetProperty("message").GetProperty("at").GetDateTimeOffset().AddMilliseconds(1);
+            await olivia.CallAsync(RoomMethods.RoomSay, new { room = Room, text = "written between one and two", nonce = "outbox-1", writtenAt });
+
+            await using var second = await RoomServerHarness.StartAsync(CentralOptions(), reopen: data, controlPort: port, central: true);
+            await link.Synced; // the link came back by itself
+            string[] expected = ["olivia joined", "one", "written between one and two", "two", "three"];
+            await EventuallyAsync(async () => (await CentralTextsAsync(second)).SequenceEqual(expected), "central holds the merged history");
+            Assert.Equal(expected, Texts(await HistoryAsync(olivia)));
+            await using var visitor = await second.ConnectAsync("a visitor", sayHello: false);
+            Assert.Equal((await HistoryAsync(olivia)).Select(m => m.Id), (await HistoryAsync(visitor)).Select(m => m.Id));
+            Assert.True((await ListedAsync(visitor)).GetProperty("hostOnline").GetBoolean());
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            try { Directory.Delete(data, recursive: true); } catch (IOException) { }
+        }
+    }
+
+    private static async Task<List<string>> CentralTextsAsync(RoomServerHarness central)
+    {
+        var room = await central.Db.Store.Rooms.FindAsync(Room);
+        return room is null ? [] : (await central.Db.Store.Messages.HistoryAsync(room.Id, null, 100)).Messages.Select(m => m.Body).ToList();
+    }
+
+    [Fact]
     public async Task Forged_registrations_and_bad_batches_are_refused_and_leave_central_storage_untouched()
     {
         await using var central = await RoomServerHarness.StartAsync(CentralOptions(maxHosted: 2), central: true);
@@ -224,7 +277,7 @@ public sealed class HostedRoomTests
 
     private sealed record Line(string Id, string Text);
 
-    private static Task SayAsync(RoomClient client, string text) =>
+    private static Task<JsonElement> SayAsync(RoomClient client, string text) =>
         // 3 ms apart, so that messages of the two servers written in turn fall in distinct milliseconds and their order is the test's.
         Task.Delay(3).ContinueWith(_ => client.CallAsync(RoomMethods.RoomSay, new { room = Room, text, nonce = Guid.NewGuid().ToString("N") })).Unwrap();
 

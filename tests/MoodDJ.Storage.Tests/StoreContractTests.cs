@@ -238,6 +238,39 @@ public abstract class StoreContractTests : IAsyncLifetime
         await Assert.ThrowsAnyAsync<DbException>(() => ExecuteRawAsync("DELETE FROM listening"));
     }
 
+    [Fact]
+    public async Task Hosted_rooms_register_once_per_owner_and_synced_messages_are_stored_once_and_split_by_node()
+    {
+        var owner = (await Store.Users.TryCreateAsync("host", [1], [2], 600_000))!;
+        var other = (await Store.Users.TryCreateAsync("other", [1], [2], 600_000))!;
+        await Store.Rooms.TryCreateAsync("plain", owner.Id, true);
+        var first = await Store.Hosted.RegisterAsync("Den", owner.Id, true, "127.0.0.1:1", 2, maxPerOwner: 1);
+        Assert.Equal(HostedRegistrationOutcome.Registered, first.Outcome);
+        Assert.Equal(HostedRegistrationOutcome.Updated, (await Store.Hosted.RegisterAsync("DEN", owner.Id, true, "127.0.0.1:2", 3, 1)).Outcome);
+        Assert.Equal(("127.0.0.1:2", 3), ((await Store.Hosted.FindAsync(first.Room!.Id))!.HostEndPoint, (await Store.Hosted.FindAsync(first.Room.Id))!.HostNode));
+        Assert.Equal(HostedRegistrationOutcome.OwnedByAnother, (await Store.Hosted.RegisterAsync("den", other.Id, true, "x:1", 4, 1)).Outcome);
+        Assert.Equal(HostedRegistrationOutcome.NotHosted, (await Store.Hosted.RegisterAsync("plain", owner.Id, true, "x:1", 4, 1)).Outcome);
+        Assert.Equal(HostedRegistrationOutcome.TooMany, (await Store.Hosted.RegisterAsync("second", owner.Id, true, "x:1", 4, 1)).Outcome);
+        Assert.Null(await Store.Rooms.FindAsync("second"));
+        Assert.Single(await Store.Hosted.ListAsync());
+
+        var room = first.Room.Id;
+        SnowflakeIds host = new(3), central = new(1);
+        ChatMessage From(SnowflakeIds ids, string body) => new(ids.Next(), room, 0, "someone", MessageKind.Text, body, null, ["host"], DateTimeOffset.UtcNow);
+        var batch = new[] { From(host, "h1"), From(central, "c1"), From(host, Injections[0]) };
+        Assert.Equal(3, (await Store.Messages.ImportAsync(batch)).Count);
+        Assert.Empty(await Store.Messages.ImportAsync(batch.Reverse().ToList())); // a repeat stores nothing
+        Assert.Equal(["h1", Injections[0]], (await Store.Messages.SinceAsync(room, 0, 3, ofNode: true, 10)).Select(m => m.Body));
+        Assert.Equal(["c1"], (await Store.Messages.SinceAsync(room, 0, 3, ofNode: false, 10)).Select(m => m.Body));
+        Assert.Equal([Injections[0]], (await Store.Messages.SinceAsync(room, batch[0].Id, 3, ofNode: true, 10)).Select(m => m.Body));
+        Assert.Equal(["host"], (await Store.Messages.HistoryAsync(room, null, 10)).Messages[0].Mentions);
+
+        Assert.Equal(new SyncCursor(room, 0, 0), await Store.Hosted.CursorAsync(room));
+        await Store.Hosted.SaveCursorAsync(new SyncCursor(room, 50, 0));
+        await Store.Hosted.SaveCursorAsync(new SyncCursor(room, 40, 70)); // cursors never move back
+        Assert.Equal(new SyncCursor(room, 50, 70), await Store.Hosted.CursorAsync(room));
+    }
+
     protected async Task<(UserRecord, RoomRecord)> UserAndRoomAsync()
     {
         var user = (await Store.Users.TryCreateAsync("writer", [1], [2], 600_000))!;
