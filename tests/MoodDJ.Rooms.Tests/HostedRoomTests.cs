@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.Extensions.Configuration;
 using MoodDJ.Protocol;
 using MoodDJ.Rooms.Hosted;
 using MoodDJ.Storage;
@@ -273,6 +274,22 @@ public sealed class HostedRoomTests
         Assert.Contains((await mallory.CallAsync(RoomMethods.RoomList)).GetProperty("rooms").EnumerateArray(), r => r.GetProperty("name").GetString() == "Mine");
         await mallory.CallAsync(RoomMethods.Logout);
         await RefusedAsync(mallory, HostedMethods.Pull, new { room = "Mine", after = "0" }, RoomMethods.Forbidden);
+    }
+
+    [Fact]
+    public void The_central_section_is_read_strictly_and_an_address_needs_an_account()
+    {
+        static RoomsOptions Read(params (string Key, string Value)[] pairs) => RoomsSetup.Rooms(
+            new ConfigurationBuilder().AddInMemoryCollection(pairs.Select(p => KeyValuePair.Create(p.Key, (string?)p.Value))).Build());
+
+        var options = Read(("rooms:node", "7"), ("rooms:syncBatch", "20"), ("rooms:central:address", "central.example:5680"), ("rooms:central:user", "olivia"),
+            ("rooms:central:password", "secret password"), ("rooms:central:rooms:0", "Den"));
+        Assert.Equal(("central.example:5680", "olivia", 20), (options.Central.Address, options.Central.User, options.SyncBatch));
+        Assert.Equal(["Den"], options.Central.Rooms);
+        Assert.Contains("address", Assert.ThrowsAny<Exception>(() => Read(("rooms:central:adress", "x:1"))).Message);
+        Assert.Contains("rooms:central:user", Assert.Throws<ArgumentException>(() => Read(("rooms:central:address", "x:1"))).Message);
+        Assert.Contains("host:port", Assert.Throws<ArgumentException>(() => Read(("rooms:central:address", "no-port"), ("rooms:central:user", "u"), ("rooms:central:password", "p"))).Message);
+        Assert.Contains("rooms:syncBatch", Assert.Throws<ArgumentException>(() => Read(("rooms:syncBatch", "0"))).Message);
     }
 
     private sealed record Line(string Id, string Text);
