@@ -117,6 +117,12 @@ public sealed class HostedRoomTests
         // Ids tell the origin: the host's node 2, central's node 1.
         Assert.All(atHost, m => Assert.Equal(m.Text.Contains("central") || m.Text == "peter joined" ? 1 : 2, SnowflakeIds.NodeOf(long.Parse(m.Id))));
         Assert.True((await ListedAsync(peter)).GetProperty("hostOnline").GetBoolean());
+
+        // A room created while linked is listed at its owner's join, without a reconnect.
+        await olivia.CallAsync(RoomMethods.RoomCreate, new { name = "Olivia's attic" });
+        await olivia.CallAsync(RoomMethods.RoomJoin, new { room = "Olivia's attic" });
+        await EventuallyAsync(async () => (await peter.CallAsync(RoomMethods.RoomList)).GetProperty("rooms").EnumerateArray()
+            .Any(r => r.GetProperty("name").GetString() == "Olivia's attic" && r.GetProperty("hostOnline").GetBoolean()), "the new room is listed at central");
     }
 
     [Fact]

@@ -174,7 +174,15 @@ public sealed class CentralLink : IAsyncDisposable
                 await sync.OnCentralMessagesAsync(n.Params, ct).ConfigureAwait(false);
                 break;
             case Outgoing(var room, var first):
-                if (!sync.IsRegistered(room)) return;
+                if (!sync.IsRegistered(room))
+                {
+                    // A room created since the link connected is registered (and reconciled) at its first message, its owner's join.
+                    if (!await sync.ShouldHostAsync(room, ct).ConfigureAwait(false)) return;
+                    await sync.RegisterAsync(room, _endPoint, ct).ConfigureAwait(false);
+                    await sync.ReconcileAsync(room, ct).ConfigureAwait(false);
+                    Synced?.Invoke(room.Name);
+                    return;
+                }
                 // Whatever else is already waiting for the same room goes in the same push.
                 var batch = new List<ChatMessage> { first };
                 while (batch.Count < sync.BatchFor(room) && _work.Reader.TryPeek(out var next) && next is Outgoing(var r, var m) && r.Id == room.Id)

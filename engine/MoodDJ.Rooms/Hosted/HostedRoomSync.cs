@@ -22,6 +22,7 @@ internal delegate Task<JsonElement> CentralCall(string method, object parameters
 internal sealed class HostedRoomSync(IMoodDJStore store, RoomsOptions options, RoomControlMethods rooms, CentralCall call, ILogger log)
 {
     private readonly Dictionary<string, (RoomRecord Room, HostedRegisterResult Central)> _registered = new(StringComparer.OrdinalIgnoreCase);
+    private readonly HashSet<long> _notHosted = [];
 
     public IEnumerable<RoomRecord> Rooms => _registered.Values.Select(r => r.Room);
 
@@ -40,6 +41,15 @@ internal sealed class HostedRoomSync(IMoodDJStore store, RoomsOptions options, R
         foreach (var missing in central.Rooms.Where(n => !all.Any(r => string.Equals(r.Name, n.Trim(), StringComparison.OrdinalIgnoreCase))))
             log.LogWarning("rooms:central:rooms names '{Room}', which is not a room '{User}' owns on this server; it is not hosted.", missing, central.User);
         return all.Where(r => central.Rooms.Any(n => string.Equals(r.Name, n.Trim(), StringComparison.OrdinalIgnoreCase))).ToList();
+    }
+
+    /// <summary>Whether <paramref name="room"/> (e.g. one created after the link connected) is one to host.</summary>
+    public async Task<bool> ShouldHostAsync(RoomRecord room, CancellationToken ct)
+    {
+        if (_notHosted.Contains(room.Id)) return false;
+        if ((await HostedRoomsAsync(ct).ConfigureAwait(false)).Any(r => r.Id == room.Id)) return true;
+        _notHosted.Add(room.Id); // owners do not change, so the answer holds for this connection
+        return false;
     }
 
     public async Task<HostedRegisterResult> RegisterAsync(RoomRecord room, string endPoint, CancellationToken ct)
