@@ -214,6 +214,39 @@ public sealed class HostedRoomTests
         }
     }
 
+    [Fact]
+    public async Task A_refused_login_stops_the_link_and_a_refused_room_does_not_hold_up_the_others()
+    {
+        await using var central = await RoomServerHarness.StartAsync(CentralOptions(), central: true);
+        await using var atCentral = await central.ConnectAsync("olivia at central", sayHello: false);
+        await atCentral.SignUpAsync("olivia");
+        await atCentral.CallAsync(RoomMethods.RoomCreate, new { name = "Taken" }); // a room of the central server itself
+        var hostOptions = HostOptions(central);
+        await using var host = await RoomServerHarness.StartAsync(hostOptions);
+        await using var olivia = await host.ConnectAsync("olivia at home", sayHello: false);
+        await olivia.SignUpAsync("olivia");
+        await olivia.CallAsync(RoomMethods.RoomCreate, new { name = "Taken" });
+        await olivia.CallAsync(RoomMethods.RoomCreate, new { name = Room });
+        await olivia.CallAsync(RoomMethods.RoomJoin, new { room = Room });
+
+        // A wrong password: one attempt, then the link stops rather than lock the owner's account there.
+        hostOptions.Central.Password = "not the password";
+        var wrong = new Link(host, hostOptions);
+        await wrong.Central.Stopped.WaitAsync(Patience);
+        Assert.Contains("refused the login of 'olivia'", wrong.Central.LastError);
+        Assert.Single(await central.Db.Store.Events.QueryAsync(null, null, 1000), e => e.Kind == EventKinds.LoginFailed);
+        await wrong.DisposeAsync();
+
+        // 'Taken' is refused (a room of the central server); the other room is listed and synced all the same.
+        hostOptions.Central.Password = "olivia password";
+        await using var link = new Link(host, hostOptions);
+        await link.Synced;
+        Assert.True((await ListedAsync(atCentral)).GetProperty("hostOnline").GetBoolean());
+        Assert.Equal(["olivia joined"], await CentralTextsAsync(central));
+        var taken = (await atCentral.CallAsync(RoomMethods.RoomList)).GetProperty("rooms").EnumerateArray().Single(r => r.GetProperty("name").GetString() == "Taken");
+        Assert.False(taken.TryGetProperty("host", out _));
+    }
+
     private static async Task<List<string>> CentralTextsAsync(RoomServerHarness central)
     {
         var room = await central.Db.Store.Rooms.FindAsync(Room);

@@ -16,7 +16,8 @@ namespace MoodDJ.Rooms.Hosted;
 /// as the rooms' owner, registers this server's hosted rooms, reconciles their history
 /// (<see cref="HostedRoomSync"/>), then forwards each message as it is written, both ways. When the
 /// connection drops or fails it tries again, waiting 0.2 s doubling to <c>rooms:central:reconnectMaxSeconds</c>
-/// with jitter, until disposed.
+/// with jitter, until disposed; a refused login stops it (<see cref="Stopped"/>), since retrying a wrong
+/// password would lock the owner's account at the central server.
 /// </summary>
 public sealed class CentralLink : IAsyncDisposable
 {
@@ -56,6 +57,9 @@ public sealed class CentralLink : IAsyncDisposable
 
     public bool IsConnected { get; private set; }
 
+    /// <summary>Completes when the link gives up for good (a refused login) or is disposed.</summary>
+    public Task Stopped => _run ?? Task.CompletedTask;
+
     /// <summary>Why the last attempt failed or the last connection ended (null while connected).</summary>
     public string? LastError { get; private set; }
 
@@ -73,6 +77,13 @@ public sealed class CentralLink : IAsyncDisposable
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
+                break;
+            }
+            catch (CentralLoginException e)
+            {
+                // Retrying a refused password would lock the owner's account at the central server (its login limits): stop instead.
+                LastError = e.Message;
+                _log.LogError("Link to the central server {Central} stopped: {Message}", _options.Central.Address, e.Message);
                 break;
             }
             catch (Exception e)
@@ -125,7 +136,7 @@ public sealed class CentralLink : IAsyncDisposable
             _behind = false;
             _accepting = true;
             foreach (var room in await sync.HostedRoomsAsync(lost.Token).ConfigureAwait(false))
-                await sync.RegisterAsync(room, _endPoint, lost.Token).ConfigureAwait(false);
+                await RegisterAsync(sync, room, lost.Token).ConfigureAwait(false);
             (IsConnected, LastError, established) = (true, null, true);
             await ReconcileAllAsync(sync, lost.Token).ConfigureAwait(false);
             while (true)
@@ -145,14 +156,30 @@ public sealed class CentralLink : IAsyncDisposable
             _log.LogWarning("Link to the central server {Central} lost: {Reason}", _options.Central.Address, LastError);
             return established;
         }
-        catch (JsonRpcException e) when (e.Code == JsonRpcErrorCodes.Unauthorized)
+        catch (JsonRpcException e) when ((e.Code is JsonRpcErrorCodes.Unauthorized or RoomMethods.RateLimited) && !established)
         {
-            throw new InvalidOperationException($"The central server refused the login of '{_options.Central.User}': {e.Message} (rooms:central:user and rooms:central:password).", e);
+            throw new CentralLoginException($"The central server refused the login of '{_options.Central.User}': {e.Message} " +
+                "Check rooms:central:user and rooms:central:password, then restart the server.", e);
         }
         finally
         {
             _accepting = false;
             IsConnected = false;
+        }
+    }
+
+    /// <summary>Registers one room; a refusal (a name taken there, too many rooms) skips that room only, until the next connection.</summary>
+    private async Task<bool> RegisterAsync(HostedRoomSync sync, RoomRecord room, CancellationToken ct)
+    {
+        try
+        {
+            await sync.RegisterAsync(room, _endPoint, ct).ConfigureAwait(false);
+            return true;
+        }
+        catch (JsonRpcException e) when (e.Code is not (JsonRpcErrorCodes.Unauthorized or JsonRpcErrorCodes.Unavailable))
+        {
+            _log.LogError("The central server {Central} refused to list room '{Room}': {Message}", _options.Central.Address, room.Name, e.Message);
+            return false;
         }
     }
 
@@ -177,8 +204,7 @@ public sealed class CentralLink : IAsyncDisposable
                 if (!sync.IsRegistered(room))
                 {
                     // A room created since the link connected is registered (and reconciled) at its first message, its owner's join.
-                    if (!await sync.ShouldHostAsync(room, ct).ConfigureAwait(false)) return;
-                    await sync.RegisterAsync(room, _endPoint, ct).ConfigureAwait(false);
+                    if (!await sync.ShouldHostAsync(room, ct).ConfigureAwait(false) || !await RegisterAsync(sync, room, ct).ConfigureAwait(false)) return;
                     await sync.ReconcileAsync(room, ct).ConfigureAwait(false);
                     Synced?.Invoke(room.Name);
                     return;
@@ -202,6 +228,8 @@ public sealed class CentralLink : IAsyncDisposable
     }
 
     private sealed record Outgoing(RoomRecord Room, ChatMessage Message);
+
+    private sealed class CentralLoginException(string message, Exception inner) : Exception(message, inner);
 
     public async ValueTask DisposeAsync()
     {
