@@ -1,60 +1,18 @@
 using System.Net;
 using System.Text.Json;
-using Microsoft.Extensions.Configuration;
 using MoodDJ.Protocol;
-using MoodDJ.Rooms.Hosted;
 using MoodDJ.Storage;
+using static MoodDJ.Rooms.Tests.HostedRooms;
 
 namespace MoodDJ.Rooms.Tests;
 
 /// <summary>
 /// Rooms hosted by their users (issue 12, item 7): a hosting server and a central server, both real
-/// (127.0.0.1, SQLite in temp folders), joined by a real <see cref="CentralLink"/>. Waits poll with
-/// generous timeouts: the machine is loaded.
+/// (127.0.0.1, SQLite in temp folders), joined by a real <see cref="CentralLink"/>: registered, listed,
+/// synchronized, split and merged, restarted.
 /// </summary>
 public sealed class HostedRoomTests
 {
-    private const string Room = "Olivia's den";
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
-
-    private static RoomsOptions CentralOptions(int maxHosted = 3) =>
-        new() { Node = 1, MessageBurst = 1000, MessagesPerSecond = 1000, MaxHostedRoomsPerUser = maxHosted, SyncBatch = 50 };
-
-    private static RoomsOptions HostOptions(RoomServerHarness central) => new()
-    {
-        Node = 2,
-        MessageBurst = 1000,
-        MessagesPerSecond = 1000,
-        // Small batches: the reconcile pages through several.
-        SyncBatch = 3,
-        Central = new Hosted.CentralOptions
-        {
-            Address = central.Server.ControlEndPoint.ToString()!,
-            User = "olivia",
-            Password = "olivia password",
-            ReconnectMaxSeconds = 1,
-        },
-    };
-
-    private sealed class Link : IAsyncDisposable
-    {
-        private readonly SemaphoreSlim _synced = new(0);
-
-        public Link(RoomServerHarness host, RoomsOptions options)
-        {
-            Central = new CentralLink(host.Db.Store, options, host.Rooms, host.Engine.ControlTransport, host.Engine.Crypto, host.Server.ControlEndPoint);
-            Central.Synced += room => { if (room == Room) _synced.Release(); };
-            Central.Start();
-        }
-
-        public CentralLink Central { get; }
-
-        /// <summary>The next reconcile of the room (one per connection).</summary>
-        public Task Synced => _synced.WaitAsync(Patience).ContinueWith(t => Assert.True(t.Result, "the link did not sync the room in time"));
-
-        public ValueTask DisposeAsync() => Central.DisposeAsync();
-    }
-
     [Fact]
     public async Task A_user_hosted_room_is_registered_listed_its_history_synchronized_and_merged_after_a_split()
     {
@@ -245,127 +203,5 @@ public sealed class HostedRoomTests
         Assert.Equal(["olivia joined"], await CentralTextsAsync(central));
         var taken = (await atCentral.CallAsync(RoomMethods.RoomList)).GetProperty("rooms").EnumerateArray().Single(r => r.GetProperty("name").GetString() == "Taken");
         Assert.False(taken.TryGetProperty("host", out _));
-    }
-
-    private static async Task<List<string>> CentralTextsAsync(RoomServerHarness central)
-    {
-        var room = await central.Db.Store.Rooms.FindAsync(Room);
-        return room is null ? [] : (await central.Db.Store.Messages.HistoryAsync(room.Id, null, 100)).Messages.Select(m => m.Body).ToList();
-    }
-
-    [Fact]
-    public async Task Forged_registrations_and_bad_batches_are_refused_and_leave_central_storage_untouched()
-    {
-        await using var central = await RoomServerHarness.StartAsync(CentralOptions(maxHosted: 2), central: true);
-        await using var olivia = await central.ConnectAsync("olivia", sayHello: false);
-        await olivia.SignUpAsync("olivia");
-        await olivia.CallAsync(HostedMethods.Register, new { room = Room, owner = "olivia", endPoint = "127.0.0.1:5001", node = 2 });
-        await using var mallory = await central.ConnectAsync("mallory", sayHello: false);
-
-        var anonymous = await RefusedAsync(mallory, HostedMethods.Register, new { room = "Mine", owner = "mallory", endPoint = "127.0.0.1:5002", node = 3 }, JsonRpcErrorCodes.Unauthorized);
-        Assert.Contains("Log in", anonymous);
-        await mallory.SignUpAsync("mallory");
-        Assert.Contains("logged in as 'mallory'",
-            await RefusedAsync(mallory, HostedMethods.Register, new { room = "Mine", owner = "olivia", endPoint = "127.0.0.1:5002", node = 3 }, RoomMethods.Forbidden));
-        Assert.Contains("belongs to another user",
-            await RefusedAsync(mallory, HostedMethods.Register, new { room = Room, owner = "mallory", endPoint = "127.0.0.1:5002", node = 3 }, RoomMethods.Forbidden));
-        Assert.Contains("this server's own",
-            await RefusedAsync(mallory, HostedMethods.Register, new { room = "Mine", owner = "mallory", endPoint = "127.0.0.1:5002", node = 1 }, JsonRpcErrorCodes.InvalidParams));
-        Assert.Contains("host:port",
-            await RefusedAsync(mallory, HostedMethods.Register, new { room = "Mine", owner = "mallory", endPoint = "'; DROP TABLE rooms; --", node = 3 }, JsonRpcErrorCodes.InvalidParams));
-        await mallory.CallAsync(HostedMethods.Register, new { room = "Mine", owner = "mallory", endPoint = "127.0.0.1:5002", node = 3 });
-        await mallory.CallAsync(HostedMethods.Register, new { room = "Mine too", owner = "mallory", endPoint = "127.0.0.1:5002", node = 3 });
-        Assert.Contains("rooms:maxHostedRoomsPerUser",
-            await RefusedAsync(mallory, HostedMethods.Register, new { room = "Mine three", owner = "mallory", endPoint = "127.0.0.1:5002", node = 3 }, RoomMethods.Forbidden));
-
-        var ids = new SnowflakeIds(3);
-        object Message(long id, string room = "Mine", string text = "hi") =>
-            new { id = id.ToString(), room, author = "mallory", kind = "text", text, mentions = Array.Empty<string>(), at = DateTimeOffset.UtcNow };
-        var good = Message(ids.Next(), text: "good");
-        Assert.Contains("rooms:syncBatch", await RefusedAsync(mallory, HostedMethods.Push,
-            new { room = "Mine", messages = Enumerable.Range(0, 51).Select(_ => Message(ids.Next())).ToArray() }, JsonRpcErrorCodes.InvalidParams));
-        Assert.Contains("not by the sender's node 3", await RefusedAsync(mallory, HostedMethods.Push,
-            new { room = "Mine", messages = new[] { good, Message(new SnowflakeIds(1).Next()) } }, JsonRpcErrorCodes.InvalidParams));
-        Assert.Contains("claims room", await RefusedAsync(mallory, HostedMethods.Push,
-            new { room = "Mine", messages = new[] { good, Message(ids.Next(), room: Room) } }, JsonRpcErrorCodes.InvalidParams));
-        var future = (((long)(DateTimeOffset.UtcNow.AddDays(1) - SnowflakeIds.Epoch).TotalMilliseconds) << 22) | (3L << 12);
-        Assert.Contains("in the future", await RefusedAsync(mallory, HostedMethods.Push,
-            new { room = "Mine", messages = new[] { good, Message(future) } }, JsonRpcErrorCodes.InvalidParams));
-        Assert.Contains("no valid id", await RefusedAsync(mallory, HostedMethods.Push,
-            new { room = "Mine", messages = new[] { good, Message(-5) } }, JsonRpcErrorCodes.InvalidParams));
-        Assert.Contains("not an array of messages", await RefusedAsync(mallory, HostedMethods.Push,
-            new { room = "Mine", messages = new object[] { good, 42 } }, JsonRpcErrorCodes.InvalidParams));
-        Assert.Contains("has not registered", await RefusedAsync(mallory, HostedMethods.Push,
-            new { room = Room, messages = new[] { Message(ids.Next(), room: Room) } }, RoomMethods.Forbidden));
-        Assert.Contains("has not registered", await RefusedAsync(mallory, HostedMethods.Pull, new { room = Room, after = "0" }, RoomMethods.Forbidden));
-
-        // Nothing of the refused batches was stored; a good one is, once, however often it is sent.
-        var store = central.Db.Store;
-        var mine = (await store.Rooms.FindAsync("Mine"))!;
-        Assert.Empty((await store.Messages.HistoryAsync(mine.Id, null, 100)).Messages);
-        Assert.Empty((await store.Messages.HistoryAsync((await store.Rooms.FindAsync(Room))!.Id, null, 100)).Messages);
-        var first = await mallory.CallAsync(HostedMethods.Push, new { room = "Mine", messages = new[] { good } });
-        var repeat = await mallory.CallAsync(HostedMethods.Push, new { room = "Mine", messages = new[] { good } });
-        Assert.Equal(1, first.GetProperty("stored").GetInt32());
-        Assert.Equal(1, repeat.GetProperty("duplicates").GetInt32());
-        Assert.Equal(["good"], (await store.Messages.HistoryAsync(mine.Id, null, 100)).Messages.Select(m => m.Body));
-        // Listed, and hosted rooms of a user who logs out stop syncing at once.
-        Assert.Contains((await mallory.CallAsync(RoomMethods.RoomList)).GetProperty("rooms").EnumerateArray(), r => r.GetProperty("name").GetString() == "Mine");
-        await mallory.CallAsync(RoomMethods.Logout);
-        await RefusedAsync(mallory, HostedMethods.Pull, new { room = "Mine", after = "0" }, RoomMethods.Forbidden);
-    }
-
-    [Fact]
-    public void The_central_section_is_read_strictly_and_an_address_needs_an_account()
-    {
-        static RoomsOptions Read(params (string Key, string Value)[] pairs) => RoomsSetup.Rooms(
-            new ConfigurationBuilder().AddInMemoryCollection(pairs.Select(p => KeyValuePair.Create(p.Key, (string?)p.Value))).Build());
-
-        var options = Read(("rooms:node", "7"), ("rooms:syncBatch", "20"), ("rooms:central:address", "central.example:5680"), ("rooms:central:user", "olivia"),
-            ("rooms:central:password", "secret password"), ("rooms:central:rooms:0", "Den"));
-        Assert.Equal(("central.example:5680", "olivia", 20), (options.Central.Address, options.Central.User, options.SyncBatch));
-        Assert.Equal(["Den"], options.Central.Rooms);
-        Assert.Contains("address", Assert.ThrowsAny<Exception>(() => Read(("rooms:central:adress", "x:1"))).Message);
-        Assert.Contains("rooms:central:user", Assert.Throws<ArgumentException>(() => Read(("rooms:central:address", "x:1"))).Message);
-        Assert.Contains("host:port", Assert.Throws<ArgumentException>(() => Read(("rooms:central:address", "no-port"), ("rooms:central:user", "u"), ("rooms:central:password", "p"))).Message);
-        Assert.Contains("rooms:syncBatch", Assert.Throws<ArgumentException>(() => Read(("rooms:syncBatch", "0"))).Message);
-    }
-
-    private sealed record Line(string Id, string Text);
-
-    private static Task<JsonElement> SayAsync(RoomClient client, string text) =>
-        // 3 ms apart, so that messages of the two servers written in turn fall in distinct milliseconds and their order is the test's.
-        Task.Delay(3).ContinueWith(_ => client.CallAsync(RoomMethods.RoomSay, new { room = Room, text, nonce = Guid.NewGuid().ToString("N") })).Unwrap();
-
-    private static async Task<List<Line>> HistoryAsync(RoomClient client)
-    {
-        var page = await client.CallAsync(RoomMethods.RoomHistory, new { room = Room, limit = 100 });
-        return page.GetProperty("messages").EnumerateArray()
-            .Select(m => new Line(m.GetProperty("id").GetString()!, m.GetProperty("text").GetString()!)).ToList();
-    }
-
-    private static List<string> Texts(IEnumerable<Line> lines) => lines.Select(l => l.Text).ToList();
-
-    private static async Task<JsonElement> ListedAsync(RoomClient client)
-    {
-        var rooms = (await client.CallAsync(RoomMethods.RoomList)).GetProperty("rooms").EnumerateArray().ToList();
-        return Assert.Single(rooms, r => r.GetProperty("name").GetString() == Room);
-    }
-
-    private static async Task EventuallyAsync(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline) Assert.Fail($"Timed out after {Patience.TotalSeconds} s waiting until {what}.");
-            await Task.Delay(50);
-        }
-    }
-
-    private static async Task<string> RefusedAsync(RoomClient client, string method, object parameters, int code)
-    {
-        var e = await Assert.ThrowsAsync<JsonRpcException>(() => client.CallAsync(method, parameters));
-        Assert.Equal(code, e.Code);
-        return e.Message;
     }
 }

@@ -213,7 +213,6 @@ public sealed class RoomControlMethods : IControlMethods
     }
 
 
-
     private async Task<object> LeaveAsync(ControlSession session, SessionState state, RoomRecord room, CancellationToken ct, bool closing = false)
     {
         if (!Presence.Leave(room.Id, session)) throw new RoomsException(RoomsError.Invalid, $"This session is not in '{room.Name}'.");
