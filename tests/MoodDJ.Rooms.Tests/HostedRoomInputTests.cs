@@ -71,6 +71,17 @@ public sealed class HostedRoomInputTests
     }
 
     [Fact]
+    public async Task A_server_that_lists_no_hosted_rooms_says_so()
+    {
+        await using var central = await RoomServerHarness.StartAsync(CentralOptions(maxHosted: 0), central: true);
+        await using var olivia = await central.ConnectAsync("olivia", sayHello: false);
+        await olivia.SignUpAsync("olivia");
+        Assert.Contains("rooms:maxHostedRoomsPerUser is 0",
+            await RefusedAsync(olivia, HostedMethods.Register, new { room = Room, owner = "olivia", endPoint = "127.0.0.1:5001", node = 2 }, RoomMethods.Forbidden));
+        Assert.Null(await central.Db.Store.Rooms.FindAsync(Room));
+    }
+
+    [Fact]
     public void The_central_section_is_read_strictly_and_an_address_needs_an_account()
     {
         static RoomsOptions Read(params (string Key, string Value)[] pairs) => RoomsSetup.Rooms(

@@ -90,9 +90,8 @@ internal sealed class ServerCommand : ICliCommand
             roomStations.Started += (room, live) => StationEvents.Attach(live, store.Events, log, room.Name);
             roomMethods = new RoomControlMethods(store, rooms, context.LoggerFactory, stations: roomStations);
             station.AddControlMethods(roomMethods);
-            // Any server may be a central one: its users' own servers list their rooms here (rooms:maxHostedRoomsPerUser).
-            if (rooms.MaxHostedRoomsPerUser > 0)
-                station.AddControlMethods(new MoodDJ.Rooms.Hosted.HostedRoomMethods(store, rooms, roomMethods, context.LoggerFactory.CreateLogger("mooddj.hosted")));
+            // Any server may be a central one: its users' own servers list their rooms here (rooms:maxHostedRoomsPerUser; 0 refuses them).
+            station.AddControlMethods(new MoodDJ.Rooms.Hosted.HostedRoomMethods(store, rooms, roomMethods, context.LoggerFactory.CreateLogger("mooddj.hosted")));
             foreach (var live in station.Router.Stations) StationEvents.Attach(live, store.Events, log);
         }
         await station.StartAsync(ct);
