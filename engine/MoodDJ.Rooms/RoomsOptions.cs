@@ -1,6 +1,6 @@
 namespace MoodDJ.Rooms;
 
-/// <summary>The <c>rooms</c> configuration section: accounts, chat limits and this server's Snowflake node.</summary>
+/// <summary>The <c>rooms</c> configuration section: accounts, chat limits, this server's Snowflake node, and hosted rooms.</summary>
 public sealed class RoomsOptions
 {
     public const int MinIterations = 600_000;
@@ -31,6 +31,12 @@ public sealed class RoomsOptions
     public int MaxRoomStations { get; set; } = 8;
     /// <summary>A room station with nobody in the room and nobody listening stops after this long; 0: only when another room needs its place.</summary>
     public double IdleStationSeconds { get; set; } = 300;
+    /// <summary>Central side: rooms one user may host on their own server and list here; 0: this server lists none.</summary>
+    public int MaxHostedRoomsPerUser { get; set; } = 3;
+    /// <summary>Most messages in one hostedPush or hostedPull (each side uses the smaller of its own and the other's).</summary>
+    public int SyncBatch { get; set; } = 200;
+    /// <summary>Hosting side: the central server this one lists its rooms on (<c>rooms:central</c>).</summary>
+    public Hosted.CentralOptions Central { get; set; } = new();
 
     public TimeSpan SessionLifetime => TimeSpan.FromHours(SessionHours);
     public TimeSpan LoginWindow => TimeSpan.FromSeconds(LoginWindowSeconds);
@@ -51,6 +57,9 @@ public sealed class RoomsOptions
         Check(Node is >= 0 and <= 1023, $"rooms:node is {Node}; use 0 to 1023.");
         Check(MaxRoomStations is >= 0 and <= 256, $"rooms:maxRoomStations is {MaxRoomStations}; use 0 to 256.");
         Check(IdleStationSeconds is 0 or (>= 1 and <= 86_400), $"rooms:idleStationSeconds is {IdleStationSeconds}; use 0 (never) or 1 to 86400.");
+        Check(MaxHostedRoomsPerUser is >= 0 and <= 1000, $"rooms:maxHostedRoomsPerUser is {MaxHostedRoomsPerUser}; use 0 to 1000.");
+        Check(SyncBatch is >= 1 and <= 1000, $"rooms:syncBatch is {SyncBatch}; use 1 to 1000.");
+        Central.Validate();
     }
 
     private static void Check(bool ok, string message)

@@ -16,7 +16,10 @@ public static class RoomsSetup
 
     public static RoomsOptions Rooms(IConfiguration configuration)
     {
-        var options = SettingsBinder.Bind<RoomsOptions>(configuration.GetSection("rooms"), "rooms");
+        var section = configuration.GetSection("rooms");
+        var options = SettingsBinder.Bind<RoomsOptions>(section, "rooms");
+        // The nested section strictly too: a misspelt key under rooms:central is an error naming it.
+        options.Central = SettingsBinder.Bind<Hosted.CentralOptions>(section.GetSection("central"), "rooms:central");
         options.Validate();
         return options;
     }

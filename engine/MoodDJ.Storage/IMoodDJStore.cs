@@ -15,6 +15,7 @@ public interface IMoodDJStore : IAsyncDisposable
     IMessageStore Messages { get; }
     IEventLog Events { get; }
     IListeningLog Listening { get; }
+    IHostedRoomStore Hosted { get; }
 
     /// <summary>The schema versions applied to this database, oldest first.</summary>
     Task<IReadOnlyList<int>> SchemaVersionsAsync(CancellationToken cancellationToken = default);
@@ -64,6 +65,43 @@ public interface IMessageStore
 
     /// <summary>Forgets nonces older than <paramref name="before"/> (they can no longer be repeats).</summary>
     Task<int> PruneNoncesAsync(DateTimeOffset before, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Stores messages another server wrote (a hosted room's sync), in one transaction, skipping ids the
+    /// room already holds; returns the ones newly stored, in id order. Their nonces are not claimed.
+    /// </summary>
+    Task<IReadOnlyList<ChatMessage>> ImportAsync(IReadOnlyList<ChatMessage> messages, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Up to <paramref name="limit"/> of the room's messages with ids above <paramref name="afterId"/>, in id
+    /// order: only those made by Snowflake <paramref name="node"/> when <paramref name="ofNode"/>, else
+    /// only those made by any other node (what a hosted room's two servers each wrote).
+    /// </summary>
+    Task<IReadOnlyList<ChatMessage>> SinceAsync(long roomId, long afterId, int node, bool ofNode, int limit, CancellationToken cancellationToken = default);
+}
+
+/// <summary>
+/// Rooms hosted by their users. A central server keeps each hosted room as a room of its own plus a
+/// <see cref="HostedRoomRecord"/>; a hosting server keeps how far each room's sync got (<see cref="SyncCursor"/>).
+/// </summary>
+public interface IHostedRoomStore
+{
+    /// <summary>
+    /// In one transaction: creates the room (owned by <paramref name="ownerId"/>) and marks it hosted, or
+    /// updates the host of a room this owner registered before. Refused (with the room's record, when it
+    /// exists) when the name belongs to another owner, to a room of this server that is not hosted, or
+    /// when the owner already hosts <paramref name="maxPerOwner"/> rooms.
+    /// </summary>
+    Task<HostedRegistration> RegisterAsync(string name, long ownerId, bool allowVisitors, string hostEndPoint, int hostNode, int maxPerOwner,
+        CancellationToken cancellationToken = default);
+    Task<HostedRoomRecord?> FindAsync(long roomId, CancellationToken cancellationToken = default);
+    Task<IReadOnlyList<HostedRoomRecord>> ListAsync(CancellationToken cancellationToken = default);
+    /// <summary>Notes that the host was heard from now.</summary>
+    Task SeenAsync(long roomId, DateTimeOffset at, CancellationToken cancellationToken = default);
+
+    /// <summary>The hosting side's cursors for <paramref name="roomId"/> (zeros before the first sync).</summary>
+    Task<SyncCursor> CursorAsync(long roomId, CancellationToken cancellationToken = default);
+    Task SaveCursorAsync(SyncCursor cursor, CancellationToken cancellationToken = default);
 }
 
 /// <summary>Append-only: there is no update or delete, and the database refuses them with triggers.</summary>

@@ -44,6 +44,7 @@ public static class EventKinds
     public const string RoomSettings = "room-settings";
     public const string Mood = "mood";
     public const string Error = "error";
+    public const string RoomHosted = "room-hosted";
 }
 
 /// <summary>One listening spell: <see cref="Heard"/> is the time the music played to the user between <see cref="Started"/> and <see cref="Ended"/>.</summary>
@@ -51,3 +52,17 @@ public sealed record ListeningRecord(string User, string Room, DateTimeOffset St
 
 /// <summary>A user's listening in one room, summed over <see cref="Spells"/> spells; <see cref="Last"/> is when the latest ended.</summary>
 public sealed record ListeningTotal(string User, string Room, TimeSpan Heard, int Spells, DateTimeOffset Last);
+
+/// <summary>A central server's note of a room hosted on its owner's machine: where the host said it listens, and its Snowflake node.</summary>
+public sealed record HostedRoomRecord(long RoomId, string HostEndPoint, int HostNode, DateTimeOffset RegisteredAt, DateTimeOffset SeenAt);
+
+public enum HostedRegistrationOutcome { Registered, Updated, OwnedByAnother, NotHosted, TooMany }
+
+/// <summary>What <see cref="IHostedRoomStore.RegisterAsync"/> did; <see cref="Room"/> is null only for TooMany with a new name.</summary>
+public sealed record HostedRegistration(HostedRegistrationOutcome Outcome, RoomRecord? Room);
+
+/// <summary>
+/// How far a hosting server's sync of one room got: the highest id of its own the central server
+/// acknowledged, and the highest id written at the central server it has stored.
+/// </summary>
+public sealed record SyncCursor(long RoomId, long PushedThrough, long PulledThrough);

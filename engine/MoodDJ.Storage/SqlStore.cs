@@ -16,6 +16,7 @@ public sealed class SqlStore : IMoodDJStore
         Messages = new SqlMessageStore(db);
         Events = new SqlEventLog(db);
         Listening = new SqlListeningLog(db);
+        Hosted = new SqlHostedRoomStore(db);
     }
 
     public string Provider => _db.Dialect.Name;
@@ -25,6 +26,7 @@ public sealed class SqlStore : IMoodDJStore
     public IMessageStore Messages { get; }
     public IEventLog Events { get; }
     public IListeningLog Listening { get; }
+    public IHostedRoomStore Hosted { get; }
 
     /// <summary>Opens the configured database and applies every pending migration before returning.</summary>
     public static async Task<SqlStore> OpenAsync(StorageOptions options, CancellationToken cancellationToken = default)

@@ -18,8 +18,9 @@ internal sealed class RoomServerHarness : IAsyncDisposable
     private static readonly string StationKey = Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray());
     private readonly TempStore _db;
 
-    private RoomServerHarness(MoodDJEngine engine, StationServer server, TempStore db, RoomControlMethods rooms)
+    private RoomServerHarness(MoodDJEngine engine, StationServer server, TempStore db, RoomControlMethods rooms, Hosted.HostedRoomMethods? hosted = null)
     {
+        Hosted = hosted;
         Engine = engine;
         Server = server;
         _db = db;
@@ -30,9 +31,12 @@ internal sealed class RoomServerHarness : IAsyncDisposable
     public StationServer Server { get; }
     public RoomControlMethods Rooms { get; }
     public TempStore Db => _db;
+    /// <summary>The central side of hosted rooms (when started with central: true).</summary>
+    public Hosted.HostedRoomMethods? Hosted { get; }
 
     /// <param name="reopen">A folder whose database an earlier harness left (a restarted server keeps its data).</param>
-    public static async Task<RoomServerHarness> StartAsync(RoomsOptions? options = null, string? reopen = null, int controlPort = 0)
+    /// <param name="central">Also answer hostedRegister, hostedPush and hostedPull (a central server for hosted rooms).</param>
+    public static async Task<RoomServerHarness> StartAsync(RoomsOptions? options = null, string? reopen = null, int controlPort = 0, bool central = false)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -61,8 +65,10 @@ internal sealed class RoomServerHarness : IAsyncDisposable
         var stations = new Stations.RoomStations(server, id => StationFactory.CreateStation(engine, id), options.MaxRoomStations);
         var rooms = new RoomControlMethods(db.Store, options, stations: stations);
         server.AddControlMethods(rooms);
+        var hosted = central ? new Hosted.HostedRoomMethods(db.Store, options, rooms) : null;
+        if (hosted is not null) server.AddControlMethods(hosted);
         await server.StartAsync();
-        return new RoomServerHarness(engine, server, db, rooms);
+        return new RoomServerHarness(engine, server, db, rooms, hosted);
     }
 
     /// <param name="sayHello">False: the test says hello itself (e.g. with an earlier resume token).</param>

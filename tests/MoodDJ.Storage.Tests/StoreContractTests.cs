@@ -36,9 +36,9 @@ public abstract class StoreContractTests : IAsyncLifetime
     [Fact]
     public async Task Migrations_run_once_and_a_newer_database_is_refused()
     {
-        Assert.Equal([1, 2, 3], await Store.SchemaVersionsAsync());
+        Assert.Equal([1, 2, 3, 4], await Store.SchemaVersionsAsync());
         await using (var again = await SqlStore.OpenAsync(Options))
-            Assert.Equal([1, 2, 3], await again.SchemaVersionsAsync());
+            Assert.Equal([1, 2, 3, 4], await again.SchemaVersionsAsync());
         await ExecuteRawAsync("INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'from the future', 0)");
         var ex = await Assert.ThrowsAsync<StorageSchemaException>(() => SqlStore.OpenAsync(Options));
         Assert.Contains("999", ex.Message);
@@ -51,7 +51,7 @@ public abstract class StoreContractTests : IAsyncLifetime
         var stores = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => SqlStore.OpenAsync(fresh))));
         try
         {
-            foreach (var store in stores) Assert.Equal([1, 2, 3], await store.SchemaVersionsAsync());
+            foreach (var store in stores) Assert.Equal([1, 2, 3, 4], await store.SchemaVersionsAsync());
         }
         finally
         {
@@ -236,6 +236,39 @@ public abstract class StoreContractTests : IAsyncLifetime
         await Assert.ThrowsAsync<ArgumentException>(() => Store.Listening.AppendAsync(new ListeningRecord("x", "y", t0, t0.AddSeconds(-1), TimeSpan.Zero)));
         await Assert.ThrowsAnyAsync<DbException>(() => ExecuteRawAsync("UPDATE listening SET heard_ms = 0"));
         await Assert.ThrowsAnyAsync<DbException>(() => ExecuteRawAsync("DELETE FROM listening"));
+    }
+
+    [Fact]
+    public async Task Hosted_rooms_register_once_per_owner_and_synced_messages_are_stored_once_and_split_by_node()
+    {
+        var owner = (await Store.Users.TryCreateAsync("host", [1], [2], 600_000))!;
+        var other = (await Store.Users.TryCreateAsync("other", [1], [2], 600_000))!;
+        await Store.Rooms.TryCreateAsync("plain", owner.Id, true);
+        var first = await Store.Hosted.RegisterAsync("Den", owner.Id, true, "127.0.0.1:1", 2, maxPerOwner: 1);
+        Assert.Equal(HostedRegistrationOutcome.Registered, first.Outcome);
+        Assert.Equal(HostedRegistrationOutcome.Updated, (await Store.Hosted.RegisterAsync("DEN", owner.Id, true, "127.0.0.1:2", 3, 1)).Outcome);
+        Assert.Equal(("127.0.0.1:2", 3), ((await Store.Hosted.FindAsync(first.Room!.Id))!.HostEndPoint, (await Store.Hosted.FindAsync(first.Room.Id))!.HostNode));
+        Assert.Equal(HostedRegistrationOutcome.OwnedByAnother, (await Store.Hosted.RegisterAsync("den", other.Id, true, "x:1", 4, 1)).Outcome);
+        Assert.Equal(HostedRegistrationOutcome.NotHosted, (await Store.Hosted.RegisterAsync("plain", owner.Id, true, "x:1", 4, 1)).Outcome);
+        Assert.Equal(HostedRegistrationOutcome.TooMany, (await Store.Hosted.RegisterAsync("second", owner.Id, true, "x:1", 4, 1)).Outcome);
+        Assert.Null(await Store.Rooms.FindAsync("second"));
+        Assert.Single(await Store.Hosted.ListAsync());
+
+        var room = first.Room.Id;
+        SnowflakeIds host = new(3), central = new(1);
+        ChatMessage From(SnowflakeIds ids, string body) => new(ids.Next(), room, 0, "someone", MessageKind.Text, body, null, ["host"], DateTimeOffset.UtcNow);
+        var batch = new[] { From(host, "h1"), From(central, "c1"), From(host, Injections[0]) };
+        Assert.Equal(3, (await Store.Messages.ImportAsync(batch)).Count);
+        Assert.Empty(await Store.Messages.ImportAsync(batch.Reverse().ToList())); // a repeat stores nothing
+        Assert.Equal(["h1", Injections[0]], (await Store.Messages.SinceAsync(room, 0, 3, ofNode: true, 10)).Select(m => m.Body));
+        Assert.Equal(["c1"], (await Store.Messages.SinceAsync(room, 0, 3, ofNode: false, 10)).Select(m => m.Body));
+        Assert.Equal([Injections[0]], (await Store.Messages.SinceAsync(room, batch[0].Id, 3, ofNode: true, 10)).Select(m => m.Body));
+        Assert.Equal(["host"], (await Store.Messages.HistoryAsync(room, null, 10)).Messages[0].Mentions);
+
+        Assert.Equal(new SyncCursor(room, 0, 0), await Store.Hosted.CursorAsync(room));
+        await Store.Hosted.SaveCursorAsync(new SyncCursor(room, 50, 0));
+        await Store.Hosted.SaveCursorAsync(new SyncCursor(room, 40, 70)); // cursors never move back
+        Assert.Equal(new SyncCursor(room, 50, 70), await Store.Hosted.CursorAsync(room));
     }
 
     protected async Task<(UserRecord, RoomRecord)> UserAndRoomAsync()

@@ -6,8 +6,13 @@ namespace MoodDJ.Protocol.Messages;
 /// <summary>A chat entry: <see cref="Kind"/> is text, join or leave; <see cref="Mentions"/> the users it @-named.</summary>
 public sealed record ChatMessageDto(string Id, string Room, string Author, string Kind, string Text, string? Nonce, IReadOnlyList<string> Mentions, DateTimeOffset At);
 
-/// <summary><see cref="Listeners"/>: players on the room's station now; <see cref="Station"/>: its station id while it runs.</summary>
-public sealed record RoomDto(string Name, string Owner, bool AllowVisitors, int Online, int Listeners = 0, string? Station = null);
+/// <summary>
+/// <see cref="Listeners"/>: players on the room's station now; <see cref="Station"/>: its station id while it runs.
+/// A room hosted by its owner's own server: <see cref="Host"/> is where that server says it listens, and
+/// <see cref="HostOnline"/> whether it is connected now (both null for the server's own rooms).
+/// </summary>
+public sealed record RoomDto(string Name, string Owner, bool AllowVisitors, int Online, int Listeners = 0, string? Station = null,
+    string? Host = null, bool? HostOnline = null);
 
 /// <summary><see cref="Status"/>: online or away (invisible sessions are not listed).</summary>
 public sealed record PresenceDto(string Name, string Role, string Status = "online");

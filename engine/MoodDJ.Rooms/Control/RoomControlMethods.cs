@@ -58,6 +58,23 @@ public sealed class RoomControlMethods : IControlMethods
     /// <summary>Listening time on the rooms' stations (null without room stations).</summary>
     public ListeningMeter? Meter { get; }
 
+    /// <summary>Raised for each new message, join and leave stored here by a session (not for synced ones): a hosted room's link pushes them on.</summary>
+    public event Action<RoomRecord, ChatMessage>? MessageStored;
+
+    /// <summary>Set by a central server's hosted-room methods: a hosted room's host and whether it is connected (null for the server's own rooms).</summary>
+    public Func<RoomRecord, CancellationToken, Task<(string Host, bool Online)?>>? HostedLookup { get; set; }
+
+    /// <summary>Hands a message that came from the other server of a hosted room to everyone in the room here.</summary>
+    public async Task DeliverAsync(RoomRecord room, ChatMessage message)
+    {
+        foreach (var present in Presence.In(room.Id))
+            await present.Session.NotifyAsync(RoomMethods.RoomMessage, Dto(message, room)).ConfigureAwait(false);
+    }
+
+    /// <summary>The user the session is logged in as (checked against the store again), or null.</summary>
+    public Task<UserRecord?> UserOfAsync(ControlSession session, CancellationToken ct) =>
+        session.Items.TryGetValue(ItemKey, out var item) && item is SessionState state ? CurrentAsync(state, ct) : Task.FromResult<UserRecord?>(null);
+
     /// <summary>Stops every room's station and stores the listening they had (before the store closes at shutdown).</summary>
     public async Task StopStationsAsync()
     {
@@ -225,7 +242,6 @@ public sealed class RoomControlMethods : IControlMethods
     }
 
 
-
     private async Task<object> LeaveAsync(ControlSession session, SessionState state, RoomRecord room, CancellationToken ct, bool closing = false)
     {
         if (!Presence.Leave(room.Id, session)) throw new RoomsException(RoomsError.Invalid, $"This session is not in '{room.Name}'.");
@@ -293,8 +309,11 @@ public sealed class RoomControlMethods : IControlMethods
     private async Task<IReadOnlyList<RoomRecord>> RoomsOfAsync(ControlSession session) =>
         (await _store.Rooms.ListAsync().ConfigureAwait(false)).Where(r => Presence.Contains(r.Id, session)).ToList();
 
-    private Task BroadcastAsync(RoomRecord room, ChatMessage message, ControlSession except) =>
-        NotifyOthersAsync(room, except, RoomMethods.RoomMessage, Dto(message, room));
+    private Task BroadcastAsync(RoomRecord room, ChatMessage message, ControlSession except)
+    {
+        MessageStored?.Invoke(room, message);
+        return NotifyOthersAsync(room, except, RoomMethods.RoomMessage, Dto(message, room));
+    }
 
     private async Task NotifyOthersAsync(RoomRecord room, ControlSession except, string method, object parameters)
     {
@@ -306,10 +325,12 @@ public sealed class RoomControlMethods : IControlMethods
     private IReadOnlyList<PresenceDto> Who(RoomRecord room) =>
         Presence.Visible(room.Id).Select(p => new PresenceDto(p.Presence.Name, Role(p.Presence.Role), StatusName(p.Status))).ToList();
 
-    private async Task<RoomDto> DtoAsync(RoomRecord room, CancellationToken ct)
+    internal async Task<RoomDto> DtoAsync(RoomRecord room, CancellationToken ct)
     {
         var owner = await _store.Users.FindAsync(room.OwnerId, ct).ConfigureAwait(false);
         var station = _stations?.Running(room.Id);
-        return new RoomDto(room.Name, owner?.Name ?? "", room.AllowVisitors, Presence.Count(room.Id), station?.Listeners.Count ?? 0, station?.Id);
+        var hosted = HostedLookup is { } lookup ? await lookup(room, ct).ConfigureAwait(false) : null;
+        return new RoomDto(room.Name, owner?.Name ?? "", room.AllowVisitors, Presence.Count(room.Id), station?.Listeners.Count ?? 0, station?.Id,
+            hosted?.Host, hosted?.Online);
     }
 }

@@ -40,6 +40,12 @@ internal static class Migrations
             CREATE INDEX listening_user ON listening (user_key, ended_at);
             CREATE INDEX listening_room ON listening (room, ended_at);
             """) + "\n" + d.AppendOnly("listening")),
+        // A central server's rooms hosted on their owners' machines, and a host's sync cursors (docs/protocol.md, "Rooms hosted by their users").
+        new(4, "rooms hosted by their users, sync cursors", d => d.Expand("""
+            CREATE TABLE hosted_rooms (room_id BIGINT PRIMARY KEY REFERENCES rooms(id), host_endpoint TEXT NOT NULL, host_node BIGINT NOT NULL,
+                registered_at BIGINT NOT NULL, seen_at BIGINT NOT NULL);
+            CREATE TABLE central_sync (room_id BIGINT PRIMARY KEY REFERENCES rooms(id), pushed_through BIGINT NOT NULL, pulled_through BIGINT NOT NULL);
+            """)),
     ];
 
     public static async Task RunAsync(Database database, CancellationToken cancellationToken)

@@ -62,6 +62,32 @@ internal sealed class SqlMessageStore(Database db) : IMessageStore
     public Task<int> PruneNoncesAsync(DateTimeOffset before, CancellationToken cancellationToken = default) =>
         db.WriteAsync((c, t) => c.ExecuteAsync(t, "DELETE FROM chat_nonces WHERE created_at < @b", cancellationToken, ("b", Db.Ms(before))), cancellationToken);
 
+    public Task<IReadOnlyList<ChatMessage>> ImportAsync(IReadOnlyList<ChatMessage> messages, CancellationToken cancellationToken = default) =>
+        db.WriteAsync<IReadOnlyList<ChatMessage>>(async (c, t) =>
+        {
+            var stored = new List<ChatMessage>();
+            foreach (var m in messages.OrderBy(m => m.Id))
+            {
+                // The key (room, id) is the dedupe: a message already synced is skipped, never overwritten.
+                var n = await c.ExecuteAsync(t,
+                    $"INSERT INTO chat_messages ({Columns}) VALUES (@id, @r, @u, @au, @k, @b, @n, @me, @a) ON CONFLICT (room_id, id) DO NOTHING", cancellationToken,
+                    ("id", m.Id), ("r", m.RoomId), ("u", m.UserId), ("au", m.Author), ("k", (long)m.Kind), ("b", m.Body), ("n", m.Nonce),
+                    ("me", string.Join(' ', m.Mentions)), ("a", Db.Ms(m.At))).ConfigureAwait(false);
+                if (n > 0) stored.Add(m with { At = Db.At(Db.Ms(m.At)) });
+            }
+            return stored;
+        }, cancellationToken);
+
+    public Task<IReadOnlyList<ChatMessage>> SinceAsync(long roomId, long afterId, int node, bool ofNode, int limit, CancellationToken cancellationToken = default)
+    {
+        if (limit is < 1 or > 10_000) throw new ArgumentOutOfRangeException(nameof(limit), limit, "Ask for 1 to 10000 messages.");
+        // The node is bits 12–21 of the id (SnowflakeIds); both databases shift and mask 64-bit integers alike.
+        var test = ofNode ? "=" : "<>";
+        return db.ReadAsync<IReadOnlyList<ChatMessage>>(async c => await c.QueryAsync(null,
+            $"SELECT {Columns} FROM chat_messages WHERE room_id = @r AND id > @after AND ((id >> {SnowflakeIds.SequenceBits}) & {SnowflakeIds.MaxNode}) {test} @node ORDER BY id LIMIT @l",
+            Map, cancellationToken, ("r", roomId), ("after", afterId), ("node", (long)node), ("l", (long)limit)).ConfigureAwait(false), cancellationToken);
+    }
+
     private static string Truncate(string s) => s.Length <= 40 ? s : s[..40] + "…";
 
     private static ChatMessage Map(DbDataReader r)

@@ -114,7 +114,7 @@ internal sealed class ClientRooms(StationClient connection, Action<string> print
                 var list = await CallAsync<RoomListResult>(RoomMethods.RoomList, null, ct);
                 if (list.Rooms.Count == 0) print("[grey]no rooms yet; /create one[/]");
                 foreach (var r in list.Rooms)
-                    print($"{Markup.Escape(r.Name)} [grey](owner {Markup.Escape(r.Owner)}, {r.Online} online, {r.Listeners} listening{(r.AllowVisitors ? ", visitors welcome" : ", members only")})[/]");
+                    print($"{Markup.Escape(r.Name)} [grey](owner {Markup.Escape(r.Owner)}, {r.Online} online, {r.Listeners} listening{(r.AllowVisitors ? ", visitors welcome" : ", members only")}{(r.Host is { } host ? $", hosted at {Markup.Escape(host)}, {(r.HostOnline == true ? "online" : "offline")}" : "")})[/]");
                 break;
             case "/create" when argument.Length == 0:
                 print("[yellow]/create needs a room name, e.g. /create lounge visitors[/]");

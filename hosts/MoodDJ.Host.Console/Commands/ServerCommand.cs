@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Net;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using MoodDJ.Host.Console.Stations;
 using MoodDJ.Rooms;
@@ -20,7 +21,11 @@ internal sealed class ServerCommand : ICliCommand
     {
         var sdp = new Option<string?>("--sdp") { Description = "With station:multicastGroup set: where to write the group's SDP (it carries the group key; written 0600)." };
         var rtsp = new Option<bool>("--rtsp") { Description = "Also serve rtsp://host:8554/<station> in plain RTP for VLC, ffplay, mpv and GStreamer (unencrypted; rtsp:port changes the port)." };
-        var command = new Command("server", "Run a MoodDJ station: TCP control, UDP RTP/SRTP stream, UDP heartbeats. Ctrl+C stops it.") { sdp, rtsp };
+        var central = new Option<string?>("--central")
+        {
+            Description = "Host this server's rooms for a central server, host:port (rooms:central:address; also set rooms:central:user and password, and a rooms:node of its own).",
+        };
+        var command = new Command("server", "Run a MoodDJ station: TCP control, UDP RTP/SRTP stream, UDP heartbeats. Ctrl+C stops it.") { sdp, rtsp, central };
         command.SetAction((parseResult, ct) =>
         {
             var overrides = new Dictionary<string, string?>();
@@ -28,6 +33,8 @@ internal sealed class ServerCommand : ICliCommand
                 overrides["station:sdpPath"] = Path.GetFullPath(path);
             if (parseResult.GetValue(rtsp))
                 overrides["rtsp:enabled"] = "true";
+            if (parseResult.GetValue(central) is { } address)
+                overrides["rooms:central:address"] = address;
             var key = new ServerKey();
             return CommandRunner.RunAsync(parseResult, globals, (context, token) => RunAsync(context, key, token), ct, overrides, prepare: key.Prepare);
         });
@@ -83,6 +90,8 @@ internal sealed class ServerCommand : ICliCommand
             roomStations.Started += (room, live) => StationEvents.Attach(live, store.Events, log, room.Name);
             roomMethods = new RoomControlMethods(store, rooms, context.LoggerFactory, stations: roomStations);
             station.AddControlMethods(roomMethods);
+            // Any server may be a central one: its users' own servers list their rooms here (rooms:maxHostedRoomsPerUser; 0 refuses them).
+            station.AddControlMethods(new MoodDJ.Rooms.Hosted.HostedRoomMethods(store, rooms, roomMethods, context.LoggerFactory.CreateLogger("mooddj.hosted")));
             foreach (var live in station.Router.Stations) StationEvents.Attach(live, store.Events, log);
         }
         await station.StartAsync(ct);
@@ -104,6 +113,7 @@ internal sealed class ServerCommand : ICliCommand
         if (seeding is not null)
             seeding.TrackShared += t => System.Console.Out.WriteLine($"{DateTime.Now:HH:mm:ss} seeding cached track {t.Name}: {t.ToMagnet()}");
         await using var rtspServer = StartRtsp(context, station, console);
+        await using var centralLink = StartCentralLink(context, rooms, store, roomMethods, new IPEndPoint(reachable, control.Port), key.Key);
 
         var table = new Table().Border(TableBorder.Rounded).AddColumns("what", "where");
         table.AddRow("control (TCP, JSON-RPC)", Markup.Escape(control.ToString()));
@@ -123,6 +133,8 @@ internal sealed class ServerCommand : ICliCommand
         table.AddRow("format", Markup.Escape($"{context.Engine.Codec.EncodingName}, {station.Options.Format}, {station.Options.FrameMilliseconds} ms frames"));
         if (store is not null)
             table.AddRow("rooms and chat (storage)", Markup.Escape(storage.Provider == MoodDJ.Storage.StorageOptions.Postgres ? "postgresql" : $"sqlite {storage.DatabasePath}"));
+        if (centralLink is not null)
+            table.AddRow("rooms hosted for (central)", Markup.Escape($"{rooms.Central.Address} as {rooms.Central.User}, Snowflake node {rooms.Node}"));
         if (key.File is not null)
             table.AddRow("station key", Markup.Escape(key.Created ? $"new, kept in {key.File}" : key.File));
         console.Write(table);
@@ -149,6 +161,40 @@ internal sealed class ServerCommand : ICliCommand
         // The rooms' stations first, while the database is open: their listeners' last spells are stored.
         if (roomMethods is not null) await roomMethods.StopStationsAsync();
         return 0;
+    }
+
+    /// <summary>
+    /// With rooms:central:address set: the link that lists this server's rooms on the central server and
+    /// syncs their history. A central key other than this server's own needs a crypto provider keyed
+    /// with it, so a second engine is composed with that station:key (it only hands out the provider).
+    /// </summary>
+    private static CentralLinkScope? StartCentralLink(HostContext context, MoodDJ.Rooms.RoomsOptions rooms, MoodDJ.Storage.IMoodDJStore? store,
+        RoomControlMethods? roomMethods, IPEndPoint own, string? ownKey)
+    {
+        if (!rooms.Central.Enabled || store is null || roomMethods is null) return null;
+        MoodDJ.Hosting.MoodDJEngine? keyed = null;
+        if (rooms.Central.Key is { Length: > 0 } centralKey && centralKey != ownKey)
+        {
+            var configuration = new ConfigurationBuilder()
+                .AddConfiguration(context.Configuration)
+                .AddInMemoryCollection(new Dictionary<string, string?> { ["station:key"] = centralKey, ["plugins:hotReload"] = "false" })
+                .Build();
+            keyed = MoodDJ.Hosting.MoodDJEngine.Start(configuration, context.LoggerFactory);
+        }
+        var engine = keyed ?? context.Engine;
+        var link = new MoodDJ.Rooms.Hosted.CentralLink(store, rooms, roomMethods, engine.ControlTransport, engine.Crypto, own,
+            context.LoggerFactory.CreateLogger("mooddj.central"));
+        link.Start();
+        return new CentralLinkScope(link, keyed);
+    }
+
+    private sealed class CentralLinkScope(MoodDJ.Rooms.Hosted.CentralLink link, MoodDJ.Hosting.MoodDJEngine? keyed) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await link.DisposeAsync();
+            if (keyed is not null) await keyed.DisposeAsync();
+        }
     }
 
     /// <summary>The RTSP endpoint when rtsp:enabled (or --rtsp) asks for it; it warns that its RTP is plain.</summary>
