@@ -43,7 +43,7 @@ public sealed class CentralOptions
     {
         var colon = text.LastIndexOf(':');
         if (colon <= 0 || !int.TryParse(text.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
-            throw new ArgumentException($"{key} is '{text}'; write host:port, e.g. 192.0.2.10:5680.");
+            throw new ArgumentException($"{key} is '{text}'; write host:port, e.g. 192.0.2.10:5678.");
         var host = text[..colon].Trim('[', ']');
         return IPAddress.TryParse(host, out var ip) ? new IPEndPoint(ip, port) : new DnsEndPoint(host, port);
     }
