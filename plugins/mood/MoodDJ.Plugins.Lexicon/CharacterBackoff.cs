@@ -14,6 +14,17 @@ internal static class CharacterBackoff
     private const int MinimumEntries = 5;
     private const double Agreement = 0.9, MinimumValence = 0.45, Strength = 0.35;
 
+    /// <summary>
+    /// Grammatical characters (pronouns, particles, negators, question words, passive and
+    /// auxiliary markers, common verbs of motion/being) and a few everyday content characters that
+    /// occur in most sentences. They sit inside many negative entries (是 in 真是的, 被 in 被骗, 么 in
+    /// 怎么回事, 他 in 他妈的), so the back-off learned a "sad" lean for them and then pulled ordinary
+    /// sentences, whatever their mood, towards sad. Alone they say nothing.
+    /// </summary>
+    private const string Grammatical =
+        "的了着过是不没无别非未莫么什怎吗呢吧啊呀哦嘛他她它我你您们这那哪谁个被把让给对为在从向跟和与" +
+        "去来要会能可想上下里又还都也就才很太好真得地之所以其有理眼放动透运落离失要看说做";
+
     public static Dictionary<char, TermInfo> Build(Dictionary<string, TermInfo> terms)
     {
         var seen = new Dictionary<char, List<Sentiment>>();
@@ -29,7 +40,7 @@ internal static class CharacterBackoff
         var result = new Dictionary<char, TermInfo>();
         foreach (var (c, list) in seen)
         {
-            if (list.Count < MinimumEntries) continue;
+            if (list.Count < MinimumEntries || Grammatical.Contains(c)) continue;
             var positive = list.Count(s => s.Valence > 0);
             var share = Math.Max(positive, list.Count - positive) / (double)list.Count;
             var valence = list.Average(s => s.Valence);

@@ -84,7 +84,7 @@ public sealed class LexiconAnalyzer : IMoodAnalyzer
 
         var tokens = _tokenizer.Tokenize(text);
         var terms = ApplyRules(tokens);
-        var exclamations = TextSignals.CountExclamations(text);
+        var exclamations = TextSignals.CountExclamations(text) + Math.Min(TextSignals.CountChineseQuestions(text), 2);
         var shouting = TextSignals.IsShouting(text);
         var (sarcasm, frames) = _lexicon.Sarcasm.Find(tokens);
         var flipped = sarcasm >= 2 || sarcasm == 1 && terms.Any(t => t.Valence < -0.2 && !t.Desired);

@@ -13,6 +13,22 @@ internal static class TextSignals
         return n;
     }
 
+    /// <summary>
+    /// Question marks in Chinese text: online, a Chinese complaint is very often a rhetorical
+    /// question (凭什么…？ 你当我是什么？？), so they raise arousal like a weaker exclamation mark.
+    /// English questions are mostly plain questions and are not counted.
+    /// </summary>
+    public static int CountChineseQuestions(string text)
+    {
+        int n = 0, han = 0;
+        foreach (var c in text)
+        {
+            if (c is '?' or '？') n++;
+            else if (TermKey.IsHan(c)) han++;
+        }
+        return han >= 4 ? n : 0;
+    }
+
     /// <summary>Most letters upper-case over a real stretch of text: the whole message is shouted.</summary>
     public static bool IsShouting(string text)
     {
