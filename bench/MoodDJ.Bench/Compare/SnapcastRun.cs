@@ -24,12 +24,7 @@ internal static partial class SnapcastRun
         Task? feeder = null;
         try
         {
-            BenchProcesses.Run("mkfifo", fifo);
-            var config = Path.Combine(dir.FullName, "snapserver.conf");
-            File.WriteAllText(config, "");
-            server = BenchProcesses.Start("snapserver", "-c", config, "--server.datadir", dir.FullName, "--http.enabled", "0", "--tcp.enabled", "0",
-                "--stream.bind_to_address", "127.0.0.1", "--stream.port", port, "--stream.source", $"pipe://{fifo}?name=bench&mode=read",
-                "--stream.codec", $"opus:BITRATE:{bitrate},COMPLEXITY:10", "--logging.sink", "null");
+            server = StartServer(dir.FullName, fifo, port, $"opus:BITRATE:{bitrate},COMPLEXITY:10");
             feeder = Task.Run(async () =>
             {
                 // Opening a FIFO for writing waits for snapserver to open it for reading.
@@ -61,6 +56,17 @@ internal static partial class SnapcastRun
             if (feeder is not null) await feeder.ContinueWith(_ => { });
             dir.Delete(true);
         }
+    }
+
+    /// <summary>Makes the FIFO and starts snapserver reading it, serving on 127.0.0.1:<paramref name="port"/> only, logging nothing.</summary>
+    public static Process StartServer(string dir, string fifo, string port, string codec, params string[] extra)
+    {
+        BenchProcesses.Run("mkfifo", fifo);
+        var config = Path.Combine(dir, "snapserver.conf");
+        File.WriteAllText(config, "");
+        return BenchProcesses.Start("snapserver", ["-c", config, "--server.datadir", dir, "--http.enabled", "0", "--tcp.enabled", "0",
+            "--stream.bind_to_address", "127.0.0.1", "--stream.port", port, "--stream.source", $"pipe://{fifo}?name=bench&mode=read",
+            "--stream.codec", codec, "--logging.sink", "null", .. extra]);
     }
 
     /// <summary>Established connections from the stream port and the bytes the kernel sent on them (`ss -ti`).</summary>

@@ -51,12 +51,7 @@ public sealed class SnapcastTimingScenario : IBenchScenario
         Task? feeder = null;
         try
         {
-            BenchProcesses.Run("mkfifo", fifo);
-            var config = Path.Combine(dir.FullName, "snapserver.conf");
-            File.WriteAllText(config, "");
-            server = BenchProcesses.Start("snapserver", "-c", config, "--server.datadir", dir.FullName, "--http.enabled", "0", "--tcp.enabled", "0",
-                "--stream.bind_to_address", "127.0.0.1", "--stream.port", port, "--stream.source", $"pipe://{fifo}?name=timing&mode=read",
-                "--stream.codec", "pcm", "--stream.buffer", bufferMs.ToString(CultureInfo.InvariantCulture), "--logging.sink", "null");
+            server = SnapcastRun.StartServer(dir.FullName, fifo, port, "pcm", "--stream.buffer", bufferMs.ToString(CultureInfo.InvariantCulture));
             feeder = Task.Run(() => FeedClicksAsync(fifo, written, stop.Token));
             clients.Add(StartClient("first", port, 1, stop.Token));
             clients.Add(StartClient("second", port, 2, stop.Token));

@@ -18,6 +18,8 @@ namespace MoodDJ.Rooms.Control;
 /// chat"). A session is a visitor until it logs in (with a password, or a token from an earlier
 /// login). Messages, join and leave notices go as <c>roomMessage</c> notifications to the other
 /// sessions in the room. Refusals become JSON-RPC errors with the rule's own message.
+/// A little over 300 lines: every room method reads and writes the same session state and presence,
+/// and the hosted-room hooks (<see cref="MessageStored"/>, <see cref="DeliverAsync"/>) share them too.
 /// </summary>
 public sealed class RoomControlMethods : IControlMethods
 {
@@ -27,8 +29,7 @@ public sealed class RoomControlMethods : IControlMethods
     private readonly RoomStations? _stations;
     // Rooms a join is starting a station for: not idle, though nobody is in them yet.
     private readonly System.Collections.Concurrent.ConcurrentDictionary<long, int> _joining = new();
-    private readonly CancellationTokenSource _stopping = new();
-    private readonly Task _idleSweep = Task.CompletedTask;
+    private readonly IdleStationSweep? _idleSweep;
 
     /// <param name="stations">Each room's own station (null: rooms have chat only, and every session stays on the default station).</param>
     public RoomControlMethods(IMoodDJStore store, RoomsOptions options, ILoggerFactory? loggers = null, TimeProvider? time = null, RoomStations? stations = null)
@@ -40,11 +41,11 @@ public sealed class RoomControlMethods : IControlMethods
             // Real time, whatever clock the accounts use: it measures music played.
             Meter = new ListeningMeter(store.Listening, loggers.CreateLogger<ListeningMeter>());
             stations.Started += Meter.Attach;
-            if (options.IdleStationSeconds > 0)
-                _idleSweep = SweepIdleStationsAsync(stations, TimeSpan.FromSeconds(options.IdleStationSeconds), _stopping.Token);
         }
         _store = store;
         _log = loggers.CreateLogger<RoomControlMethods>();
+        if (stations is not null && options.IdleStationSeconds > 0)
+            _idleSweep = new IdleStationSweep(stations, Occupied, TimeSpan.FromSeconds(options.IdleStationSeconds), _log);
         Accounts = new AccountService(store, options, loggers.CreateLogger<AccountService>(), time);
         Chat = new ChatService(store, options, time);
         Rooms = new RoomService(store, Chat, loggers.CreateLogger<RoomService>());
@@ -78,33 +79,9 @@ public sealed class RoomControlMethods : IControlMethods
     /// <summary>Stops every room's station and stores the listening they had (before the store closes at shutdown).</summary>
     public async Task StopStationsAsync()
     {
-        await _stopping.CancelAsync().ConfigureAwait(false);
-        await _idleSweep.ConfigureAwait(false);
+        if (_idleSweep is not null) await _idleSweep.DisposeAsync().ConfigureAwait(false);
         if (_stations is not null) await _stations.StopAllAsync().ConfigureAwait(false);
         if (Meter is not null) await Meter.DisposeAsync().ConfigureAwait(false);
-    }
-
-    /// <summary>Checks a few times per idle period, so a room station stops at most about a quarter period late.</summary>
-    private async Task SweepIdleStationsAsync(RoomStations stations, TimeSpan idleFor, CancellationToken cancellationToken)
-    {
-        using var timer = new PeriodicTimer(TimeSpan.FromTicks(Math.Clamp(idleFor.Ticks / 4, TimeSpan.TicksPerMillisecond * 250, TimeSpan.TicksPerMinute)));
-        try
-        {
-            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
-            {
-                try
-                {
-                    await stations.StopIdleAsync(Occupied, idleFor).ConfigureAwait(false);
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    _log.LogWarning(e, "Stopping idle room stations failed; the next sweep tries again.");
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-        }
     }
 
     private sealed class SessionState
