@@ -27,8 +27,12 @@ public sealed class RtspTests(ITestOutputHelper output)
 
         // A reference player on the same station over RTSP/UDP: the plain packets the station sent.
         using var reference = await RtspUdpPlayer.StartAsync(rtsp.EndPoint, rtsp.UrlFor("default"));
-        var collecting = Task.Run(() => reference.Collect(TimeSpan.FromSeconds(7)));
+        // It collects until ffmpeg is done (and a second more), not for a fixed time: on a loaded machine
+        // ffmpeg can take seconds to start, and its last blocks must still have a reference to match.
+        using var ffmpegDone = new CancellationTokenSource();
+        var collecting = Task.Run(() => reference.Collect(TimeSpan.FromSeconds(90), ffmpegDone.Token));
         var decoded = await FfmpegDecodeAsync(rtsp.UrlFor("default"), transport, channels: 1, rate: 44100);
+        ffmpegDone.CancelAfter(TimeSpan.FromSeconds(1));
         Assert.True(decoded.Length >= 44100 * 2 * 2, $"ffmpeg decoded only {decoded.Length} bytes");
         var (sent, ssrc) = await collecting;
         Assert.Equal(harness.Station.Ssrc, ssrc);
@@ -295,8 +299,8 @@ public sealed class RtspTests(ITestOutputHelper output)
             while (_rtp.Available > 0) _rtp.Receive(buffer);
         }
 
-        /// <summary>The L16 audio of the packets received within <paramref name="length"/>, in sequence order, and their SSRC.</summary>
-        public (float[] Audio, uint Ssrc) Collect(TimeSpan length)
+        /// <summary>The L16 audio of the packets received within <paramref name="length"/> (or until <paramref name="stop"/>), in sequence order, and their SSRC.</summary>
+        public (float[] Audio, uint Ssrc) Collect(TimeSpan length, CancellationToken stop = default)
         {
             var frames = new SortedDictionary<int, float[]>();
             var buffer = new byte[2048];
@@ -305,7 +309,7 @@ public sealed class RtspTests(ITestOutputHelper output)
             var unwrapped = 0;
             ushort last = 0;
             uint ssrc = 0;
-            while (watch.Elapsed < length)
+            while (watch.Elapsed < length && !stop.IsCancellationRequested)
             {
                 if (!_rtp.Poll(TimeSpan.FromMilliseconds(50), SelectMode.SelectRead)) continue;
                 var n = _rtp.Receive(buffer);
