@@ -84,6 +84,7 @@ public sealed class LexiconAnalyzer : IMoodAnalyzer
 
         var tokens = _tokenizer.Tokenize(text);
         var terms = ApplyRules(tokens);
+        Mockery(terms);
         var exclamations = TextSignals.CountExclamations(text) + Math.Min(TextSignals.CountChineseQuestions(text), 2);
         var shouting = TextSignals.IsShouting(text);
         var (sarcasm, frames) = _lexicon.Sarcasm.Find(tokens);
@@ -178,7 +179,7 @@ public sealed class LexiconAnalyzer : IMoodAnalyzer
                 continue;
             }
 
-            var term = new ScoredTerm { Text = unit.Text, Valence = s.Valence, Arousal = s.Arousal, Mood = s.Mood };
+            var term = new ScoredTerm { Text = unit.Text, Valence = s.Valence, Arousal = s.Arousal, Mood = s.Mood, Laughter = info.IsLaughter };
             if (info.IsBackoff)
                 term.Notes.Add("character back-off: a weak copy of what the entries containing it say");
             if (modifierLeft > 0 && modifier != 1)
@@ -252,6 +253,26 @@ public sealed class LexiconAnalyzer : IMoodAnalyzer
                 modifier = 1;
                 modifierText = null;
             }
+        }
+    }
+
+    /// <summary>
+    /// Laughter beside anger is scorn ("笑死，什么垃圾东西", "哈哈哈你有病吧"): it loses its happy cue and
+    /// turns mildly unpleasant, so the anger decides. Beside sadness it is left alone: laughing at
+    /// one's own bad luck ("哈哈哈我又挂科了") is still a laugh.
+    /// </summary>
+    private static void Mockery(List<ScoredTerm> terms)
+    {
+        var angry = false;
+        foreach (var t in terms)
+            angry |= t.Mood == MoodLabel.Angry && t.Valence <= -0.35 && !t.Negated && !t.Desired;
+        if (!angry) return;
+        foreach (var t in terms)
+        {
+            if (!t.Laughter || t.Negated || t.Desired || t.Valence <= 0) continue;
+            t.Valence *= -0.5;
+            t.Mood = null;
+            t.Notes.Add("laughter beside anger: mockery");
         }
     }
 

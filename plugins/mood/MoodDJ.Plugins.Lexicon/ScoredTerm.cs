@@ -18,5 +18,7 @@ internal sealed class ScoredTerm
     public int ContrastsBefore { get; set; }
     /// <summary>A negator reversed it: bag-of-words evidence (the trained model) cannot see that.</summary>
     public bool Negated { get; set; }
+    /// <summary>A laughter entry (<see cref="TermInfo.IsLaughter"/>): mockery when anger is beside it.</summary>
+    public bool Laughter { get; init; }
     public List<string> Notes { get; } = [];
 }

@@ -32,6 +32,12 @@ internal sealed class TermInfo
     /// <summary>A plain Chinese word (rules/zh-words.txt) that only stops the segmenter from reading a mood word inside it: 妈妈 is not 妈的.</summary>
     public bool IsPlainWord { get; set; }
 
+    /// <summary>
+    /// Laughter (哈哈, 笑死, 233, "lol"…: entries holding a <c>mock</c> root of rules/sarcasm.tsv). Beside
+    /// an angry cue it is scorn, not joy: "笑死，什么垃圾" is angry.
+    /// </summary>
+    public bool IsLaughter { get; set; }
+
     /// <summary>Made up for a lone Chinese character from the entries that contain it (<see cref="CharacterBackoff"/>).</summary>
     public bool IsBackoff { get; init; }
 
