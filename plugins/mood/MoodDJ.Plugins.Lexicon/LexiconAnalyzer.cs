@@ -119,6 +119,7 @@ public sealed class LexiconAnalyzer : IMoodAnalyzer
         var butWords = new List<string>();
         var inAlthough = false;
         var inDesire = false;
+        var lastTermUnit = -2;
 
         for (var u = 0; u < units.Count; u++)
         {
@@ -152,6 +153,19 @@ public sealed class LexiconAnalyzer : IMoodAnalyzer
                 }
                 negationLeft = 0;
                 inDesire = false;
+                continue;
+            }
+            if (info.AfterModifier is { } after && info.Sentiment is null)
+            {
+                // A degree word after a term strengthens that term ("累得要命"); elsewhere it says nothing.
+                if (lastTermUnit == u - 1)
+                {
+                    var last = terms[^1];
+                    last.Valence = Math.Clamp(last.Valence * after, -1.5, 1.5);
+                    last.Arousal = Math.Clamp(last.Arousal + (after - 1) * 0.15, -1, 1);
+                    last.Notes.Add($"'{unit.Text}' ×{after.ToString("0.##", CultureInfo.InvariantCulture)}");
+                }
+                Tick();
                 continue;
             }
             if (info.IsNegator && info.Sentiment is null)
@@ -230,6 +244,7 @@ public sealed class LexiconAnalyzer : IMoodAnalyzer
             term.Valence = Math.Clamp(term.Valence, -1.5, 1.5);
             term.Arousal = Math.Clamp(term.Arousal, -1, 1);
             terms.Add(term);
+            lastTermUnit = u;
             modifier = 1;
             modifierLeft = 0;
             modifierText = null;

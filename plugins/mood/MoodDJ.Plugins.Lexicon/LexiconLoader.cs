@@ -41,7 +41,11 @@ internal static class LexiconLoader
             var factor = Number(cols, 1, file, line, "factor");
             if (factor is <= 0 or > 4)
                 throw Error(file, line, $"factor {factor} is outside 0..4 (use > 1 to intensify, < 1 to diminish)");
-            Entry(cols[0], file, line).Modifier = factor;
+            var position = cols.Length > 2 ? cols[2].Trim().ToLowerInvariant() : "";
+            if (position is not "" and not "before" and not "after")
+                throw Error(file, line, $"position '{cols[2]}' is not 'before' or 'after'");
+            if (position == "after") Entry(cols[0], file, line).AfterModifier = factor;
+            else Entry(cols[0], file, line).Modifier = factor;
         }
         foreach (var (file, line, cols) in ReadRows(Path.Combine(rules, "contrast.tsv"), optional: true))
         {

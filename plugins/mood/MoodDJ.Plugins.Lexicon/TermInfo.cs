@@ -22,6 +22,9 @@ internal sealed class TermInfo
     /// <summary>Multiplier for the next sentiment term: &gt; 1 intensifies ("very"), &lt; 1 diminishes ("a bit").</summary>
     public double? Modifier { get; set; }
 
+    /// <summary>A degree word that follows what it strengthens: 累得要命, 烦到爆, 无聊极了.</summary>
+    public double? AfterModifier { get; set; }
+
     public bool IsNegator { get; set; }
 
     public ContrastKind? Contrast { get; set; }
@@ -41,5 +44,5 @@ internal sealed class TermInfo
     /// <summary>Made up for a lone Chinese character from the entries that contain it (<see cref="CharacterBackoff"/>).</summary>
     public bool IsBackoff { get; init; }
 
-    public bool IsEmpty => Sentiment is null && Modifier is null && !IsNegator && Contrast is null && !IsDesire && !IsPlainWord;
+    public bool IsEmpty => Sentiment is null && Modifier is null && AfterModifier is null && !IsNegator && Contrast is null && !IsDesire && !IsPlainWord;
 }
