@@ -215,7 +215,11 @@ public sealed class LexiconAnalyzer : IMoodAnalyzer
                 term.Arousal += 0.15;
                 term.Notes.Add("repeated letters ×1.25");
             }
-            if (negationLeft > 0)
+            if (negationLeft > 0 && NeverThisMuch(negator, modifierText, units, u))
+            {
+                term.Notes.Add($"'{negator}…{modifierText}…{units[u + 1].Text[0]}': never this much, not negated");
+            }
+            else if (negationLeft > 0)
             {
                 term.Valence *= _options.NegationFactor;
                 term.Arousal *= 0.6;
@@ -301,6 +305,18 @@ public sealed class LexiconAnalyzer : IMoodAnalyzer
         MoodLabel.Sad or MoodLabel.Angry => MoodLabel.Calm,
         _ => null,
     };
+
+    /// <summary>
+    /// "从来没有这么开心过", "好久没这样笑过了": 没 with 这么/这样/如此 and 过 after the mood word is
+    /// "never this much", a superlative, not a negation ("没那么开心" stays "not that happy").
+    /// </summary>
+    private static bool NeverThisMuch(string? negator, string? modifierText, List<Unit> units, int u)
+    {
+        if (negator is null || modifierText is null || !negator.Contains('没') && !negator.Contains('沒')) return false;
+        if (!modifierText.Contains("这么") && !modifierText.Contains("這麼") && !modifierText.Contains("这样") &&
+            !modifierText.Contains("這樣") && !modifierText.Contains("如此")) return false;
+        return u + 1 < units.Count && !units[u + 1].Boundary && (units[u + 1].Text.StartsWith('过') || units[u + 1].Text.StartsWith('過'));
+    }
 
     private static bool NextHasSentiment(List<Unit> units, int u)
     {
