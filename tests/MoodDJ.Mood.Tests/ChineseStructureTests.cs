@@ -104,6 +104,29 @@ public sealed class ChineseStructureTests
     public void Everyday_sentences(string text, MoodLabel expected) =>
         Assert.Equal(expected, Read(text).Label);
 
+    [Theory]
+    [InlineData("太好了，又下雨了，又没带伞")]
+    [InlineData("真棒，又加班")]
+    [InlineData("真是好极了，电脑又死机了")]
+    [InlineData("你可真厉害啊，一天迟到三次")]
+    public void Praise_then_again_something_unwelcome_is_sarcasm(string text)
+    {
+        var r = Read(text);
+        Assert.True(r.Valence < -0.2, $"valence {r.Valence}");
+        Assert.True(r.IsLowConfidence);
+        Assert.Contains(r.Evidence, e => e.Text == "(sarcasm)");
+    }
+
+    [Theory]
+    [InlineData("好开心，又可以去旅游了")]
+    [InlineData("好开心，我又见到你了")]
+    public void Praise_then_again_something_welcome_stays_happy(string text)
+    {
+        var r = Read(text);
+        Assert.Equal(MoodLabel.Happy, r.Label);
+        Assert.DoesNotContain(r.Evidence, e => e.Text == "(sarcasm)");
+    }
+
     [Fact]
     public void Common_characters_do_not_back_off_from_complaint_phrases()
     {

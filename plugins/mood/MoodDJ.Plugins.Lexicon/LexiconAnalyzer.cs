@@ -83,11 +83,16 @@ public sealed class LexiconAnalyzer : IMoodAnalyzer
             return new MoodReading(MoodLabel.Neutral, 0, 0, 0.02, [new MoodEvidence("(not text)", 0, 0, "input looks binary; ignored")]);
 
         var tokens = _tokenizer.Tokenize(text);
-        var terms = ApplyRules(tokens);
+        var terms = ApplyRules(tokens, out var againClauses);
         Mockery(terms);
         var exclamations = TextSignals.CountExclamations(text) + Math.Min(TextSignals.CountChineseQuestions(text), 2);
         var shouting = TextSignals.IsShouting(text);
         var (sarcasm, frames) = _lexicon.Sarcasm.Find(tokens);
+        if (PraiseThenAgain(terms, againClauses) is { } again)
+        {
+            sarcasm += 2;
+            frames.Add(again);
+        }
         var flipped = sarcasm >= 2 || sarcasm == 1 && terms.Any(t => t.Valence < -0.2 && !t.Desired);
         if (flipped)
             SarcasmFrames.FlipPraise(terms);
@@ -106,8 +111,11 @@ public sealed class LexiconAnalyzer : IMoodAnalyzer
         return new MoodReading(reading.Label, reading.Valence, reading.Arousal, reading.Confidence, [.. reading.Evidence, .. notes]);
     }
 
-    internal List<ScoredTerm> ApplyRules(List<Token> tokens)
+    /// <param name="againClauses">clauses that hold 又 ("again"), for <see cref="PraiseThenAgain"/>.</param>
+    internal List<ScoredTerm> ApplyRules(List<Token> tokens, out List<int> againClauses)
     {
+        againClauses = [];
+        var clause = 0;
         var units = _matcher.ToUnits(tokens);
         var terms = new List<ScoredTerm>();
         var negationLeft = 0;
@@ -126,6 +134,7 @@ public sealed class LexiconAnalyzer : IMoodAnalyzer
             var unit = units[u];
             if (unit.Boundary)
             {
+                clause++;
                 negationLeft = 0;
                 modifierLeft = 0;
                 modifier = 1;
@@ -133,6 +142,8 @@ public sealed class LexiconAnalyzer : IMoodAnalyzer
                 inAlthough = false;
                 continue;
             }
+            if (unit.Text.Length > 0 && unit.Text[0] == '又' && (againClauses.Count == 0 || againClauses[^1] != clause))
+                againClauses.Add(clause);
             var info = unit.Info;
             if (info is null || info.IsEmpty)
             {
@@ -245,6 +256,7 @@ public sealed class LexiconAnalyzer : IMoodAnalyzer
                 term.Notes.Add("wanted mood (desire)");
             }
             term.ContrastsBefore = butWords.Count;
+            term.Clause = clause;
             term.Valence = Math.Clamp(term.Valence, -1.5, 1.5);
             term.Arousal = Math.Clamp(term.Arousal, -1, 1);
             terms.Add(term);
@@ -273,6 +285,25 @@ public sealed class LexiconAnalyzer : IMoodAnalyzer
                 modifierText = null;
             }
         }
+    }
+
+    /// <summary>
+    /// Chinese "great, another …": praise, then a clause with 又 ("again") that holds something
+    /// unwelcome ("太好了，又下雨了", "真棒，又加班", "真是好极了，电脑又死机了"). "好开心，又可以去旅游了" holds nothing
+    /// unwelcome and stays happy. Returns the frame's description, or null.
+    /// </summary>
+    private static string? PraiseThenAgain(List<ScoredTerm> terms, List<int> againClauses)
+    {
+        foreach (var c in againClauses)
+        {
+            var praise = terms.FirstOrDefault(t => t.Clause < c && t.Valence > 0.4 && !t.Negated && !t.Desired);
+            if (praise is null) continue;
+            var unwelcome = terms.Any(t => t.Clause == c && t.Valence < 0 && !t.Desired);
+            var welcome = terms.Any(t => t.Clause == c && t.Valence > 0.1);
+            if (unwelcome && !welcome)
+                return $"{praise.Text}…又…";
+        }
+        return null;
     }
 
     /// <summary>
