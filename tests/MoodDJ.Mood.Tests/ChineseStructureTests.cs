@@ -134,5 +134,7 @@ public sealed class ChineseStructureTests
         Assert.DoesNotContain(Read("用了三天").Evidence, e => e.Note.Contains("back-off"));
         Assert.Equal(MoodLabel.Happy, Read("今天的蛋糕太好吃了").Label);
         Assert.DoesNotContain(Read("他说的那句话").Evidence, e => e.Note.Contains("back-off"));
+        foreach (var plain in new[] { "我知道了", "当然可以", "再说吧", "十分钟以后", "宿舍里" })
+            Assert.DoesNotContain(Read(plain).Evidence, e => e.Note.Contains("back-off"));
     }
 }
