@@ -43,6 +43,15 @@ public sealed class ChineseStructureTests
     }
 
     [Fact]
+    public void Dead_after_a_mood_word_is_a_degree_elsewhere_a_death()
+    {
+        var handsome = Read("帅死了");
+        Assert.Equal(MoodLabel.Happy, handsome.Label);
+        Assert.Contains(handsome.Evidence, e => e.Note.Contains("死了"));
+        Assert.Equal(MoodLabel.Sad, Read("我的猫死了").Label);
+    }
+
+    [Fact]
     public void A_degree_word_with_nothing_before_it_says_nothing() =>
         Assert.Equal(MoodLabel.Neutral, Read("极了").Label);
 

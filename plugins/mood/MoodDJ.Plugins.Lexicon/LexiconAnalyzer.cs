@@ -166,9 +166,11 @@ public sealed class LexiconAnalyzer : IMoodAnalyzer
                 inDesire = false;
                 continue;
             }
-            if (info.AfterModifier is { } after && info.Sentiment is null)
+            if (info.AfterModifier is { } after && (info.Sentiment is null || lastTermUnit == u - 1))
             {
-                // A degree word after a term strengthens that term ("累得要命"); elsewhere it says nothing.
+                // A degree word after a term strengthens that term ("累得要命"); elsewhere it says
+                // nothing, or, when it is also a term, reads as that term ("帅死了" is very handsome,
+                // "我的猫死了" is a death).
                 if (lastTermUnit == u - 1)
                 {
                     var last = terms[^1];
