@@ -136,6 +136,17 @@ public sealed class ChineseStructureTests
         Assert.DoesNotContain(r.Evidence, e => e.Text == "(sarcasm)");
     }
 
+    [Theory]
+    [InlineData("好开心O(∩_∩)O", "O(∩_∩)O", MoodLabel.Happy)]
+    [InlineData("(╯‵□′)╯︵┻━┻", "(╯‵□′)╯︵┻━┻", MoodLabel.Angry)]
+    [InlineData("嘻嘻(*^__^*)", "(*^__^*)", MoodLabel.Happy)]
+    public void Kaomoji_are_read_as_emoticons(string text, string face, MoodLabel expected)
+    {
+        var r = Read(text);
+        Assert.Equal(expected, r.Label);
+        Assert.Contains(r.Evidence, e => e.Text == face);
+    }
+
     [Fact]
     public void Common_characters_do_not_back_off_from_complaint_phrases()
     {
