@@ -148,6 +148,30 @@ public sealed class ChineseStructureTests
     }
 
     [Fact]
+    public void Thanks_beside_something_unwelcome_is_sarcasm_alone_it_is_thanks()
+    {
+        var sour = Read("谢谢你让我白跑一趟");
+        Assert.True(sour.Valence < -0.2, $"valence {sour.Valence}");
+        Assert.Contains(sour.Evidence, e => e.Text == "(sarcasm)");
+        var warm = Read("谢谢大家的祝福");
+        Assert.Equal(MoodLabel.Happy, warm.Label);
+        Assert.False(warm.IsLowConfidence);
+        Assert.DoesNotContain(warm.Evidence, e => e.Text == "(sarcasm)");
+    }
+
+    [Theory]
+    [InlineData("好奇葩")]
+    [InlineData("你好坏")]
+    public void Hao_before_an_unknown_word_is_very_not_good(string text) =>
+        Assert.NotEqual(MoodLabel.Happy, Read(text).Label);
+
+    [Theory]
+    [InlineData("天气好")]
+    [InlineData("好啊")]
+    public void Hao_at_a_clause_end_or_before_a_particle_is_good(string text) =>
+        Assert.Equal(MoodLabel.Happy, Read(text).Label);
+
+    [Fact]
     public void Common_characters_do_not_back_off_from_complaint_phrases()
     {
         // 用 (不好用, 没用), 蛋 (混蛋) and 话 (不像话) sit in many negative entries, but alone they mean nothing.

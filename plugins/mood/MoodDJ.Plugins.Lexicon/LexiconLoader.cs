@@ -63,12 +63,13 @@ internal static class LexiconLoader
         foreach (var (file, line, cols) in ReadRows(Path.Combine(rules, "sarcasm.tsv"), optional: true))
         {
             var kind = cols.Length > 1 ? cols[1].Trim().ToLowerInvariant() : "hint";
-            if (kind is not "clear" and not "hint" and not "mock")
-                throw Error(file, line, $"sarcasm kind '{cols[1]}' is not 'clear', 'hint' or 'mock'");
+            if (kind is not "clear" and not "hint" and not "mock" and not "turn")
+                throw Error(file, line, $"sarcasm kind '{cols[1]}' is not 'clear', 'hint', 'turn' or 'mock'");
             var key = TermKey.Normalize(cols[0], variants);
             if (key.Length == 0)
                 throw Error(file, line, "the phrase is empty");
             if (kind == "mock") laughter.Add(key);
+            else if (kind == "turn") sarcasm.AddTurn(key);
             else sarcasm.Add(key, kind == "clear");
         }
 
