@@ -33,6 +33,7 @@ public sealed class ChineseStructureTests
     [InlineData("烦到爆", "烦", "到爆")]
     [InlineData("无聊极了", "无聊", "极了")]
     [InlineData("伤心透了", "伤心", "透了")]
+    [InlineData("疼得厉害", "疼", "得厉害")]
     public void A_degree_word_after_the_mood_word_strengthens_it(string text, string word, string degree)
     {
         var r = Read(text);

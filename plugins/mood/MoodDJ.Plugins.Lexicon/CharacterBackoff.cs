@@ -27,7 +27,7 @@ internal static class CharacterBackoff
         // Everyday content characters that complaint and loss phrases share (不好用, 退款, 服务态度,
         // 去世, 快乐, 分手, 不知道该怎么办 …) but that alone mean nothing: 用, 钱, 宿舍, 中, 快递, 分钟,
         // 知道, 当然; 火 and 暴 are also "popular" (很火) and "sudden" (暴雨, 暴富); 狗 is a pet (累成狗 is not).
-        "用钱款退态费负责世快中妈丢舍脑脸话打蛋空分当掉再道火暴狗";
+        "用钱款退态费负责世快中妈丢舍脑脸话打蛋空分当掉再道火暴狗走";
 
     public static Dictionary<char, TermInfo> Build(Dictionary<string, TermInfo> terms)
     {
