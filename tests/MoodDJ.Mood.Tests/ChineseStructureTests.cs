@@ -160,18 +160,6 @@ public sealed class ChineseStructureTests
         Assert.DoesNotContain(warm.Evidence, e => e.Text == "(sarcasm)");
     }
 
-    [Theory]
-    [InlineData("好奇葩")]
-    [InlineData("你好坏")]
-    public void Hao_before_an_unknown_word_is_very_not_good(string text) =>
-        Assert.NotEqual(MoodLabel.Happy, Read(text).Label);
-
-    [Theory]
-    [InlineData("天气好")]
-    [InlineData("好啊")]
-    public void Hao_at_a_clause_end_or_before_a_particle_is_good(string text) =>
-        Assert.Equal(MoodLabel.Happy, Read(text).Label);
-
     [Fact]
     public void Common_characters_do_not_back_off_from_complaint_phrases()
     {

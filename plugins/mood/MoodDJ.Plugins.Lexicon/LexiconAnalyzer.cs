@@ -207,7 +207,7 @@ public sealed class LexiconAnalyzer : IMoodAnalyzer
                 if (negationLeft > 0) negationLeft++; // "not very happy": the modifier does not use up the scope
                 continue;
             }
-            if (info.Sentiment is not { } s || IsDanglingDegree(units, u))
+            if (info.Sentiment is not { } s)
             {
                 Tick();
                 continue;
@@ -356,18 +356,6 @@ public sealed class LexiconAnalyzer : IMoodAnalyzer
         if (!modifierText.Contains("这么") && !modifierText.Contains("這麼") && !modifierText.Contains("这样") &&
             !modifierText.Contains("這樣") && !modifierText.Contains("如此")) return false;
         return u + 1 < units.Count && !units[u + 1].Boundary && (units[u + 1].Text.StartsWith('过') || units[u + 1].Text.StartsWith('過'));
-    }
-
-    /// <summary>
-    /// 好 before a word the lexicon does not know is "very" ("好奇葩", "好坑人"): it says nothing
-    /// about that word's mood. It is "good" at a clause end or before a particle ("天气好", "好啊").
-    /// </summary>
-    private static bool IsDanglingDegree(List<Unit> units, int u)
-    {
-        if (units[u].Text != "好" || u + 1 >= units.Count) return false;
-        var next = units[u + 1];
-        if (next.Boundary || next.Info?.Sentiment is not null || next.Text.Length == 0 || !TermKey.IsHan(next.Text[0])) return false;
-        return !"的啊呀了吧呢哦啦嘛哈耶滴咯噢喔".Contains(next.Text[0]);
     }
 
     private static bool NextHasSentiment(List<Unit> units, int u)
