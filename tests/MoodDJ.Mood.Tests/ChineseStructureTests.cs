@@ -158,6 +158,8 @@ public sealed class ChineseStructureTests
         Assert.Equal(MoodLabel.Happy, warm.Label);
         Assert.False(warm.IsLowConfidence);
         Assert.DoesNotContain(warm.Evidence, e => e.Text == "(sarcasm)");
+        // Beside hardship rather than a grievance, thanks stay thanks.
+        Assert.DoesNotContain(Read("谢谢你陪我度过难过的日子").Evidence, e => e.Text == "(sarcasm)");
     }
 
     [Fact]

@@ -93,9 +93,11 @@ public sealed class LexiconAnalyzer : IMoodAnalyzer
             sarcasm += 2;
             frames.Add(again);
         }
-        // Thanks and praise (谢谢, 厉害) say nothing about sarcasm alone, but beside something
-        // unwelcome they are a hint: "谢谢你让我白跑一趟".
-        if (terms.Any(t => t.Valence < -0.2 && !t.Desired) && _lexicon.Sarcasm.FindTurns(tokens) is { Count: > 0 } turns)
+        // Thanks and praise (谢谢, 真厉害) say nothing about sarcasm alone, but beside a grievance
+        // (an angry cue) they are a hint: "谢谢你让我白跑一趟". Beside hardship they stay thanks:
+        // "感谢大家，虽然很累" is grateful.
+        if (terms.Any(t => t.Mood == MoodLabel.Angry && t.Valence < -0.2 && !t.Negated && !t.Desired) &&
+            _lexicon.Sarcasm.FindTurns(tokens) is { Count: > 0 } turns)
         {
             sarcasm += 1;
             frames.AddRange(turns);
