@@ -84,24 +84,10 @@ public sealed class LexiconAnalyzer : IMoodAnalyzer
 
         var tokens = _tokenizer.Tokenize(text);
         var terms = ApplyRules(tokens, out var againClauses);
-        Mockery(terms);
+        TurnOfPhrase.Mockery(terms);
         var exclamations = TextSignals.CountExclamations(text) + Math.Min(TextSignals.CountChineseQuestions(text), 2);
         var shouting = TextSignals.IsShouting(text);
-        var (sarcasm, frames) = _lexicon.Sarcasm.Find(tokens);
-        if (PraiseThenAgain(terms, againClauses) is { } again)
-        {
-            sarcasm += 2;
-            frames.Add(again);
-        }
-        // Thanks and praise (谢谢, 真厉害) say nothing about sarcasm alone, but beside a grievance
-        // (an angry cue) they are a hint: "谢谢你让我白跑一趟". Beside hardship they stay thanks:
-        // "感谢大家，虽然很累" is grateful.
-        if (terms.Any(t => t.Mood == MoodLabel.Angry && t.Valence < -0.2 && !t.Negated && !t.Desired) &&
-            _lexicon.Sarcasm.FindTurns(tokens) is { Count: > 0 } turns)
-        {
-            sarcasm += 1;
-            frames.AddRange(turns);
-        }
+        var (sarcasm, frames) = TurnOfPhrase.Sarcasm(_lexicon.Sarcasm, tokens, terms, againClauses);
         var flipped = sarcasm >= 2 || sarcasm == 1 && terms.Any(t => t.Valence < -0.2 && !t.Desired);
         if (flipped)
             SarcasmFrames.FlipPraise(terms);
@@ -120,7 +106,7 @@ public sealed class LexiconAnalyzer : IMoodAnalyzer
         return new MoodReading(reading.Label, reading.Valence, reading.Arousal, reading.Confidence, [.. reading.Evidence, .. notes]);
     }
 
-    /// <param name="againClauses">clauses that hold 又 ("again"), for <see cref="PraiseThenAgain"/>.</param>
+    /// <param name="againClauses">clauses that hold 又 ("again"), for <see cref="TurnOfPhrase.PraiseThenAgain"/>.</param>
     internal List<ScoredTerm> ApplyRules(List<Token> tokens, out List<int> againClauses)
     {
         againClauses = [];
@@ -237,7 +223,7 @@ public sealed class LexiconAnalyzer : IMoodAnalyzer
                 term.Arousal += 0.15;
                 term.Notes.Add("repeated letters ×1.25");
             }
-            if (negationLeft > 0 && NeverThisMuch(negator, modifierText, units, u))
+            if (negationLeft > 0 && TurnOfPhrase.NeverThisMuch(negator, modifierText, units, u))
             {
                 term.Notes.Add($"'{negator}…{modifierText}…{units[u + 1].Text[0]}': never this much, not negated");
             }
@@ -299,45 +285,6 @@ public sealed class LexiconAnalyzer : IMoodAnalyzer
     }
 
     /// <summary>
-    /// Chinese "great, another …": praise, then a clause with 又 ("again") that holds something
-    /// unwelcome ("太好了，又下雨了", "真棒，又加班", "真是好极了，电脑又死机了"). "好开心，又可以去旅游了" holds nothing
-    /// unwelcome and stays happy. Returns the frame's description, or null.
-    /// </summary>
-    private static string? PraiseThenAgain(List<ScoredTerm> terms, List<int> againClauses)
-    {
-        foreach (var c in againClauses)
-        {
-            var praise = terms.FirstOrDefault(t => t.Clause < c && t.Valence > 0.4 && !t.Negated && !t.Desired);
-            if (praise is null) continue;
-            var unwelcome = terms.Any(t => t.Clause == c && t.Valence < 0 && !t.Desired);
-            var welcome = terms.Any(t => t.Clause == c && t.Valence > 0.1);
-            if (unwelcome && !welcome)
-                return $"{praise.Text}…又…";
-        }
-        return null;
-    }
-
-    /// <summary>
-    /// Laughter beside anger is scorn ("笑死，什么垃圾东西", "哈哈哈你有病吧"): it loses its happy cue and
-    /// turns mildly unpleasant, so the anger decides. Beside sadness it is left alone: laughing at
-    /// one's own bad luck ("哈哈哈我又挂科了") is still a laugh.
-    /// </summary>
-    private static void Mockery(List<ScoredTerm> terms)
-    {
-        var angry = false;
-        foreach (var t in terms)
-            angry |= t.Mood == MoodLabel.Angry && t.Valence <= -0.35 && !t.Negated && !t.Desired;
-        if (!angry) return;
-        foreach (var t in terms)
-        {
-            if (!t.Laughter || t.Negated || t.Desired || t.Valence <= 0) continue;
-            t.Valence *= -0.5;
-            t.Mood = null;
-            t.Notes.Add("laughter beside anger: mockery");
-        }
-    }
-
-    /// <summary>
     /// What a negated cue says: "not calm" is not calm, but "not happy" reads sad and "not sad"
     /// reads calm; other negated cues carry no mood.
     /// </summary>
@@ -347,18 +294,6 @@ public sealed class LexiconAnalyzer : IMoodAnalyzer
         MoodLabel.Sad or MoodLabel.Angry => MoodLabel.Calm,
         _ => null,
     };
-
-    /// <summary>
-    /// "从来没有这么开心过", "好久没这样笑过了": 没 with 这么/这样/如此 and 过 after the mood word is
-    /// "never this much", a superlative, not a negation ("没那么开心" stays "not that happy").
-    /// </summary>
-    private static bool NeverThisMuch(string? negator, string? modifierText, List<Unit> units, int u)
-    {
-        if (negator is null || modifierText is null || !negator.Contains('没') && !negator.Contains('沒')) return false;
-        if (!modifierText.Contains("这么") && !modifierText.Contains("這麼") && !modifierText.Contains("这样") &&
-            !modifierText.Contains("這樣") && !modifierText.Contains("如此")) return false;
-        return u + 1 < units.Count && !units[u + 1].Boundary && (units[u + 1].Text.StartsWith('过') || units[u + 1].Text.StartsWith('過'));
-    }
 
     private static bool NextHasSentiment(List<Unit> units, int u)
     {
