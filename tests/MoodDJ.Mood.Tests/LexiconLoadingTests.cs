@@ -53,6 +53,20 @@ public sealed class LexiconLoadingTests : IDisposable
         Assert.Contains(expected, ex.Message);
     }
 
+    [Theory]
+    [InlineData("modifiers.tsv", "极了\t1.6\tbehind\n", "position 'behind' is not 'before' or 'after'")]
+    [InlineData("sarcasm.tsv", "谢谢\tmaybe\n", "sarcasm kind 'maybe' is not 'clear', 'hint', 'turn' or 'mock'")]
+    public void A_bad_rule_line_is_reported_with_file_and_line(string file, string content, string expected)
+    {
+        var folder = Path.Combine(_temp, "data");
+        Directory.CreateDirectory(Path.Combine(folder, "rules"));
+        var path = Path.Combine(folder, "rules", file);
+        File.WriteAllText(path, "# comment\n" + content);
+        var ex = Assert.Throws<InvalidDataException>(() => LexiconLoader.Load(folder));
+        Assert.Contains($"{path}:2:", ex.Message);
+        Assert.Contains(expected, ex.Message);
+    }
+
     [Fact]
     public void A_missing_extra_lexicon_or_data_folder_is_named()
     {

@@ -23,7 +23,11 @@ internal static class CharacterBackoff
     /// </summary>
     private const string Grammatical =
         "的了着过是不没无别非未莫么什怎吗呢吧啊呀哦嘛他她它我你您们这那哪谁个被把让给对为在从向跟和与" +
-        "去来要会能可想上下里又还都也就才很太好真得地之所以其有理眼放动透运落离失要看说做";
+        "去来要会能可想上下里又还都也就才很太好真得地之所以其有理眼放动透运落离失要看说做" +
+        // Everyday content characters that complaint and loss phrases share (不好用, 退款, 服务态度,
+        // 去世, 快乐, 分手, 不知道该怎么办 …) but that alone mean nothing: 用, 钱, 宿舍, 中, 快递, 分钟,
+        // 知道, 当然; 火 and 暴 are also "popular" (很火) and "sudden" (暴雨, 暴富); 狗 is a pet (累成狗 is not).
+        "用钱款退态费负责世快中妈丢舍脑脸话打蛋空分当掉再道火暴狗走";
 
     public static Dictionary<char, TermInfo> Build(Dictionary<string, TermInfo> terms)
     {

@@ -83,10 +83,11 @@ public sealed class LexiconAnalyzer : IMoodAnalyzer
             return new MoodReading(MoodLabel.Neutral, 0, 0, 0.02, [new MoodEvidence("(not text)", 0, 0, "input looks binary; ignored")]);
 
         var tokens = _tokenizer.Tokenize(text);
-        var terms = ApplyRules(tokens);
+        var terms = ApplyRules(tokens, out var againClauses);
+        TurnOfPhrase.Mockery(terms);
         var exclamations = TextSignals.CountExclamations(text) + Math.Min(TextSignals.CountChineseQuestions(text), 2);
         var shouting = TextSignals.IsShouting(text);
-        var (sarcasm, frames) = _lexicon.Sarcasm.Find(tokens);
+        var (sarcasm, frames) = TurnOfPhrase.Sarcasm(_lexicon.Sarcasm, tokens, terms, againClauses);
         var flipped = sarcasm >= 2 || sarcasm == 1 && terms.Any(t => t.Valence < -0.2 && !t.Desired);
         if (flipped)
             SarcasmFrames.FlipPraise(terms);
@@ -105,8 +106,11 @@ public sealed class LexiconAnalyzer : IMoodAnalyzer
         return new MoodReading(reading.Label, reading.Valence, reading.Arousal, reading.Confidence, [.. reading.Evidence, .. notes]);
     }
 
-    internal List<ScoredTerm> ApplyRules(List<Token> tokens)
+    /// <param name="againClauses">clauses that hold 又 ("again"), for <see cref="TurnOfPhrase.PraiseThenAgain"/>.</param>
+    internal List<ScoredTerm> ApplyRules(List<Token> tokens, out List<int> againClauses)
     {
+        againClauses = [];
+        var clause = 0;
         var units = _matcher.ToUnits(tokens);
         var terms = new List<ScoredTerm>();
         var negationLeft = 0;
@@ -118,12 +122,14 @@ public sealed class LexiconAnalyzer : IMoodAnalyzer
         var butWords = new List<string>();
         var inAlthough = false;
         var inDesire = false;
+        var lastTermUnit = -2;
 
         for (var u = 0; u < units.Count; u++)
         {
             var unit = units[u];
             if (unit.Boundary)
             {
+                clause++;
                 negationLeft = 0;
                 modifierLeft = 0;
                 modifier = 1;
@@ -131,6 +137,8 @@ public sealed class LexiconAnalyzer : IMoodAnalyzer
                 inAlthough = false;
                 continue;
             }
+            if (unit.Text.Length > 0 && unit.Text[0] == '又' && (againClauses.Count == 0 || againClauses[^1] != clause))
+                againClauses.Add(clause);
             var info = unit.Info;
             if (info is null || info.IsEmpty)
             {
@@ -151,6 +159,21 @@ public sealed class LexiconAnalyzer : IMoodAnalyzer
                 }
                 negationLeft = 0;
                 inDesire = false;
+                continue;
+            }
+            if (info.AfterModifier is { } after && (info.Sentiment is null || lastTermUnit == u - 1))
+            {
+                // A degree word after a term strengthens that term ("累得要命"); elsewhere it says
+                // nothing, or, when it is also a term, reads as that term ("帅死了" is very handsome,
+                // "我的猫死了" is a death).
+                if (lastTermUnit == u - 1)
+                {
+                    var last = terms[^1];
+                    last.Valence = Math.Clamp(last.Valence * after, -1.5, 1.5);
+                    last.Arousal = Math.Clamp(last.Arousal + (after - 1) * 0.15, -1, 1);
+                    last.Notes.Add($"'{unit.Text}' ×{after.ToString("0.##", CultureInfo.InvariantCulture)}");
+                }
+                Tick();
                 continue;
             }
             if (info.IsNegator && info.Sentiment is null)
@@ -178,7 +201,7 @@ public sealed class LexiconAnalyzer : IMoodAnalyzer
                 continue;
             }
 
-            var term = new ScoredTerm { Text = unit.Text, Valence = s.Valence, Arousal = s.Arousal, Mood = s.Mood };
+            var term = new ScoredTerm { Text = unit.Text, Valence = s.Valence, Arousal = s.Arousal, Mood = s.Mood, Laughter = info.IsLaughter };
             if (info.IsBackoff)
                 term.Notes.Add("character back-off: a weak copy of what the entries containing it say");
             if (modifierLeft > 0 && modifier != 1)
@@ -200,7 +223,11 @@ public sealed class LexiconAnalyzer : IMoodAnalyzer
                 term.Arousal += 0.15;
                 term.Notes.Add("repeated letters ×1.25");
             }
-            if (negationLeft > 0)
+            if (negationLeft > 0 && TurnOfPhrase.NeverThisMuch(negator, modifierText, units, u))
+            {
+                term.Notes.Add($"'{negator}…{modifierText}…{units[u + 1].Text[0]}': never this much, not negated");
+            }
+            else if (negationLeft > 0)
             {
                 term.Valence *= _options.NegationFactor;
                 term.Arousal *= 0.6;
@@ -226,9 +253,11 @@ public sealed class LexiconAnalyzer : IMoodAnalyzer
                 term.Notes.Add("wanted mood (desire)");
             }
             term.ContrastsBefore = butWords.Count;
+            term.Clause = clause;
             term.Valence = Math.Clamp(term.Valence, -1.5, 1.5);
             term.Arousal = Math.Clamp(term.Arousal, -1, 1);
             terms.Add(term);
+            lastTermUnit = u;
             modifier = 1;
             modifierLeft = 0;
             modifierText = null;

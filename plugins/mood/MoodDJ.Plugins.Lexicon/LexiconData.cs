@@ -19,7 +19,7 @@ internal sealed class LexiconData
                 MaxChineseLength = Math.Max(MaxChineseLength, key.Length);
             else if (TermKey.IsWordKey(key))
                 MaxPhraseWords = Math.Max(MaxPhraseWords, TermKey.WordCount(key));
-            else if (TermKey.IsAscii(key))
+            else if (TermKey.IsAscii(key) || TermKey.IsKaomoji(key))
                 _emoticons.Add(key);
         }
         _emoticons.Sort((a, b) => b.Length.CompareTo(a.Length));

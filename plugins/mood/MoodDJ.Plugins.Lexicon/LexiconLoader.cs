@@ -41,7 +41,11 @@ internal static class LexiconLoader
             var factor = Number(cols, 1, file, line, "factor");
             if (factor is <= 0 or > 4)
                 throw Error(file, line, $"factor {factor} is outside 0..4 (use > 1 to intensify, < 1 to diminish)");
-            Entry(cols[0], file, line).Modifier = factor;
+            var position = cols.Length > 2 ? cols[2].Trim().ToLowerInvariant() : "";
+            if (position is not "" and not "before" and not "after")
+                throw Error(file, line, $"position '{cols[2]}' is not 'before' or 'after'");
+            if (position == "after") Entry(cols[0], file, line).AfterModifier = factor;
+            else Entry(cols[0], file, line).Modifier = factor;
         }
         foreach (var (file, line, cols) in ReadRows(Path.Combine(rules, "contrast.tsv"), optional: true))
         {
@@ -55,15 +59,18 @@ internal static class LexiconLoader
         }
 
         var sarcasm = new SarcasmFrames();
+        var laughter = new List<string>();
         foreach (var (file, line, cols) in ReadRows(Path.Combine(rules, "sarcasm.tsv"), optional: true))
         {
             var kind = cols.Length > 1 ? cols[1].Trim().ToLowerInvariant() : "hint";
-            if (kind is not "clear" and not "hint")
-                throw Error(file, line, $"sarcasm kind '{cols[1]}' is not 'clear' or 'hint'");
+            if (kind is not "clear" and not "hint" and not "mock" and not "turn")
+                throw Error(file, line, $"sarcasm kind '{cols[1]}' is not 'clear', 'hint', 'turn' or 'mock'");
             var key = TermKey.Normalize(cols[0], variants);
             if (key.Length == 0)
                 throw Error(file, line, "the phrase is empty");
-            sarcasm.Add(key, kind == "clear");
+            if (kind == "mock") laughter.Add(key);
+            else if (kind == "turn") sarcasm.AddTurn(key);
+            else sarcasm.Add(key, kind == "clear");
         }
 
         var termsFolder = Path.Combine(dataFolder, TermsFolder);
@@ -83,6 +90,10 @@ internal static class LexiconLoader
         foreach (var path in termFiles)
             foreach (var (file, line, cols) in ReadRows(path, optional: false))
                 Entry(cols[0], file, line).Sentiment = ParseSentiment(cols, file, line);
+        // Laughter roots mark every pleasant entry that holds them: 哈哈 marks 哈哈哈哈 and [哈哈].
+        foreach (var (key, info) in terms)
+            if (info.Sentiment is { Valence: > 0 } && laughter.Any(root => key.Contains(root, StringComparison.Ordinal)))
+                info.IsLaughter = true;
 
         return new LexiconData(terms, variants) { Sarcasm = sarcasm };
     }

@@ -67,7 +67,12 @@ internal static class MoodDecider
         foreach (var t in terms)
         {
             if (t.Mood is not { } m || (desired && !t.Desired)) continue;
-            scores[(int)m] += t.Weight * (0.6 + 0.4 * Math.Min(1, Math.Max(Math.Abs(t.Valence), Math.Abs(t.Arousal))));
+            var cue = t.Weight * (0.6 + 0.4 * Math.Min(1, Math.Max(Math.Abs(t.Valence), Math.Abs(t.Arousal))));
+            // A context word (sleep, rain, homework: |valence| < 0.2) whose mood lies on the other side
+            // of a clearly felt text ("一晚上死狗睡我隔壁磨牙") names the setting, not the feeling: half a vote.
+            if (!t.Desired && Math.Abs(t.Valence) < 0.2 && Math.Abs(valence) >= 0.4 && Pleasant(m) is { } side && side != valence > 0)
+                cue *= 0.5;
+            scores[(int)m] += cue;
         }
         var region = Region(valence, arousal);
         if (!desired)
@@ -125,6 +130,14 @@ internal static class MoodDecider
             return arousal >= EnergeticAbove ? MoodLabel.Energetic : arousal <= CalmBelow ? MoodLabel.Calm : MoodLabel.Happy;
         return arousal >= AngryAbove ? MoodLabel.Angry : MoodLabel.Sad;
     }
+
+    /// <summary>Which side of the plane a mood lies on; null for neutral and focused (either side).</summary>
+    private static bool? Pleasant(MoodLabel mood) => mood switch
+    {
+        MoodLabel.Happy or MoodLabel.Energetic or MoodLabel.Calm or MoodLabel.Romantic => true,
+        MoodLabel.Sad or MoodLabel.Angry => false,
+        _ => null,
+    };
 
     private static double RegionVote(double valence, double arousal) =>
         Math.Abs(valence) < FaintValence ? 0 : 0.3 + 0.5 * Math.Abs(valence);

@@ -12,10 +12,31 @@ internal sealed class SarcasmFrames
 {
     private readonly List<(string[] Words, bool Clear, string Text)> _english = [];
     private readonly List<(string Key, bool Clear)> _chinese = [];
+    /// <summary>Praise that is sarcastic only beside something unwelcome (谢谢, 厉害): kind <c>turn</c>.</summary>
+    private readonly List<string> _turns = [];
 
     public static SarcasmFrames None { get; } = new();
 
-    public int Count => _english.Count + _chinese.Count;
+    public int Count => _english.Count + _chinese.Count + _turns.Count;
+
+    /// <summary>A <c>turn</c> frame: no weight alone; beside a negative word it counts as a hint (Chinese runs only).</summary>
+    public void AddTurn(string key) => _turns.Add(key);
+
+    /// <summary>The <c>turn</c> frames in <paramref name="tokens"/>, as typed.</summary>
+    public List<string> FindTurns(List<Token> tokens)
+    {
+        var found = new List<string>();
+        foreach (var t in tokens)
+        {
+            if (t.Kind != TokenKind.Han) continue;
+            foreach (var key in _turns)
+            {
+                var at = t.Key.IndexOf(key, StringComparison.Ordinal);
+                if (at >= 0) found.Add(t.Text.Length == t.Key.Length ? t.Text.Substring(at, key.Length) : key);
+            }
+        }
+        return found;
+    }
 
     public void Add(string key, bool clear)
     {

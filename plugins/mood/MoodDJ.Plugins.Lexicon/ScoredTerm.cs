@@ -16,7 +16,11 @@ internal sealed class ScoredTerm
     public bool Desired { get; set; }
     /// <summary>How many "but"-like words came before this term (the later ones weaken it).</summary>
     public int ContrastsBefore { get; set; }
+    /// <summary>Which clause (counted by clause punctuation) the term is in.</summary>
+    public int Clause { get; set; }
     /// <summary>A negator reversed it: bag-of-words evidence (the trained model) cannot see that.</summary>
     public bool Negated { get; set; }
+    /// <summary>A laughter entry (<see cref="TermInfo.IsLaughter"/>): mockery when anger is beside it.</summary>
+    public bool Laughter { get; init; }
     public List<string> Notes { get; } = [];
 }

@@ -22,6 +22,9 @@ internal sealed class TermInfo
     /// <summary>Multiplier for the next sentiment term: &gt; 1 intensifies ("very"), &lt; 1 diminishes ("a bit").</summary>
     public double? Modifier { get; set; }
 
+    /// <summary>A degree word that follows what it strengthens: 累得要命, 烦到爆, 无聊极了.</summary>
+    public double? AfterModifier { get; set; }
+
     public bool IsNegator { get; set; }
 
     public ContrastKind? Contrast { get; set; }
@@ -32,8 +35,14 @@ internal sealed class TermInfo
     /// <summary>A plain Chinese word (rules/zh-words.txt) that only stops the segmenter from reading a mood word inside it: 妈妈 is not 妈的.</summary>
     public bool IsPlainWord { get; set; }
 
+    /// <summary>
+    /// Laughter (哈哈, 笑死, 233, "lol"…: entries holding a <c>mock</c> root of rules/sarcasm.tsv). Beside
+    /// an angry cue it is scorn, not joy: "笑死，什么垃圾" is angry.
+    /// </summary>
+    public bool IsLaughter { get; set; }
+
     /// <summary>Made up for a lone Chinese character from the entries that contain it (<see cref="CharacterBackoff"/>).</summary>
     public bool IsBackoff { get; init; }
 
-    public bool IsEmpty => Sentiment is null && Modifier is null && !IsNegator && Contrast is null && !IsDesire && !IsPlainWord;
+    public bool IsEmpty => Sentiment is null && Modifier is null && AfterModifier is null && !IsNegator && Contrast is null && !IsDesire && !IsPlainWord;
 }

@@ -63,6 +63,14 @@ internal static class TermKey
 
     public static bool IsAscii(string key) => key.All(c => c < 128);
 
+    /// <summary>
+    /// A Chinese/Japanese-style face built from brackets and symbols ("o(∩_∩)o", "(╯‵□′)╯︵┻━┻"):
+    /// matched like an ASCII emoticon. Emoji (surrogate pairs) are not kaomoji.
+    /// </summary>
+    public static bool IsKaomoji(string key) =>
+        key.Length >= 3 && !key.Any(char.IsSurrogate) && !key.Any(char.IsWhiteSpace) && !ContainsHan(key) &&
+        key.Count(c => c is '(' or ')' or '_' or '^') >= 2;
+
     public static string Describe(string key) => key.Length <= 40 ? key : key[..40] + "…";
 
     public static int TextElementCount(string s) => new StringInfo(s).LengthInTextElements;
