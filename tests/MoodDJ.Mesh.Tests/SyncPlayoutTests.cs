@@ -29,11 +29,15 @@ public sealed class SyncPlayoutTests(ITestOutputHelper output)
         await using var control = await harness.ConnectAsync("phone");
         await PromptAsync(control);
         var start = PlayoutRecorder.Now;
-        await Task.Delay(TimeSpan.FromSeconds(12));
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        var sampler = new ClockOffsetSampler(() => first.Player.Pipeline?.StationClock, () => second.Player.Pipeline?.StationClock);
+        await Task.Delay(TimeSpan.FromSeconds(10));
+        await sampler.DisposeAsync();
 
         var stats = first.Player.Stats;   // before the measuring, which starves the players still running
         var errors = SyncMeasure.Errors(a, b, start + 2, PlayoutRecorder.Now - 0.2);
         Report("two players", errors, stats, harness);
+        output.WriteLine(sampler.Summary());
         foreach (var p in new[] { first.Player, second.Player })
             output.WriteLine($"clock offset {MoodDJ.Media.MediaClock.Seconds(p.Pipeline!.StationClock!.Offset) * 1e6:F1} µs, least delay {MoodDJ.Media.MediaClock.Seconds(p.Pipeline.StationClock.Delay) * 1e6:F1} µs, jitter {p.Pipeline.Jitter.TotalMilliseconds:F3} ms, sync {p.Pipeline.Sync}, delay {p.Pipeline.PlayoutDelay}");
         Assert.True(errors.Count >= 10, $"only {errors.Count} windows could be matched");
@@ -57,12 +61,16 @@ public sealed class SyncPlayoutTests(ITestOutputHelper output)
         await using var control = await harness.ConnectAsync("phone");
         await PromptAsync(control);
         var start = PlayoutRecorder.Now;
-        await Task.Delay(TimeSpan.FromSeconds(12));
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        var sampler = new ClockOffsetSampler(() => parent.Player.Pipeline?.StationClock, () => child.Player.Pipeline?.StationClock);
+        await Task.Delay(TimeSpan.FromSeconds(10));
+        await sampler.DisposeAsync();
 
         var stats = child.Player.Stats;
         var end = PlayoutRecorder.Now - 0.2;
         var errors = SyncMeasure.Errors(parentOut, childOut, start + 2, end);
         Report("relay parent and child", errors, stats, harness);
+        output.WriteLine(sampler.Summary());
         if (errors.Count < 10)
             for (var t = start + 2; t < end; t += 2)
                 output.WriteLine($"at +{t - start:F0} s the best match within ±60 ms: {SyncMeasure.Coarse(parentOut, childOut, t)}");
