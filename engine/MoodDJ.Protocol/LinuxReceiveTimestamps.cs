@@ -86,7 +86,7 @@ internal static unsafe partial class LinuxReceiveTimestamps
     /// <summary>
     /// One non-blocking recvmsg into <paramref name="buffer"/>, the sender's address into <paramref name="from"/>.
     /// Returns the length, −1 when nothing is queued, −2 when a datagram larger than the buffer was dropped or a
-    /// socket error was read (read again); <paramref name="arrived"/> is the kernel's stamp as a Stopwatch timestamp (now, when the kernel gave none).
+    /// socket error was read; <paramref name="arrived"/> is the kernel's stamp as a Stopwatch timestamp (now, when the kernel gave none).
     /// </summary>
     public static int Receive(Socket socket, Span<byte> buffer, SocketAddress from, out long arrived)
     {
@@ -145,8 +145,9 @@ internal static unsafe partial class LinuxReceiveTimestamps
             if (FindStamp(control, message.ControlLength) is { } stamp)
             {
                 var age = (realNow.Seconds - stamp.Seconds) * 1_000_000_000 + (realNow.Nanoseconds - stamp.Nanoseconds);
-                // A wall clock stepped between the stamp and now gives a nonsense age: keep "now" then.
-                if (age >= 0 && age < 1_000_000_000) arrived = now - age;
+                // A wall clock stepped between the stamp and now gives a nonsense age: keep "now" then. (A loop
+                // stalled for seconds gives a true one; that round trip's delay gets it filtered out anyway.)
+                if (age >= 0 && age < 10_000_000_000) arrived = now - age;
             }
             return (int)length;
         }

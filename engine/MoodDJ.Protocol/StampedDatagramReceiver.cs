@@ -54,8 +54,9 @@ public sealed class StampedDatagramReceiver
                 throw new OperationCanceledException("The socket was closed.", e, cancellationToken);
             }
             if (length >= 0) return new StampedDatagram(length, arrived);
-            if (length == -1) await WaitReadableAsync(cancellationToken).ConfigureAwait(false);
-            // −2: an oversized datagram was dropped; read on.
+            // Nothing queued, or an oversized datagram / a socket error was taken off it: wait for the next
+            // (at once if more are queued; a broken socket makes the wait throw instead of spinning here).
+            await WaitReadableAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
