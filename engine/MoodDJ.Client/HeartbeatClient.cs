@@ -32,6 +32,8 @@ public sealed class HeartbeatClient : IDisposable
 {
     private readonly IDatagramSocket _socket;
     private readonly IPEndPoint _station;
+    private readonly SocketAddress _stationAddress;
+    private readonly StampedDatagramReceiver _receiver;
     private readonly UInt128 _token;
     private readonly TimeSpan _interval;
     private readonly TimeSpan _expiry;
@@ -59,10 +61,15 @@ public sealed class HeartbeatClient : IDisposable
             SendBufferBytes = 64 * 1024,
         });
         _station = station;
+        _stationAddress = station.Serialize();
+        _receiver = new StampedDatagramReceiver(_socket);
         _token = token;
         _interval = interval;
         _expiry = expiry;
     }
+
+    /// <summary>True when answers are stamped with the kernel's receive time (Linux, the UDP transport).</summary>
+    public bool KernelTimestamps => _receiver.KernelTimestamps;
 
     /// <summary>Alive answers received.</summary>
     public long AliveReplies => Interlocked.Read(ref _alive);
@@ -112,13 +119,14 @@ public sealed class HeartbeatClient : IDisposable
     private async Task SendTimeRequestAsync(byte[] datagram, CancellationToken cancellationToken)
     {
         var sequence = ++_sequence;
+        Interlocked.Exchange(ref _sentAt, Stopwatch.GetTimestamp());
+        // t1 is read last, right before the send (to a pre-serialized address: no work between).
         var now = MediaClock.Shared.Now;
         Volatile.Write(ref _sentNtp[sequence % (uint)_sentNtp.Length], now);
         new HeartbeatDatagram(HeartbeatType.TimeRequest, _token, sequence).WriteTimeTo(datagram, now, 0);
-        Interlocked.Exchange(ref _sentAt, Stopwatch.GetTimestamp());
         try
         {
-            await _socket.SendToAsync(datagram, _station, cancellationToken).ConfigureAwait(false);
+            await _socket.SendToAsync(datagram, _stationAddress, cancellationToken).ConfigureAwait(false);
         }
         catch (System.Net.Sockets.SocketException) { /* station unreachable right now: the expiry decides */ }
     }
@@ -146,9 +154,11 @@ public sealed class HeartbeatClient : IDisposable
         while (true)
         {
             int length;
+            long arrivedAt;
             try
             {
-                length = await _socket.ReceiveFromAsync(buffer, from, cancellationToken).ConfigureAwait(false);
+                // t4 is the kernel's receive stamp where it can be: this loop's wake-up is no part of it.
+                (length, arrivedAt) = await _receiver.ReceiveFromAsync(buffer, from, cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) { return SubscriptionLoss.Stopped; }
             if (!HeartbeatDatagram.TryRead(buffer.AsSpan(0, length), out var answer) || answer.Token != _token)
@@ -157,7 +167,7 @@ public sealed class HeartbeatClient : IDisposable
                 return SubscriptionLoss.Forgotten;
             if (answer.Type == HeartbeatType.TimeReply)
             {
-                var arrived = MediaClock.Shared.Now;
+                var arrived = MediaClock.Shared.At(arrivedAt);
                 var (t2, t3) = HeartbeatDatagram.ReadTimes(buffer.AsSpan(0, length));
                 // Only the answer to a request still in the ring counts (older ones were overwritten).
                 if (_sequence - answer.Sequence < (uint)_sentNtp.Length)

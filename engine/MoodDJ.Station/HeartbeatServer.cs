@@ -35,14 +35,17 @@ internal sealed class HeartbeatServer
         var buffer = new byte[2048];
         var reply = new byte[HeartbeatDatagram.TimeSize];
         var clock = MoodDJ.Media.MediaClock.Shared;
+        var receiver = new StampedDatagramReceiver(_socket);
+        var from = _socket.CreateAddressBuffer();
         long windowStart = Stopwatch.GetTimestamp();
         var inWindow = 0;
         while (!cancellationToken.IsCancellationRequested)
         {
-            DatagramReceived received;
+            StampedDatagram received;
             try
             {
-                received = await _socket.ReceiveFromAsync(buffer, cancellationToken).ConfigureAwait(false);
+                // The arrival time is the kernel's where it can be (t2 of a time request): this loop's own wake-up is no part of it.
+                received = await receiver.ReceiveFromAsync(buffer, from, cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested) { return; }
             catch (ObjectDisposedException) { return; }
@@ -53,7 +56,7 @@ internal sealed class HeartbeatServer
                 continue;
             }
 
-            var arrived = clock.Now;
+            var arrived = clock.At(received.ArrivedAt);
             if (Stopwatch.GetElapsedTime(windowStart).TotalSeconds >= 1)
             {
                 windowStart = Stopwatch.GetTimestamp();
@@ -92,6 +95,7 @@ internal sealed class HeartbeatServer
             {
                 // Same size as the request (no amplification): when it arrived and when the answer leaves,
                 // on the clock sender reports use, so players can place frames on the station's time line.
+                // t3 is read last, right before the send.
                 replyLength = new HeartbeatDatagram(HeartbeatType.TimeReply, datagram.Token, datagram.Sequence)
                     .WriteTimeTo(reply, arrived, clock.Now);
             }
@@ -101,7 +105,7 @@ internal sealed class HeartbeatServer
             }
             try
             {
-                await _socket.SendToAsync(reply.AsMemory(0, replyLength), received.RemoteEndPoint, cancellationToken).ConfigureAwait(false);
+                await _socket.SendToAsync(reply.AsMemory(0, replyLength), from, cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested) { return; }
             catch (ObjectDisposedException) { return; }

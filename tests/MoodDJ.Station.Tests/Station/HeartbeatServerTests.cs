@@ -118,6 +118,18 @@ public sealed class HeartbeatServerTests : IAsyncLifetime
     }
 
     [Fact]
+    public void A_datagram_larger_than_the_receive_buffer_is_dropped_and_the_next_heartbeat_answered()
+    {
+        // The server reads 2,048 bytes at most; on Linux it reads with recvmsg (for the kernel's receive stamp),
+        // which must drop the truncated datagram as the plain receive does, not stop the loop.
+        var listener = _registry.TryAdd("s", new IPEndPoint(IPAddress.Loopback, 40003), ClearRtp.Instance, out _)!;
+        _client.SendTo(new byte[4000], _socket.LocalEndPoint);
+        var answer = Exchange(new HeartbeatDatagram(HeartbeatType.Heartbeat, listener.Token, 11));
+        Assert.Equal(11u, answer.Sequence);
+        Assert.Equal(HeartbeatType.Alive, answer.Type);
+    }
+
+    [Fact]
     public async Task Leave_removes_the_listener_at_once()
     {
         var listener = _registry.TryAdd("s", new IPEndPoint(IPAddress.Loopback, 40002), ClearRtp.Instance, out _)!;
