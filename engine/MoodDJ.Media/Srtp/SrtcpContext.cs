@@ -23,7 +23,7 @@ public sealed class SrtcpContext : IDisposable
     private const uint MaxIndex = 0x7FFFFFFF;
 
     private readonly AesCounterMode _cipher;
-    private readonly IncrementalHash _mac;
+    private readonly SrtpHmacSha1 _mac;
     private readonly byte[] _salt;
     private readonly byte[] _digest = new byte[20];
     private readonly Lock _gate = new();
@@ -32,19 +32,23 @@ public sealed class SrtcpContext : IDisposable
     private readonly int _maxStreams;
     private bool _disposed;
 
-    private SrtcpContext(SrtpSessionKeys keys, int maxStreams)
+    private SrtcpContext(SrtpSessionKeys keys, int maxStreams, SrtpCryptoBackend backend)
     {
-        _cipher = new AesCounterMode(keys.EncryptionKey);
-        _mac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA1, keys.AuthenticationKey);
+        _cipher = new AesCounterMode(keys.EncryptionKey, backend);
+        _mac = new SrtpHmacSha1(keys.AuthenticationKey, backend);
         _salt = keys.Salt;
         _maxStreams = maxStreams;
     }
 
-    public static SrtcpContext Create(SrtpKeys keys, int maxStreams = SrtpContext.DefaultMaxStreams)
+    public static SrtcpContext Create(SrtpKeys keys, int maxStreams = SrtpContext.DefaultMaxStreams) =>
+        Create(keys, maxStreams, SrtpCrypto.Default);
+
+    /// <summary>With a chosen crypto backend (tests compare the native and the managed one).</summary>
+    internal static SrtcpContext Create(SrtpKeys keys, int maxStreams, SrtpCryptoBackend backend)
     {
         ArgumentNullException.ThrowIfNull(keys);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxStreams);
-        return new SrtcpContext(SrtpKeyDerivation.DeriveRtcp(keys.MasterKey, keys.MasterSalt), maxStreams);
+        return new SrtcpContext(SrtpKeyDerivation.DeriveRtcp(keys.MasterKey, keys.MasterSalt, backend), maxStreams, backend);
     }
 
     /// <summary>
@@ -132,8 +136,7 @@ public sealed class SrtcpContext : IDisposable
 
     private void Tag(ReadOnlySpan<byte> authenticated, Span<byte> tag)
     {
-        _mac.AppendData(authenticated);
-        _mac.GetHashAndReset(_digest);
+        _mac.Compute(authenticated, [], _digest);
         _digest.AsSpan(0, TagLength).CopyTo(tag);
     }
 

@@ -20,12 +20,12 @@ public sealed class SrtpContext : IDisposable
     private readonly Direction _unprotect;
     private bool _disposed;
 
-    private SrtpContext(SrtpSessionKeys keys, int maxStreams)
+    private SrtpContext(SrtpSessionKeys keys, int maxStreams, SrtpCryptoBackend backend)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxStreams);
         MaxStreams = maxStreams;
-        _protect = new Direction(keys);
-        _unprotect = new Direction(keys);
+        _protect = new Direction(keys, backend);
+        _unprotect = new Direction(keys, backend);
     }
 
     /// <summary>How many SSRCs each direction tracks at most; packets of further SSRCs are refused.</summary>
@@ -34,10 +34,14 @@ public sealed class SrtpContext : IDisposable
     public static SrtpContext Create(ReadOnlySpan<byte> masterKey16, ReadOnlySpan<byte> masterSalt14) =>
         Create(SrtpKeys.Create(masterKey16, masterSalt14));
 
-    public static SrtpContext Create(SrtpKeys keys, int maxStreams = DefaultMaxStreams)
+    public static SrtpContext Create(SrtpKeys keys, int maxStreams = DefaultMaxStreams) =>
+        Create(keys, maxStreams, SrtpCrypto.Default);
+
+    /// <summary>With a chosen crypto backend (tests compare the native and the managed one).</summary>
+    internal static SrtpContext Create(SrtpKeys keys, int maxStreams, SrtpCryptoBackend backend)
     {
         ArgumentNullException.ThrowIfNull(keys);
-        return new SrtpContext(SrtpKeyDerivation.Derive(keys.MasterKey, keys.MasterSalt), maxStreams);
+        return new SrtpContext(SrtpKeyDerivation.Derive(keys.MasterKey, keys.MasterSalt, backend), maxStreams, backend);
     }
 
     /// <summary>Both ends of a secure control channel get the same stream keys this way.</summary>
@@ -160,43 +164,56 @@ public sealed class SrtpContext : IDisposable
     private sealed class Direction : IDisposable
     {
         private readonly AesCounterMode _cipher;
-        private readonly IncrementalHash _mac;
-        private readonly byte[] _salt;
+        private readonly SrtpHmacSha1 _mac;
+        private readonly ulong _saltHigh;
+        private readonly ulong _saltLow;
         private readonly Dictionary<uint, SrtpReplayWindow> _streams = [];
-        private readonly byte[] _digest = new byte[20];
+        // A fan-out context protects one SSRC: remembering the last one skips the dictionary (and the
+        // cache misses of its arrays) on nearly every packet.
+        private uint _lastSsrc;
+        private SrtpReplayWindow? _last;
 
-        public Direction(SrtpSessionKeys keys)
+        public Direction(SrtpSessionKeys keys, SrtpCryptoBackend backend)
         {
-            _cipher = new AesCounterMode(keys.EncryptionKey);
-            _mac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA1, keys.AuthenticationKey);
-            _salt = keys.Salt;
+            _cipher = new AesCounterMode(keys.EncryptionKey, backend);
+            _mac = new SrtpHmacSha1(keys.AuthenticationKey, backend);
+            Span<byte> salt = stackalloc byte[AesCounterMode.BlockSize];
+            salt.Clear();
+            keys.Salt.CopyTo(salt); // 14 bytes; the low 16 bits of the IV stay zero
+            _saltHigh = BinaryPrimitives.ReadUInt64BigEndian(salt);
+            _saltLow = BinaryPrimitives.ReadUInt64BigEndian(salt[8..]);
         }
 
         public Lock Gate { get; } = new();
 
         public int StreamCount => _streams.Count;
 
-        public SrtpReplayWindow? Find(uint ssrc) => _streams.GetValueOrDefault(ssrc);
+        public SrtpReplayWindow? Find(uint ssrc)
+        {
+            if (_last is not null && _lastSsrc == ssrc) return _last;
+            var state = _streams.GetValueOrDefault(ssrc);
+            if (state is not null) (_lastSsrc, _last) = (ssrc, state);
+            return state;
+        }
 
         public SrtpReplayWindow? StateFor(uint ssrc, int maxStreams)
         {
-            if (_streams.TryGetValue(ssrc, out var state)) return state;
+            var state = Find(ssrc);
+            if (state is not null) return state;
             if (_streams.Count >= maxStreams) return null;
             state = new SrtpReplayWindow();
             _streams.Add(ssrc, state);
+            (_lastSsrc, _last) = (ssrc, state);
             return state;
         }
 
         /// <summary>AES-CM over the payload with IV = (salt·2¹⁶) XOR (SSRC·2⁶⁴) XOR (index·2¹⁶) (RFC 3711 §4.1.1).</summary>
         public void Crypt(Span<byte> payload, uint ssrc, ulong index)
         {
+            // The IV as two big-endian words: the SSRC lands in bytes 4..7, the 48-bit index in bytes 8..13.
             Span<byte> iv = stackalloc byte[AesCounterMode.BlockSize];
-            _salt.CopyTo(iv);
-            iv[14] = 0;
-            iv[15] = 0;
-            BinaryPrimitives.WriteUInt32BigEndian(iv[4..], BinaryPrimitives.ReadUInt32BigEndian(iv[4..]) ^ ssrc);
-            for (var i = 0; i < 6; i++)
-                iv[13 - i] ^= (byte)(index >> (8 * i));
+            BinaryPrimitives.WriteUInt64BigEndian(iv, _saltHigh ^ ssrc);
+            BinaryPrimitives.WriteUInt64BigEndian(iv[8..], _saltLow ^ (index << 16));
             _cipher.Apply(iv, payload);
         }
 
@@ -205,10 +222,9 @@ public sealed class SrtpContext : IDisposable
         {
             Span<byte> rocBytes = stackalloc byte[4];
             BinaryPrimitives.WriteUInt32BigEndian(rocBytes, roc);
-            _mac.AppendData(packet[..length]);
-            _mac.AppendData(rocBytes);
-            _mac.GetHashAndReset(_digest);
-            _digest.AsSpan(0, TagLength).CopyTo(tag);
+            Span<byte> digest = stackalloc byte[SrtpHmacSha1.DigestLength];
+            _mac.Compute(packet[..length], rocBytes, digest);
+            digest[..TagLength].CopyTo(tag);
         }
 
         /// <summary>
@@ -219,9 +235,9 @@ public sealed class SrtpContext : IDisposable
         public void TagInPlace(Span<byte> packet, int length, uint roc)
         {
             BinaryPrimitives.WriteUInt32BigEndian(packet[length..], roc);
-            _mac.AppendData(packet[..(length + 4)]);
-            _mac.GetHashAndReset(_digest);
-            _digest.AsSpan(0, TagLength).CopyTo(packet[length..]);
+            Span<byte> digest = stackalloc byte[SrtpHmacSha1.DigestLength];
+            _mac.Compute(packet[..(length + 4)], [], digest);
+            digest[..TagLength].CopyTo(packet[length..]);
         }
 
         public void Dispose()

@@ -17,9 +17,12 @@ internal static class SrtpKeyDerivation
     public const int SessionAuthKeyLength = 20;
     public const int SessionSaltLength = 14;
 
-    public static SrtpSessionKeys Derive(ReadOnlySpan<byte> masterKey, ReadOnlySpan<byte> masterSalt)
+    public static SrtpSessionKeys Derive(ReadOnlySpan<byte> masterKey, ReadOnlySpan<byte> masterSalt) =>
+        Derive(masterKey, masterSalt, SrtpCrypto.Default);
+
+    public static SrtpSessionKeys Derive(ReadOnlySpan<byte> masterKey, ReadOnlySpan<byte> masterSalt, SrtpCryptoBackend backend)
     {
-        using var prf = new AesCounterMode(masterKey);
+        using var prf = new AesCounterMode(masterKey, backend);
         return new SrtpSessionKeys(
             DeriveOne(prf, masterSalt, RtpEncryptionLabel, SessionKeyLength),
             DeriveOne(prf, masterSalt, RtpAuthenticationLabel, SessionAuthKeyLength),
@@ -27,9 +30,12 @@ internal static class SrtpKeyDerivation
     }
 
     /// <summary>The SRTCP session keys (labels 3, 4, 5; RFC 3711 §4.3.2).</summary>
-    public static SrtpSessionKeys DeriveRtcp(ReadOnlySpan<byte> masterKey, ReadOnlySpan<byte> masterSalt)
+    public static SrtpSessionKeys DeriveRtcp(ReadOnlySpan<byte> masterKey, ReadOnlySpan<byte> masterSalt) =>
+        DeriveRtcp(masterKey, masterSalt, SrtpCrypto.Default);
+
+    public static SrtpSessionKeys DeriveRtcp(ReadOnlySpan<byte> masterKey, ReadOnlySpan<byte> masterSalt, SrtpCryptoBackend backend)
     {
-        using var prf = new AesCounterMode(masterKey);
+        using var prf = new AesCounterMode(masterKey, backend);
         return new SrtpSessionKeys(
             DeriveOne(prf, masterSalt, RtcpEncryptionLabel, SessionKeyLength),
             DeriveOne(prf, masterSalt, RtcpAuthenticationLabel, SessionAuthKeyLength),

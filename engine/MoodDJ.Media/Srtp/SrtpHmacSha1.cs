@@ -1,0 +1,40 @@
+using System.Security.Cryptography;
+
+namespace MoodDJ.Media.Srtp;
+
+/// <summary>
+/// HMAC-SHA1 for SRTP tags, keyed once: OpenSSL directly where it loads, else the BCL's IncrementalHash
+/// (<see cref="SrtpCrypto.Default"/>). Nothing is allocated per call. Not thread-safe.
+/// </summary>
+internal sealed class SrtpHmacSha1 : IDisposable
+{
+    public const int DigestLength = 20;
+
+    private readonly OpenSslHmacSha1? _native;
+    private readonly IncrementalHash? _managed;
+
+    public SrtpHmacSha1(ReadOnlySpan<byte> key, SrtpCryptoBackend backend)
+    {
+        if (backend == SrtpCryptoBackend.Native) _native = new OpenSslHmacSha1(key);
+        else _managed = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA1, key);
+    }
+
+    /// <summary>Writes HMAC-SHA1(key, <paramref name="data"/> ‖ <paramref name="suffix"/>) into <c>digest[..20]</c>.</summary>
+    public void Compute(ReadOnlySpan<byte> data, ReadOnlySpan<byte> suffix, Span<byte> digest)
+    {
+        if (_native is not null)
+        {
+            _native.Compute(data, suffix, digest);
+            return;
+        }
+        _managed!.AppendData(data);
+        if (!suffix.IsEmpty) _managed.AppendData(suffix);
+        _managed.GetHashAndReset(digest);
+    }
+
+    public void Dispose()
+    {
+        _native?.Dispose();
+        _managed?.Dispose();
+    }
+}
