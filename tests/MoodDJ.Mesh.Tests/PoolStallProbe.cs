@@ -3,10 +3,11 @@ using System.Diagnostics;
 namespace MoodDJ.Mesh.Tests;
 
 /// <summary>
-/// Tells thread-pool starvation from the OS descheduling the process (docs/performance.md, "Live relay mesh"):
-/// a dedicated thread samples the pool every 50 ms, and a pool timer ticks every 50 ms. A stall that only the
-/// pool timer sees, with work items pending, is starvation; one that the dedicated thread sees too is the process
-/// not running at all. Only reports; asserts nothing.
+/// Tells thread-pool starvation from the OS not running the process (docs/performance.md, "Live relay mesh").
+/// A pool timer ticks every 50 ms, and a dedicated thread samples the pool every 50 ms. When the timer is late,
+/// the sampler records the process's CPU time and how many of its threads are runnable. Blocked threads with work
+/// pending and little CPU used is starvation. Runnable threads getting little CPU means the OS is not running
+/// them. A late dedicated thread also points to the OS. It only reports and asserts nothing.
 /// </summary>
 internal sealed class PoolStallProbe : IDisposable
 {
