@@ -24,6 +24,7 @@ public sealed class MeshSwarmTests(ITestOutputHelper output)
     public async Task Thirty_peers_play_continuously_while_the_server_feeds_only_S_of_them()
     {
         const int S = 3;
+        using var probe = new PoolStallProbe();
         await using var harness = await MeshHarness.StartAsync(S);
         await using var prompt = await harness.ConnectAsync("dj");
         await prompt.PromptAsync("I feel calm and happy");
@@ -31,9 +32,14 @@ public sealed class MeshSwarmTests(ITestOutputHelper output)
             await harness.AddPeerAsync(Crashing);
         await WaitAllPlayingAsync(harness, TimeSpan.FromSeconds(60));
 
+        output.WriteLine("start-up " + probe.Report());
+        PoolStallProbe.Log("[probe] start-up " + probe.Report());
+        probe.Mark();
         var (continuity, egress) = await MeasureAsync(harness, TimeSpan.FromSeconds(10));
         var direct = harness.Station.Listeners.Snapshot.Count(l => l.Mesh is { Direct: true });
         output.WriteLine($"direct {direct}, egress {egress:0} packets/s, worst continuity {continuity.Values.Min():0.0000}");
+        output.WriteLine("window " + probe.Report());
+        PoolStallProbe.Log($"[probe] worst continuity {continuity.Values.Min():0.0000}; {probe.Report()}");
         foreach (var peer in harness.Peers)
             output.WriteLine($"{peer.Name}: {peer.Relay.Stats}");
         Assert.InRange(direct, 1, S);
