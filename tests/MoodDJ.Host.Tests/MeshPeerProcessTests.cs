@@ -60,4 +60,61 @@ public sealed class MeshPeerProcessTests
             Assert.True(wav.Samples.Max(Math.Abs) > 0.05f, $"peer{i}.wav is silent");
         }
     }
+
+    /// <summary>
+    /// A peer whose whole process stops for longer than peer:parentSilenceMs (SIGSTOP here; the OS
+    /// descheduling it on a loaded machine in life) must not take its parent for dead when it runs
+    /// again: the datagrams that queued meanwhile are still to be read. It used to drop the parent
+    /// and spend up to seconds re-attaching.
+    /// </summary>
+    [Fact]
+    public async Task A_peer_stopped_for_longer_than_the_parent_silence_keeps_its_parent()
+    {
+        using var temp = new TempFolder();
+        var port = StationJoinTests.FreeTcpPort();
+        var key = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        string[] station = ["--server", $"127.0.0.1:{port}", "--set", $"station:key={key}"];
+        await using var server = RunningProcess.StartMooddj(temp.Path, null, ["server", .. StationJoinTests.LoopbackFreePorts,
+            "--set", $"station:controlPort={port}", "--set", $"station:key={key}", "--set", "station:maxDirectPeers=1", "--set", "music:preferencesFile=none"]);
+        await server.WaitForAsync("mooddj player --join ");
+        await using var parent = RunningProcess.StartMooddj(temp.Path, null, ["peer", .. station, "--output", "null", "--seconds", "40", "--quiet"]);
+        await WaitForMeshAsync(temp.Path, station, peers: 1);
+        await using var child = RunningProcess.StartMooddj(temp.Path, null, ["peer", .. station, "--output", "null", "--seconds", "14", "--quiet"]);
+        await WaitForMeshAsync(temp.Path, station, peers: 2);   // with one direct peer allowed, the second is the first one's child
+        await Task.Delay(2000);
+
+        for (var i = 0; i < 3; i++)
+        {
+            Signal("STOP", child.Id);
+            await Task.Delay(700);   // parentSilenceMs is 250 by default
+            Signal("CONT", child.Id);
+            await Task.Delay(1500);
+        }
+
+        Assert.Equal(0, await child.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        var summary = (child.StdOut + child.StdErr).Split('\n').LastOrDefault(l => l.StartsWith("relay:", StringComparison.Ordinal)) ?? child.ToString();
+        Assert.True(summary.Contains("re-attaches 0 ", StringComparison.Ordinal), child.ToString());
+    }
+
+    private static async Task WaitForMeshAsync(string folder, string[] station, int peers)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(500);
+            var status = await MooddjProcess.RunAsync(folder, ["status", "--json", .. station]);
+            if (status.ExitCode != 0) continue;
+            var mesh = JsonDocument.Parse(status.StdOut).RootElement.GetProperty("mesh");
+            if (mesh.GetProperty("peers").GetInt32() == peers && mesh.GetProperty("peerList").EnumerateArray().All(p => p.GetProperty("hops").GetInt32() > 0))
+                return;
+        }
+        Assert.Fail($"the mesh never showed {peers} placed peer(s)");
+    }
+
+    private static void Signal(string signal, int pid)
+    {
+        using var kill = System.Diagnostics.Process.Start("kill", [$"-{signal}", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+        Assert.Equal(0, kill.ExitCode);
+    }
 }

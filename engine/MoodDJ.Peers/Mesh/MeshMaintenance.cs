@@ -11,10 +11,15 @@ namespace MoodDJ.Peers.Mesh;
 internal sealed class MeshMaintenance(MeshRelay relay, MeshSession s)
 {
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(25);
+    // A tick this late means this process did not run (the OS descheduled it, or a GC): its own
+    // receive loop was stopped too, so a parent's silence over that time says nothing about the parent.
+    private static readonly long StallGap = Stopwatch.Frequency / 10;
 
     private readonly byte[] _buffer = new byte[MeshWire.MaxLength];
     private Task? _asking;
     private long _lastAsk;
+    private long _lastTick;
+    private long _awakeSince;
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -33,8 +38,13 @@ internal sealed class MeshMaintenance(MeshRelay relay, MeshSession s)
         var options = relay.Options;
         var now = Stopwatch.GetTimestamp();
         var silence = (long)(options.ParentSilence.TotalSeconds * Stopwatch.Frequency);
+        if (_lastTick != 0 && now - _lastTick > StallGap) _awakeSince = now;
+        _lastTick = now;
+        // Silence counts from when this peer last heard its parent or woke from a stall, whichever is
+        // later: after a stall the receive loop first drains what queued meanwhile. Without this, a
+        // 0.3-0.5 s stall dropped live parents and cost seconds of re-attaching.
         foreach (var parent in family.Parents)
-            if (now - Volatile.Read(ref parent.LastHeard) > silence)
+            if (now - Math.Max(Volatile.Read(ref parent.LastHeard), _awakeSince) > silence)
                 relay.DropParent(s, parent, $"silent for {options.ParentSilence.TotalMilliseconds:0} ms");
 
         if (family.Direct && family.Parents.Length > 0)
