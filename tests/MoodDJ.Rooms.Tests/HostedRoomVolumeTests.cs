@@ -55,11 +55,21 @@ public sealed class HostedRoomVolumeTests(ITestOutputHelper output)
         output.WriteLine($"reconcile {N} up + {N} down (200-character texts, batch 200): {t.TotalMilliseconds:0} ms = {2 * N / t.TotalSeconds:0} messages/s");
         var again = await SyncOnce();
         output.WriteLine($"reconnect, nothing new (the {N} + {N} within the lookback go over again, skipped as held): {again.TotalMilliseconds:0} ms");
-        // Each side holds the union once: the room's join, and N of each.
-        foreach (var (store, room) in new[] { (host.Db.Store, hr.Id), (central.Db.Store, cr.Id) })
+        // Each side holds the union once: N texts of each, none twice, and olivia's join notice. Her own
+        // client may also have left: the 5,000 pulled messages are shown to her live one by one, and a
+        // client that falls 256 notifications behind is dropped as a slow reader (a "left" notice), which
+        // happened under CI load. That flood is a known limit (docs/protocol.md, "Rooms hosted by their users"); this test is about storage.
+        foreach (var (side, store, room) in new[] { ("host", host.Db.Store, hr.Id), ("central", central.Db.Store, cr.Id) })
         {
-            Assert.Equal(N + 1, (await store.Messages.SinceAsync(room, 0, 2, ofNode: true, 10_000)).Count);
-            Assert.Equal(N, (await store.Messages.SinceAsync(room, 0, 2, ofNode: false, 10_000)).Count);
+            var ofHost = await store.Messages.SinceAsync(room, 0, 2, ofNode: true, 10_000);
+            var ofCentral = await store.Messages.SinceAsync(room, 0, 2, ofNode: false, 10_000);
+            var all = ofHost.Concat(ofCentral).ToList();
+            var what = $"{side}: " + string.Join("; ", all.Where(m => m.Kind != MessageKind.Text)
+                .Select(m => $"{m.Id} node {SnowflakeIds.NodeOf(m.Id)} {m.Kind} by {m.Author}: {m.Body}"));
+            Assert.True(ofHost.Count(m => m.Kind == MessageKind.Text) == N, what);
+            Assert.True(ofCentral.Count(m => m.Kind == MessageKind.Text) == N, what);
+            Assert.Empty(all.GroupBy(m => (m.Author, m.Kind, m.Body)).Where(g => g.Count() > 1).Select(g => $"{g.Key} x{g.Count()}"));
+            Assert.True(ofHost.Count(m => m.Kind == MessageKind.Join) == 1 && ofHost.Count(m => m.Kind == MessageKind.Leave) <= 1 && ofCentral.All(m => m.Kind == MessageKind.Text), what);
         }
     }
 }
