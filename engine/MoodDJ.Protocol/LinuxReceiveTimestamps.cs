@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
+using static MoodDJ.Protocol.LinuxSocketAbi;
 
 namespace MoodDJ.Protocol;
 
@@ -18,34 +19,12 @@ internal static unsafe partial class LinuxReceiveTimestamps
 {
     private const int SolSocket = 1;
     private const int SoTimestampNs = 35;        // SO_TIMESTAMPNS_OLD; the control message type is the same (SCM_TIMESTAMPNS)
-    private const int MsgDontWait = 0x40;
     private const int ClockRealtime = 0;
-    private const int EAgain = 11;
-    private const int EIntr = 4;
     private const int EBadF = 9;
     private const int MsgTrunc = 0x20;
 
     /// <summary>Room for one cmsghdr (16 bytes) and a timespec (16 bytes), with slack for anything else the kernel adds.</summary>
     public const int ControlBytes = 64;
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct IoVec
-    {
-        public void* Base;
-        public nuint Length;
-    }
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct MsgHdr
-    {
-        public void* Name;
-        public uint NameLength;
-        public IoVec* Iov;
-        public nuint IovLength;
-        public void* Control;
-        public nuint ControlLength;
-        public int Flags;
-    }
 
     [StructLayout(LayoutKind.Sequential)]
     private struct TimeSpec

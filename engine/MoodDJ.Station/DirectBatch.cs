@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
+using MoodDJ.Protocol;
 
 namespace MoodDJ.Station;
 
@@ -19,7 +20,7 @@ internal sealed unsafe class DirectBatch : IDisposable
     private readonly SafeSocketHandle _handle;
     private readonly StationCounters _counters;
     private readonly LinuxSendmmsg.MMsgHdr* _messages;
-    private readonly LinuxSendmmsg.IoVec* _iov;
+    private readonly LinuxSocketAbi.IoVec* _iov;
     private readonly Listener[] _listeners = new Listener[Capacity];
     private int _count;
 
@@ -29,7 +30,7 @@ internal sealed unsafe class DirectBatch : IDisposable
         _handle = socket.SafeHandle;
         _counters = counters;
         _messages = (LinuxSendmmsg.MMsgHdr*)NativeMemory.AllocZeroed((nuint)(Capacity * sizeof(LinuxSendmmsg.MMsgHdr)));
-        _iov = (LinuxSendmmsg.IoVec*)NativeMemory.AllocZeroed((nuint)(Capacity * sizeof(LinuxSendmmsg.IoVec)));
+        _iov = (LinuxSocketAbi.IoVec*)NativeMemory.AllocZeroed((nuint)(Capacity * sizeof(LinuxSocketAbi.IoVec)));
     }
 
     /// <summary>Queues the <paramref name="length"/> bytes in <paramref name="listener"/>'s buffer (its send already begun); sends when the batch is full.</summary>
@@ -88,8 +89,8 @@ internal sealed unsafe class DirectBatch : IDisposable
                 continue;
             }
             var errno = Marshal.GetLastPInvokeError();
-            if (errno == LinuxSendmmsg.EIntr) continue;
-            if (errno == LinuxSendmmsg.EAgain)
+            if (errno == LinuxSocketAbi.EIntr) continue;
+            if (errno == LinuxSocketAbi.EAgain)
             {
                 // The socket buffer is full: this frame skips the rest rather than wait.
                 busy += count - start;
@@ -113,7 +114,7 @@ internal sealed unsafe class DirectBatch : IDisposable
         try
         {
             _handle.DangerousAddRef(ref added);
-            return LinuxSendmmsg.Send((int)_handle.DangerousGetHandle(), _messages + start, (uint)count, LinuxSendmmsg.MsgDontWait);
+            return LinuxSendmmsg.Send((int)_handle.DangerousGetHandle(), _messages + start, (uint)count, LinuxSocketAbi.MsgDontWait);
         }
         catch (ObjectDisposedException)
         {

@@ -1,40 +1,18 @@
 using System.Runtime.InteropServices;
+using MoodDJ.Protocol;
 
 namespace MoodDJ.Station;
 
 /// <summary>
 /// sendmmsg(2) through glibc: many datagrams, each to its own address, in one system call. The
-/// structs follow the 64-bit Linux ABI (x86-64 and arm64 lay them out alike).
+/// structs follow the 64-bit Linux ABI (<see cref="LinuxSocketAbi"/>).
 /// </summary>
 internal static unsafe partial class LinuxSendmmsg
 {
-    public const int MsgDontWait = 0x40;
-    public const int EIntr = 4;
-    public const int EAgain = 11;
-
-    [StructLayout(LayoutKind.Sequential)]
-    public struct IoVec
-    {
-        public void* Base;
-        public nuint Length;
-    }
-
-    [StructLayout(LayoutKind.Sequential)]
-    public struct MsgHdr
-    {
-        public void* Name;
-        public uint NameLength;
-        public IoVec* Iov;
-        public nuint IovLength;
-        public void* Control;
-        public nuint ControlLength;
-        public int Flags;
-    }
-
     [StructLayout(LayoutKind.Sequential)]
     public struct MMsgHdr
     {
-        public MsgHdr Header;
+        public LinuxSocketAbi.MsgHdr Header;
         public uint Length;
     }
 

@@ -13,12 +13,8 @@ public sealed class MeshPeerProcessTests
     public async Task Three_peers_each_write_music_while_status_shows_at_most_S_direct_peers()
     {
         using var temp = new TempFolder();
-        var port = StationJoinTests.FreeTcpPort();
-        var key = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
-        string[] station = ["--server", $"127.0.0.1:{port}", "--set", $"station:key={key}"];
-        await using var server = RunningProcess.StartMooddj(temp.Path, null, ["server", .. StationJoinTests.LoopbackFreePorts,
-            "--set", $"station:controlPort={port}", "--set", $"station:key={key}", "--set", "station:maxDirectPeers=1", "--set", "music:preferencesFile=none"]);
-        await server.WaitForAsync("mooddj player --join ");
+        var (server, station) = await StartServerFeedingOnePeerAsync(temp);
+        await using var _ = server;
         var sent = await MooddjProcess.RunAsync(temp.Path, ["send", "I feel happy", .. station]);
         Assert.True(sent.ExitCode == 0, sent.ToString());
 
@@ -71,12 +67,8 @@ public sealed class MeshPeerProcessTests
     public async Task A_peer_stopped_for_longer_than_the_parent_silence_keeps_its_parent()
     {
         using var temp = new TempFolder();
-        var port = StationJoinTests.FreeTcpPort();
-        var key = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
-        string[] station = ["--server", $"127.0.0.1:{port}", "--set", $"station:key={key}"];
-        await using var server = RunningProcess.StartMooddj(temp.Path, null, ["server", .. StationJoinTests.LoopbackFreePorts,
-            "--set", $"station:controlPort={port}", "--set", $"station:key={key}", "--set", "station:maxDirectPeers=1", "--set", "music:preferencesFile=none"]);
-        await server.WaitForAsync("mooddj player --join ");
+        var (server, station) = await StartServerFeedingOnePeerAsync(temp);
+        await using var _ = server;
         await using var parent = RunningProcess.StartMooddj(temp.Path, null, ["peer", .. station, "--output", "null", "--seconds", "40", "--quiet"]);
         await WaitForMeshAsync(temp.Path, station, peers: 1);
         await using var child = RunningProcess.StartMooddj(temp.Path, null, ["peer", .. station, "--output", "null", "--seconds", "14", "--quiet"]);
@@ -94,6 +86,25 @@ public sealed class MeshPeerProcessTests
         Assert.Equal(0, await child.WaitForExitAsync(TimeSpan.FromSeconds(60)));
         var summary = (child.StdOut + child.StdErr).Split('\n').LastOrDefault(l => l.StartsWith("relay:", StringComparison.Ordinal)) ?? child.ToString();
         Assert.True(summary.Contains("re-attaches 0 ", StringComparison.Ordinal), child.ToString());
+    }
+
+    /// <summary>`mooddj server` that feeds at most one peer itself, and the options that reach it.</summary>
+    private static async Task<(RunningProcess Server, string[] Station)> StartServerFeedingOnePeerAsync(TempFolder temp)
+    {
+        var port = StationJoinTests.FreeTcpPort();
+        var key = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        var server = RunningProcess.StartMooddj(temp.Path, null, ["server", .. StationJoinTests.LoopbackFreePorts,
+            "--set", $"station:controlPort={port}", "--set", $"station:key={key}", "--set", "station:maxDirectPeers=1", "--set", "music:preferencesFile=none"]);
+        try
+        {
+            await server.WaitForAsync("mooddj player --join ");
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+        return (server, ["--server", $"127.0.0.1:{port}", "--set", $"station:key={key}"]);
     }
 
     private static async Task WaitForMeshAsync(string folder, string[] station, int peers)
