@@ -186,11 +186,11 @@ internal static class ZhCedictDerivation
         Rows(path).Where(c => c.Length >= 2 && c[0].Trim().Length == 1 && c[1].Trim().Length == 1)
             .GroupBy(c => c[0].Trim()[0]).ToDictionary(g => g.Key, g => g.Last()[1].Trim()[0]);
 
-    /// <summary>Every key a hand-written file names, as a term or in a rule list: those win over any derivation.</summary>
+    /// <summary>Every key a hand-written file names, as a term or in a rule list: those win over any derivation. Derived files (first line "# derived", this tool's earlier output) are not hand-written.</summary>
     private static IEnumerable<string> HandWrittenKeys(string lexiconFolder, string outputName)
     {
         var files = Directory.GetFiles(Path.Combine(lexiconFolder, "terms"), "*.tsv")
-            .Where(f => !Path.GetFileName(f).Equals(outputName, StringComparison.Ordinal))
+            .Where(f => !Path.GetFileName(f).Equals(outputName, StringComparison.Ordinal) && !File.ReadLines(f).Take(1).Any(l => l.TrimStart().StartsWith("# derived", StringComparison.OrdinalIgnoreCase)))
             .Concat(new[] { "negators.txt", "zh-words.txt", "desire.txt", "modifiers.tsv", "contrast.tsv", "sarcasm.tsv" }
                 .Select(f => Path.Combine(lexiconFolder, "rules", f)).Where(File.Exists));
         return files.SelectMany(Rows).Select(c => c[0].Trim()).Where(k => k.Length > 0);
