@@ -17,11 +17,12 @@ public sealed class DevSetScoreTests(ITestOutputHelper output)
     public const double AsideGoEmotions = 0.62, AsideEmoBank = 0.5;
 
     /// <summary>
-    /// Issue 13 asks for 0.45 on the kept-aside Chinese rows; the analyzer reaches 0.442 (0.415 before the zh-more pass,
-    /// 0.402 before the zh generalisation pass, 0.313 before issue 13), so this floor guards what exists with a margin of
-    /// about two rows and the gap is stated in docs/mood.md. Raise it to 0.45 when met.
+    /// Issue 13 asks for 0.45 on the kept-aside Chinese rows; the analyzer reaches 0.447 (with the CC-CEDICT-derived
+    /// entries; 0.442 before them, 0.415 before the zh-more pass, 0.402 before the zh generalisation pass, 0.313 before
+    /// issue 13), so this floor guards what exists with a margin of about one row and the gap is stated in docs/mood.md.
+    /// Raise it to 0.45 when met.
     /// </summary>
-    public const double AsideChinese = 0.41;
+    public const double AsideChinese = 0.43;
 
     [DevSetFact]
     public async Task The_lexicon_analyzer_meets_the_dev_set_targets()

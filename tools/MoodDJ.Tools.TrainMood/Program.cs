@@ -8,10 +8,12 @@ using MoodDJ.Plugins.Lexicon.Model;
 //   train: dotnet run -c Release --project tools/MoodDJ.Tools.TrainMood -- --data ../shared/eval/mood/mood_train_goemotions.tsv --out plugins/mood/MoodDJ.Plugins.Lexicon/lexicon/model/mood-goemotions.bin.gz
 //   eval:  dotnet run -c Release --project tools/MoodDJ.Tools.TrainMood -- eval --dev ../shared/eval/mood/mood_dev.tsv --half aside --out preds.tsv
 //   explain: same arguments as eval (plus --source NAME, --wrong yes): one line per row with the reading's evidence.
+//   derive-zh: Chinese mood entries from CC-CEDICT's English glosses (Cedict/ZhCedictDerivation.cs):
+//     dotnet run -c Release --project tools/MoodDJ.Tools.TrainMood -- derive-zh --cedict /tmp/cedict/package/data/all.js --out plugins/mood/MoodDJ.Plugins.Lexicon/lexicon/terms/zh-cedict.tsv
 var arguments = args.ToList();
 var command = arguments.Count > 0 && !arguments[0].StartsWith('-') ? arguments[0] : "train";
-if (command is not "train" and not "eval" and not "explain")
-    return Fail($"unknown command '{command}': use train, eval or explain");
+if (command is not "train" and not "eval" and not "explain" and not "derive-zh")
+    return Fail($"unknown command '{command}': use train, eval, explain or derive-zh");
 var options = new Dictionary<string, string>(StringComparer.Ordinal);
 for (var i = command == arguments.FirstOrDefault() ? 1 : 0; i < arguments.Count; i++)
 {
@@ -24,6 +26,15 @@ double Number(string name, double fallback) => Get(name) is { } v ? double.Parse
 
 try
 {
+    if (command == "derive-zh")
+    {
+        if (Get("cedict") is not { } cedict || Get("out") is not { } derived)
+            return Fail("derive-zh needs --cedict all.js|cedict_ts.u8 --out zh-cedict.tsv [--lexicon FOLDER] [--exclude FILE] [--source-note TEXT]");
+        // The hand-written lexicon of the source tree, not the build output's copy, unless told otherwise.
+        var lexiconFolder = Get("lexicon") ?? Path.GetDirectoryName(Path.GetDirectoryName(Path.GetFullPath(derived)))!;
+        var exclude = Get("exclude") ?? Path.Combine(AppContext.BaseDirectory, "cedict-exclude.txt");
+        return MoodDJ.Tools.TrainMood.Cedict.ZhCedictDerivation.Run(cedict, lexiconFolder, exclude, derived, Get("source-note"), Console.Out);
+    }
     if (command == "train")
     {
         if (Get("data") is not { } data || Get("out") is not { } output)

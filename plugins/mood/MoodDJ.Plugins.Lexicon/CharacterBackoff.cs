@@ -34,7 +34,9 @@ internal static class CharacterBackoff
         var seen = new Dictionary<char, List<Sentiment>>();
         foreach (var (key, info) in terms)
         {
-            if (info.Sentiment is not { } s || key.Length < 2 || !key.All(TermKey.IsHan)) continue;
+            // Derived entries (thousands, from dictionary glosses) would give common characters a lean
+            // (后 from 后悔): only hand-written entries teach the back-off.
+            if (info.Sentiment is not { } s || info.IsDerived || key.Length < 2 || !key.All(TermKey.IsHan)) continue;
             foreach (var c in key.Distinct())
             {
                 if (!seen.TryGetValue(c, out var list)) seen[c] = list = [];

@@ -86,16 +86,34 @@ internal static class LexiconLoader
             else
                 throw new FileNotFoundException($"Extra lexicon '{extra}' (plugins:settings:lexicon:extraLexicons) does not exist.", extra);
         }
-        // Later files win, so a user's extra lexicon overrides a bundled value.
+        // Later files win, so a user's extra lexicon overrides a bundled value. A derived file (first
+        // line "# derived…") only fills gaps: a hand-written entry wins wherever the files stand.
         foreach (var path in termFiles)
+        {
+            var derived = IsDerived(path);
             foreach (var (file, line, cols) in ReadRows(path, optional: false))
-                Entry(cols[0], file, line).Sentiment = ParseSentiment(cols, file, line);
+            {
+                var sentiment = ParseSentiment(cols, file, line);
+                var info = Entry(cols[0], file, line);
+                // Nor does it give a rule word (a negator, a plain word such as 困扰) a sentiment.
+                if (derived && (info.Sentiment is null ? !info.IsEmpty : !info.IsDerived)) continue;
+                info.Sentiment = sentiment;
+                info.IsDerived = derived;
+            }
+        }
         // Laughter roots mark every pleasant entry that holds them: 哈哈 marks 哈哈哈哈 and [哈哈].
         foreach (var (key, info) in terms)
             if (info.Sentiment is { Valence: > 0 } && laughter.Any(root => key.Contains(root, StringComparison.Ordinal)))
                 info.IsLaughter = true;
 
         return new LexiconData(terms, variants) { Sarcasm = sarcasm };
+    }
+
+    /// <summary>A term file whose first line starts with "# derived" holds entries made by a tool, not by hand.</summary>
+    internal static bool IsDerived(string path)
+    {
+        using var reader = new StreamReader(path);
+        return reader.ReadLine()?.TrimStart().StartsWith("# derived", StringComparison.OrdinalIgnoreCase) == true;
     }
 
     private static Sentiment ParseSentiment(string[] cols, string file, int line)

@@ -41,6 +41,13 @@ internal sealed class TermInfo
     /// </summary>
     public bool IsLaughter { get; set; }
 
+    /// <summary>
+    /// From a derived term file (first line "# derived…", e.g. terms/zh-cedict.tsv from a dictionary's
+    /// glosses): weaker evidence than a hand-written entry, so it never replaces one and never teaches
+    /// the character back-off.
+    /// </summary>
+    public bool IsDerived { get; set; }
+
     /// <summary>Made up for a lone Chinese character from the entries that contain it (<see cref="CharacterBackoff"/>).</summary>
     public bool IsBackoff { get; init; }
 
