@@ -147,6 +147,7 @@ public sealed class PageRooms(IStationLink link, PageConnection page) : IAsyncDi
     private void Forward(StationNotification notification)
     {
         if (notification.Method == RoomMethods.RoomMessage) page.Send(new { type = "roomMessage", message = notification.Params });
+        else if (notification.Method == RoomMethods.RoomHistoryGrew) page.Send(new { type = "roomHistoryGrew", grew = notification.Params });
         else if (notification.Method == RoomMethods.RoomPresence) page.Send(new { type = "roomPresence", presence = notification.Params });
     }
 
