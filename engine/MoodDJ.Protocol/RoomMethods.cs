@@ -25,6 +25,8 @@ public static class RoomMethods
     public const string RoomMessage = "roomMessage";
     /// <summary>Someone in a room the session has joined changed status.</summary>
     public const string RoomPresence = "roomPresence";
+    /// <summary>A catch-up from a hosted room's other server stored many messages at once: reload the latest history page.</summary>
+    public const string RoomHistoryGrew = "roomHistoryGrew";
 
     /// <summary>Error codes of these methods beyond <see cref="JsonRpcErrorCodes"/>'s.</summary>
     public const int Forbidden = -32010;

@@ -35,6 +35,11 @@ public sealed class RoomsOptions
     public int MaxHostedRoomsPerUser { get; set; } = 3;
     /// <summary>Most messages in one hostedPush or hostedPull (each side uses the smaller of its own and the other's).</summary>
     public int SyncBatch { get; set; } = 200;
+    /// <summary>
+    /// Synced messages (from a hosted room's other server) shown one by one to a room's present sessions
+    /// per second; beyond it they get one <c>roomHistoryGrew</c> instead. 0: always that notice.
+    /// </summary>
+    public int CatchUpLiveMessages { get; set; } = 20;
     /// <summary>Hosting side: the central server this one lists its rooms on (<c>rooms:central</c>).</summary>
     public Hosted.CentralOptions Central { get; set; } = new();
 
@@ -59,6 +64,8 @@ public sealed class RoomsOptions
         Check(IdleStationSeconds is 0 or (>= 1 and <= 86_400), $"rooms:idleStationSeconds is {IdleStationSeconds}; use 0 (never) or 1 to 86400.");
         Check(MaxHostedRoomsPerUser is >= 0 and <= 1000, $"rooms:maxHostedRoomsPerUser is {MaxHostedRoomsPerUser}; use 0 to 1000.");
         Check(SyncBatch is >= 1 and <= 1000, $"rooms:syncBatch is {SyncBatch}; use 1 to 1000.");
+        Check(CatchUpLiveMessages is >= 0 and <= 200, $"rooms:catchUpLiveMessages is {CatchUpLiveMessages}; use 0 (always one roomHistoryGrew) to 200 " +
+            "(a member's client is dropped as a slow reader when it falls 256 notifications behind).");
         Central.Validate();
     }
 

@@ -111,6 +111,7 @@ internal sealed class RoomClient : IAsyncDisposable
 {
     private readonly Channel<JsonElement> _messages = Channel.CreateUnbounded<JsonElement>();
     private readonly Channel<JsonElement> _presence = Channel.CreateUnbounded<JsonElement>();
+    private readonly Channel<JsonElement> _grew = Channel.CreateUnbounded<JsonElement>();
 
     public RoomClient(StationClient client)
     {
@@ -119,6 +120,7 @@ internal sealed class RoomClient : IAsyncDisposable
         {
             if (n.Method == Protocol.RoomMethods.RoomMessage) _messages.Writer.TryWrite(n.Params);
             if (n.Method == Protocol.RoomMethods.RoomPresence) _presence.Writer.TryWrite(n.Params);
+            if (n.Method == Protocol.RoomMethods.RoomHistoryGrew) _grew.Writer.TryWrite(n.Params);
         };
     }
 
@@ -143,6 +145,16 @@ internal sealed class RoomClient : IAsyncDisposable
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         return await _presence.Reader.ReadAsync(timeout.Token);
+    }
+
+    /// <summary>The roomMessage and roomHistoryGrew notifications heard so far (taken: a second call returns only later ones).</summary>
+    public (List<JsonElement> Messages, List<JsonElement> Grew) TakeHeard()
+    {
+        var messages = new List<JsonElement>();
+        var grew = new List<JsonElement>();
+        while (_messages.Reader.TryRead(out var m)) messages.Add(m);
+        while (_grew.Reader.TryRead(out var g)) grew.Add(g);
+        return (messages, grew);
     }
 
     /// <summary>Nothing more arrives within <paramref name="wait"/>.</summary>

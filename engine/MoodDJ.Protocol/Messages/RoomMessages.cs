@@ -23,6 +23,13 @@ public sealed record PresenceResult(string Status);
 /// <summary>The <c>roomPresence</c> notification: someone in the room changed status (offline: went invisible).</summary>
 public sealed record RoomPresenceEvent(string Room, string Name, string Role, string Status);
 
+/// <summary>
+/// The <c>roomHistoryGrew</c> notification: <see cref="Added"/> messages synced from a hosted room's
+/// other server were stored instead of shown one by one; their ids run from <see cref="FirstId"/> to
+/// <see cref="LastId"/> (not necessarily contiguous: they may fall between messages already shown).
+/// </summary>
+public sealed record RoomHistoryGrewEvent(string Room, int Added, string FirstId, string LastId);
+
 public sealed record AccountResult(string User);
 
 public sealed record LoginResultDto(string User, string Token, DateTimeOffset? ExpiresAt);

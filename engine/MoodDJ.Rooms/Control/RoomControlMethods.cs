@@ -30,6 +30,7 @@ public sealed class RoomControlMethods : IControlMethods
     // Rooms a join is starting a station for: not idle, though nobody is in them yet.
     private readonly System.Collections.Concurrent.ConcurrentDictionary<long, int> _joining = new();
     private readonly IdleStationSweep? _idleSweep;
+    private readonly CatchUpNotices _catchUp;
 
     /// <param name="stations">Each room's own station (null: rooms have chat only, and every session stays on the default station).</param>
     public RoomControlMethods(IMoodDJStore store, RoomsOptions options, ILoggerFactory? loggers = null, TimeProvider? time = null, RoomStations? stations = null)
@@ -49,6 +50,7 @@ public sealed class RoomControlMethods : IControlMethods
         Accounts = new AccountService(store, options, loggers.CreateLogger<AccountService>(), time);
         Chat = new ChatService(store, options, time);
         Rooms = new RoomService(store, Chat, loggers.CreateLogger<RoomService>());
+        _catchUp = new CatchUpNotices(Presence, options.CatchUpLiveMessages, _log);
     }
 
     public AccountService Accounts { get; }
@@ -65,12 +67,8 @@ public sealed class RoomControlMethods : IControlMethods
     /// <summary>Set by a central server's hosted-room methods: a hosted room's host and whether it is connected (null for the server's own rooms).</summary>
     public Func<RoomRecord, CancellationToken, Task<(string Host, bool Online)?>>? HostedLookup { get; set; }
 
-    /// <summary>Hands a message that came from the other server of a hosted room to everyone in the room here.</summary>
-    public async Task DeliverAsync(RoomRecord room, ChatMessage message)
-    {
-        foreach (var present in Presence.In(room.Id))
-            await present.Session.NotifyAsync(RoomMethods.RoomMessage, Dto(message, room)).ConfigureAwait(false);
-    }
+    /// <summary>Shows one sync batch's new messages from a hosted room's other server to everyone in the room here: one by one, or as a catch-up's roomHistoryGrew.</summary>
+    public Task DeliverAsync(RoomRecord room, IReadOnlyList<ChatMessage> stored) => _catchUp.DeliverAsync(room, stored);
 
     /// <summary>The user the session is logged in as (checked against the store again), or null.</summary>
     public Task<UserRecord?> UserOfAsync(ControlSession session, CancellationToken ct) =>
@@ -79,6 +77,7 @@ public sealed class RoomControlMethods : IControlMethods
     /// <summary>Stops every room's station and stores the listening they had (before the store closes at shutdown).</summary>
     public async Task StopStationsAsync()
     {
+        await _catchUp.DisposeAsync().ConfigureAwait(false);
         if (_idleSweep is not null) await _idleSweep.DisposeAsync().ConfigureAwait(false);
         if (_stations is not null) await _stations.StopAllAsync().ConfigureAwait(false);
         if (Meter is not null) await Meter.DisposeAsync().ConfigureAwait(false);

@@ -127,7 +127,7 @@ public sealed class HostedRoomMethods : IControlMethods
         var now = _time.GetUtcNow();
         var messages = dtos.Select((d, i) => SyncWire.Parse(d, i, room, node, ofNode: true, _options.MaxMessageLength, now)).ToList();
         var stored = messages.Count == 0 ? [] : await _store.Messages.ImportAsync(messages, ct);
-        foreach (var m in stored) await _rooms.DeliverAsync(room, m);
+        await _rooms.DeliverAsync(room, stored);
         await _store.Hosted.SeenAsync(room.Id, now, ct);
         return new HostedPushResult(stored.Count, messages.Count - stored.Count, SyncWire.Id(messages.Count == 0 ? 0 : messages.Max(m => m.Id)));
     }

@@ -127,7 +127,7 @@ internal sealed class HostedRoomSync(IMoodDJStore store, RoomsOptions options, R
         // The central server's limit may be larger than ours; a message it accepted is kept whole.
         var messages = dtos.Select((d, i) => SyncWire.Parse(d, i, room, options.Node, ofNode: false, 16_000, now)).ToList();
         var stored = await store.Messages.ImportAsync(messages, ct).ConfigureAwait(false);
-        foreach (var m in stored) await rooms.DeliverAsync(room, m).ConfigureAwait(false);
+        await rooms.DeliverAsync(room, stored).ConfigureAwait(false);
         await store.Hosted.SaveCursorAsync(new SyncCursor(room.Id, 0, messages.Max(m => m.Id)), ct).ConfigureAwait(false);
         return stored.Count;
     }

@@ -33,6 +33,9 @@ internal sealed class ClientRooms(StationClient connection, Action<string> print
         connection.NotificationReceived += n =>
         {
             if (n.Method == RoomMethods.RoomMessage && n.Params.Deserialize<ChatMessageDto>(Json) is { } m) print(Line(m));
+            // A catch-up from a hosted room's other server: one line, not thousands (/history shows them).
+            if (n.Method == RoomMethods.RoomHistoryGrew && n.Params.Deserialize<RoomHistoryGrewEvent>(Json) is { } g)
+                print($"[grey]{Markup.Escape(g.Room)}: history grew by {g.Added} message{(g.Added == 1 ? "" : "s")} (/history shows the latest)[/]");
             if (n.Method == RoomMethods.RoomPresence && n.Params.Deserialize<RoomPresenceEvent>(Json) is { } p)
                 print($"[grey]{Markup.Escape(p.Room)}: {Markup.Escape(p.Name)} is {Markup.Escape(p.Status)}[/]");
         };

@@ -12,8 +12,8 @@ namespace MoodDJ.Host.Web.Rooms;
 /// client of the station, made on its first room command (<see cref="IStationLink.NewClient"/>, as
 /// the talk button's is), so each page is its own session there: its own login, its own rooms, its
 /// own room station. Room commands pass through as the room methods with only their own parameters;
-/// the answer goes back to the asking page with the request's number, and roomMessage and
-/// roomPresence notifications go to the page as they arrive. As in `mooddj client`, the login (by
+/// the answer goes back to the asking page with the request's number, and roomMessage,
+/// roomHistoryGrew and roomPresence notifications go to the page as they arrive. As in `mooddj client`, the login (by
 /// token), the status and the room are replayed on every reconnect of the control client.
 /// Passwords pass through to the station and are never kept or logged here.
 /// </summary>
@@ -147,6 +147,7 @@ public sealed class PageRooms(IStationLink link, PageConnection page) : IAsyncDi
     private void Forward(StationNotification notification)
     {
         if (notification.Method == RoomMethods.RoomMessage) page.Send(new { type = "roomMessage", message = notification.Params });
+        else if (notification.Method == RoomMethods.RoomHistoryGrew) page.Send(new { type = "roomHistoryGrew", grew = notification.Params });
         else if (notification.Method == RoomMethods.RoomPresence) page.Send(new { type = "roomPresence", presence = notification.Params });
     }
 

@@ -77,7 +77,7 @@ function handle(message) {
     case "reading": showReading(message.reading); break;
     case "panel": showPanel(message); break;
     case "error": showError(message.message); break;
-    case "roomReply": case "roomMessage": case "roomPresence": case "roomLink": rooms.handle(message); break;
+    case "roomReply": case "roomMessage": case "roomHistoryGrew": case "roomPresence": case "roomLink": rooms.handle(message); break;
   }
 }
 

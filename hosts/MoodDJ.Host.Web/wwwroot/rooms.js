@@ -63,6 +63,10 @@ export class Rooms {
         if (message.message.room === this.room) this.addMessage(message.message);
         if (message.message.kind !== "text") this.refreshWho();
         break;
+      case "roomHistoryGrew":
+        // A catch-up stored many messages at once, anywhere in the room's order: start again from the latest page.
+        if (message.grew.room === this.room) this.reloadHistory(message.grew.added);
+        break;
       case "roomPresence":
         if (message.presence.room === this.room) this.refreshWho();
         break;
@@ -231,6 +235,16 @@ export class Rooms {
     if (older || !newer || this.before === null) this.before = page.before ?? null;
     const button = $("older");
     button.hidden = !this.before;
+  }
+
+  /** After a roomHistoryGrew: the latest page afresh, so "load older" pages back through the catch-up too. */
+  async reloadHistory(added) {
+    this.log.clear();
+    this.before = null;
+    try {
+      await this.history();
+      this.status(`History grew by ${added} message${added === 1 ? "" : "s"}; showing the latest.`);
+    } catch (e) { if (!e.offline) this.error(e.message); }
   }
 
   async rejoinHistory() {
