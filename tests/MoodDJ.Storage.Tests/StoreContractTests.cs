@@ -45,6 +45,22 @@ public abstract class StoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_closed_store_refuses_reads_and_writes_at_once_and_closes_twice_quietly()
+    {
+        var store = await SqlStore.OpenAsync(Options);
+        Assert.NotNull(await store.Users.TryCreateAsync("closing", [1], [2], 1));
+        await store.DisposeAsync();
+        await store.DisposeAsync();
+        // Before, a write after the close waited forever for the write gate the close had kept.
+        var write = store.Users.TryCreateAsync("after-close", [1], [2], 1);
+        Assert.Same(write, await Task.WhenAny(write, Task.Delay(TimeSpan.FromSeconds(10))));
+        var error = await Assert.ThrowsAsync<ObjectDisposedException>(() => write);
+        Assert.Contains("closed", error.Message);
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => store.Users.FindAsync("closing"));
+        Assert.NotNull(await Store.Users.FindAsync("closing"));
+    }
+
+    [Fact]
     public async Task Servers_starting_together_on_a_new_database_migrate_it_once()
     {
         var fresh = await CreateOptionsAsync();

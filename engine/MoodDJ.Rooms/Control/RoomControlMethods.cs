@@ -77,11 +77,15 @@ public sealed class RoomControlMethods : IControlMethods
     /// <summary>Stops every room's station and stores the listening they had (before the store closes at shutdown).</summary>
     public async Task StopStationsAsync()
     {
+        // Hosts call this before stopping their control server and again when they close the store.
+        if (Interlocked.Exchange(ref _stationsStopped, 1) == 1) return;
         await _catchUp.DisposeAsync().ConfigureAwait(false);
         if (_idleSweep is not null) await _idleSweep.DisposeAsync().ConfigureAwait(false);
         if (_stations is not null) await _stations.StopAllAsync().ConfigureAwait(false);
         if (Meter is not null) await Meter.DisposeAsync().ConfigureAwait(false);
     }
+
+    private int _stationsStopped;
 
     private sealed class SessionState
     {
@@ -149,6 +153,11 @@ public sealed class RoomControlMethods : IControlMethods
             catch (Exception e) when (e is StorageUnavailableException or RoomsException)
             {
                 _log.LogWarning("Session {Id} left room '{Room}' without a notice: {Message}", session.Id, room.Name, e.Message);
+            }
+            catch (ObjectDisposedException)
+            {
+                // The server is stopping and its database already closed: nobody is left to read the notice.
+                _log.LogDebug("Session {Id} left room '{Room}' while the server stopped; no notice stored.", session.Id, room.Name);
             }
         }
         Presence.Forget(session);

@@ -12,12 +12,14 @@ internal sealed class Database(SqlDialect dialect, TimeSpan wait) : IAsyncDispos
 {
     private readonly SemaphoreSlim? _writeGate = dialect.SerializeWrites ? new SemaphoreSlim(1, 1) : null;
     private DbConnection? _writer;
+    private volatile bool _closed;
 
     public SqlDialect Dialect => dialect;
 
     public Task<T> ReadAsync<T>(Func<DbConnection, Task<T>> work, CancellationToken cancellationToken) =>
         RetryAsync(async () =>
         {
+            ThrowIfClosed();
             await using var connection = await dialect.OpenAsync(cancellationToken).ConfigureAwait(false);
             return await work(connection).ConfigureAwait(false);
         }, cancellationToken);
@@ -25,6 +27,7 @@ internal sealed class Database(SqlDialect dialect, TimeSpan wait) : IAsyncDispos
     public Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken) =>
         RetryAsync(async () =>
         {
+            ThrowIfClosed();
             if (_writeGate is null)
             {
                 await using var connection = await dialect.OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -34,6 +37,8 @@ internal sealed class Database(SqlDialect dialect, TimeSpan wait) : IAsyncDispos
             await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
+                // Checked again under the gate: a write that queued behind the closing one must not reopen the file.
+                ThrowIfClosed();
                 _writer ??= await dialect.OpenAsync(cancellationToken).ConfigureAwait(false);
                 return await InTransactionAsync(_writer, work, cancellationToken).ConfigureAwait(false);
             }
@@ -80,12 +85,31 @@ internal sealed class Database(SqlDialect dialect, TimeSpan wait) : IAsyncDispos
         }
     }
 
+    /// <summary>
+    /// Waits for the write in progress, then closes. Later calls fail at once with
+    /// <see cref="ObjectDisposedException"/>; before, a write queued behind the closing one waited forever
+    /// on the gate, and a server whose sessions still left rooms while shutting down never finished stopping.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
+        if (_closed) return;
+        _closed = true;
         if (_writeGate is not null) await _writeGate.WaitAsync().ConfigureAwait(false);
-        if (_writer is not null) await _writer.DisposeAsync().ConfigureAwait(false);
-        _writer = null;
-        await dialect.DisposeAsync().ConfigureAwait(false);
+        try
+        {
+            if (_writer is not null) await _writer.DisposeAsync().ConfigureAwait(false);
+            _writer = null;
+            await dialect.DisposeAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            _writeGate?.Release();
+        }
+    }
+
+    private void ThrowIfClosed()
+    {
+        if (_closed) throw new ObjectDisposedException($"{dialect.Name} database", $"The {dialect.Name} database is closed: the server is stopping.");
     }
 }
 

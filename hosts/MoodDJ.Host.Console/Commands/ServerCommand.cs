@@ -160,6 +160,9 @@ internal sealed class ServerCommand : ICliCommand
         System.Console.Out.WriteLine("stopping the station…");
         // The rooms' stations first, while the database is open: their listeners' last spells are stored.
         if (roomMethods is not null) await roomMethods.StopStationsAsync();
+        // Then the control server, still before the database closes: sessions closing now store their
+        // rooms' "left" notices.
+        await station.DisposeAsync();
         return 0;
     }
 

@@ -63,8 +63,10 @@ public sealed class LocalStationLink(MoodDJEngine engine, ILoggerFactory loggerF
     public async ValueTask DisposeAsync()
     {
         if (_client is not null) await _client.DisposeAsync();
-        // Room stations stop (and store their listening) before the server and the store close.
-        if (_rooms is not null) await _rooms.DisposeAsync();
+        // Room stations stop (and store their listening) first; then the server, whose closing sessions
+        // store their rooms' "left" notices; the store closes last.
+        if (_rooms is not null) await _rooms.Methods.StopStationsAsync();
         if (_server is not null) await _server.DisposeAsync();
+        if (_rooms is not null) await _rooms.DisposeAsync();
     }
 }
