@@ -184,7 +184,9 @@ public sealed class SrtpContext : IDisposable
             _saltLow = BinaryPrimitives.ReadUInt64BigEndian(salt[8..]);
         }
 
-        public Lock Gate { get; } = new();
+        // The direction itself (Monitor, in its object header): a separate Lock object would be one more
+        // cache line to miss per packet when 1,000 listeners' contexts are protected in turn.
+        public object Gate => this;
 
         public int StreamCount => _streams.Count;
 

@@ -10,8 +10,9 @@ internal sealed class SrtpHmacSha1 : IDisposable
 {
     public const int DigestLength = 20;
 
-    private readonly OpenSslHmacSha1? _native;
+    private OpenSslHmacSha1 _native; // inline: its 40 bytes of state sit in this object, not behind another reference
     private readonly IncrementalHash? _managed;
+    private bool _disposed;
 
     public SrtpHmacSha1(ReadOnlySpan<byte> key, SrtpCryptoBackend backend)
     {
@@ -22,19 +23,21 @@ internal sealed class SrtpHmacSha1 : IDisposable
     /// <summary>Writes HMAC-SHA1(key, <paramref name="data"/> ‖ <paramref name="suffix"/>) into <c>digest[..20]</c>.</summary>
     public void Compute(ReadOnlySpan<byte> data, ReadOnlySpan<byte> suffix, Span<byte> digest)
     {
-        if (_native is not null)
+        ObjectDisposedException.ThrowIf(_disposed, this); // the pad states are zero once disposed
+        if (_managed is null)
         {
             _native.Compute(data, suffix, digest);
             return;
         }
-        _managed!.AppendData(data);
+        _managed.AppendData(data);
         if (!suffix.IsEmpty) _managed.AppendData(suffix);
         _managed.GetHashAndReset(digest);
     }
 
     public void Dispose()
     {
-        _native?.Dispose();
+        _disposed = true;
+        _native.Clear();
         _managed?.Dispose();
     }
 }
