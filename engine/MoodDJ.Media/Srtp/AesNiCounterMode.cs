@@ -90,6 +90,7 @@ internal struct AesNiCounterMode
     }
 
     /// <summary>Counter block IV + j, as the big-endian 128-bit number OpenSSL's CTR counts in.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector128<byte> Counter(ulong high, ulong low, ulong block)
     {
         var sum = low + block;
@@ -98,6 +99,7 @@ internal struct AesNiCounterMode
             Vector128.Create((byte)15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private readonly Vector128<byte> Encrypt(Vector128<byte> b)
     {
         b ^= _keys[0];
@@ -105,6 +107,7 @@ internal struct AesNiCounterMode
         return X86Aes.EncryptLast(b, _keys[10]);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // with its four blocks kept in registers, not behind the refs
     private readonly void Encrypt4(ref Vector128<byte> b0, ref Vector128<byte> b1, ref Vector128<byte> b2, ref Vector128<byte> b3)
     {
         var k = _keys[0];
@@ -118,6 +121,7 @@ internal struct AesNiCounterMode
         (b0, b1, b2, b3) = (X86Aes.EncryptLast(b0, k), X86Aes.EncryptLast(b1, k), X86Aes.EncryptLast(b2, k), X86Aes.EncryptLast(b3, k));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Xor(ref byte data, int offset, Vector128<byte> keystream) =>
         (Vector128.LoadUnsafe(ref data, (nuint)offset) ^ keystream).StoreUnsafe(ref data, (nuint)offset);
 
