@@ -29,12 +29,12 @@ public sealed class SrtpFanoutCpuScenario : IBenchScenario
             if (args[i] == "--rounds" && i + 1 < args.Length) rounds = int.Parse(args[++i]);
             else if (int.TryParse(args[i], out var n)) listeners = n;
         }
-        var contexts = new SrtpContext[listeners];
+        var contexts = new SrtpSender[listeners];
         var buffers = new byte[listeners][];
         for (var i = 0; i < listeners; i++)
         {
             buffers[i] = GC.AllocateArray<byte>(1500, pinned: true); // as Listener.Buffer
-            contexts[i] = SrtpContext.Create(SrtpKeys.Generate());
+            contexts[i] = SrtpSender.Create(SrtpKeys.Generate()); // what the station's SrtpProtector holds
         }
         var packet = new byte[12 + Payload];
         packet[0] = 0x80;

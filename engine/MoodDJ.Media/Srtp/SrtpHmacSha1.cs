@@ -4,13 +4,14 @@ namespace MoodDJ.Media.Srtp;
 
 /// <summary>
 /// HMAC-SHA1 for SRTP tags, keyed once: OpenSSL directly where it loads, else the BCL's IncrementalHash
-/// (<see cref="SrtpCrypto.Default"/>). Nothing is allocated per call. Not thread-safe.
+/// (<see cref="SrtpCrypto.Default"/>). Nothing is allocated per call. Not thread-safe. A struct, inline
+/// in its owner like <see cref="AesCounterMode"/>: keep it in a non-readonly field and never copy it.
 /// </summary>
-internal sealed class SrtpHmacSha1 : IDisposable
+internal struct SrtpHmacSha1 : IDisposable
 {
     public const int DigestLength = 20;
 
-    private OpenSslHmacSha1 _native; // inline: its 40 bytes of state sit in this object, not behind another reference
+    private OpenSslHmacSha1 _native;
     private readonly IncrementalHash? _managed;
     private bool _disposed;
 
@@ -21,9 +22,9 @@ internal sealed class SrtpHmacSha1 : IDisposable
     }
 
     /// <summary>Writes HMAC-SHA1(key, <paramref name="data"/> ‖ <paramref name="suffix"/>) into <c>digest[..20]</c>.</summary>
-    public void Compute(ReadOnlySpan<byte> data, ReadOnlySpan<byte> suffix, Span<byte> digest)
+    public readonly void Compute(ReadOnlySpan<byte> data, ReadOnlySpan<byte> suffix, Span<byte> digest)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this); // the pad states are zero once disposed
+        if (_disposed) throw new ObjectDisposedException(nameof(SrtpHmacSha1)); // the pad states are zero once disposed
         if (_managed is null)
         {
             _native.Compute(data, suffix, digest);
