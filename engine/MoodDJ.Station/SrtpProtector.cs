@@ -20,6 +20,8 @@ internal sealed class SrtpProtector(SrtpKeys keys) : IRtpProtector, IDisposable
 
     public int Protect(Span<byte> packet, int rtpLength) => _rtp.Protect(packet, rtpLength);
 
+    public void Warm() => _rtp.Warm();
+
     public bool CarriesRtcp => true;
 
     public int ProtectRtcp(Span<byte> packet, int rtcpLength) => _rtcp.Protect(packet, rtcpLength);
