@@ -73,7 +73,7 @@ public sealed partial class CryptoCpuScenario : IBenchScenario
         Console.WriteLine($"{name,-38} {perOp[perOp.Length / 2],10:0.00}                {(double)allocated / (operations * perOp.Length),10:0.#}");
     }
 
-    private static long ThreadCpuNanoseconds()
+    internal static long ThreadCpuNanoseconds()
     {
         if (clock_gettime(ClockThreadCpuTime, out var time) != 0) throw new InvalidOperationException("clock_gettime failed");
         return time.Seconds * 1_000_000_000 + time.Nanoseconds;

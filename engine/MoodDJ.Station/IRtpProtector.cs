@@ -16,6 +16,9 @@ public interface IRtpProtector
     /// <summary>Protects the <paramref name="rtpLength"/>-byte RTP packet at the start of <paramref name="packet"/>; returns the length to send.</summary>
     int Protect(Span<byte> packet, int rtpLength);
 
+    /// <summary>A hint that <see cref="Protect"/> comes soon: start loading its state into the cache (no effect on the bytes).</summary>
+    void Warm() { }
+
     /// <summary>Whether this receiver gets RTCP now (sender reports).</summary>
     bool CarriesRtcp => false;
 

@@ -10,13 +10,17 @@ internal sealed class SrtpProtector(SrtpKeys keys) : IRtpProtector, IDisposable
 {
     public const string Suite = SrtpKeys.Suite;
 
-    private readonly SrtpContext _context = SrtpContext.Create(keys);
+    // Protect-only, with all its state in one object: the fan-out reaches it from the listener in one step.
+    // No lock: the listener's send claim (Listener.TryBeginSend) already keeps calls and Dispose apart.
+    private readonly SrtpSender _rtp = SrtpSender.Create(keys);
 
-    public int Overhead => SrtpContext.TagLength;
+    public int Overhead => SrtpSender.TagLength;
 
     private readonly SrtcpContext _rtcp = SrtcpContext.Create(keys);
 
-    public int Protect(Span<byte> packet, int rtpLength) => _context.Protect(packet, rtpLength);
+    public int Protect(Span<byte> packet, int rtpLength) => _rtp.Protect(packet, rtpLength);
+
+    public void Warm() => _rtp.Warm();
 
     public bool CarriesRtcp => true;
 
@@ -24,7 +28,7 @@ internal sealed class SrtpProtector(SrtpKeys keys) : IRtpProtector, IDisposable
 
     public void Dispose()
     {
-        _context.Dispose();
+        _rtp.Dispose();
         _rtcp.Dispose();
     }
 }

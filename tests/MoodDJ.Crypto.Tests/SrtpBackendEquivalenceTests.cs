@@ -36,6 +36,43 @@ public class SrtpBackendEquivalenceTests
     }
 
     [Fact]
+    public void The_aes_instruction_path_gives_openssls_and_the_bcls_keystream()
+    {
+        if (!AesNiCounterMode.IsSupported || Skip(SrtpCryptoBackend.Native)) return;
+        var random = new Random(1997);
+        var key = new byte[16];
+        var iv = new byte[16];
+        var rfc = new AesNiCounterMode(Convert.FromHexString("2B7E151628AED2A6ABF7158809CF4F3C"));
+        var b2 = new byte[0xFF02 * 16];
+        rfc.Apply(Convert.FromHexString("F0F1F2F3F4F5F6F7F8F9FAFBFCFD0000"), b2);
+        Assert.Equal("E03EAD0935C95E80E166B16DD92B4EB4", Convert.ToHexString(b2, 0, 16));
+        Assert.Equal("6A2CC3787889374FBEB4C81B17BA6C44", Convert.ToHexString(b2, 0xFF01 * 16, 16));
+        for (var n = 0; n < 300; n++)
+        {
+            random.NextBytes(key);
+            random.NextBytes(iv);
+            if (n % 3 == 0) iv.AsSpan(8).Fill(0xFF); // the low counter word carries into the high one
+            else if (n % 2 == 0) iv.AsSpan(14).Clear(); // as SRTP makes them: the BCL path needs that
+            var data = new byte[n < 70 ? n : random.Next(0, 2000)];
+            random.NextBytes(data);
+            var (a, b, c) = (data.ToArray(), data.ToArray(), data.ToArray());
+            new AesNiCounterMode(key).Apply(iv, a);
+            using (var openssl = new OpenSslAesCtr(key)) openssl.Apply(iv, b);
+            using (var managed = new ManagedAesCounterMode(key)) managed.Apply(iv, c);
+            Assert.True(a.SequenceEqual(b), $"case {n}: {data.Length} bytes, AES instructions against OpenSSL");
+            if (iv[15] == 0 && iv[14] == 0) Assert.True(a.SequenceEqual(c), $"case {n}: against the BCL");
+        }
+    }
+
+    [Fact]
+    public void A_disposed_cipher_refuses_to_encrypt()
+    {
+        var cipher = new AesCounterMode(new byte[16]);
+        cipher.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => cipher.Apply(new byte[16], new byte[32]));
+    }
+
+    [Fact]
     public void Native_and_managed_srtp_protect_random_packets_identically_across_a_rollover()
     {
         if (Skip(SrtpCryptoBackend.Native)) return;

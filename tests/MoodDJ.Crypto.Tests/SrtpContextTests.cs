@@ -163,6 +163,28 @@ public class SrtpContextTests
     }
 
     [Fact]
+    public void A_sender_refuses_an_ssrc_past_its_limit_and_keeps_each_ssrcs_rollover_counter()
+    {
+        var keys = SrtpKeys.Generate();
+        using var sender = SrtpSender.Create(keys, maxStreams: 2);
+        using var receiver = SrtpContext.Create(keys);
+        byte[] Send(ushort sequence, uint ssrc)
+        {
+            var buffer = RtpTestPackets.Make(sequence, ssrc, Payload(30, sequence));
+            return buffer[..sender.Protect(buffer, buffer.Length - SrtpSender.TagLength)];
+        }
+        // SSRC 1 wraps (its ROC becomes 1), SSRC 2 comes in between, then SSRC 1 again.
+        var packets = new[] { Send(65534, 1), Send(65535, 1), Send(7, 2), Send(0, 1), Send(8, 2), Send(1, 1) };
+        Assert.Throws<InvalidOperationException>(() => Send(5, 3));
+        var after = Send(2, 1); // still fine after the refusal
+        foreach (var packet in packets.Append(after)) Assert.True(Unprotect(receiver, packet).Ok);
+        Assert.Equal(1u, receiver.ReceiveRolloverCounter(1));
+        Assert.Equal(0u, receiver.ReceiveRolloverCounter(2));
+        sender.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => Send(3, 1));
+    }
+
+    [Fact]
     public void Header_extensions_and_csrcs_stay_in_clear_and_authenticated()
     {
         var (sender, receiver) = Pair();

@@ -17,11 +17,8 @@ internal static unsafe partial class LibCrypto
     private static readonly string[] Exports =
     [
         "EVP_CIPHER_CTX_new", "EVP_CIPHER_CTX_free", "EVP_aes_128_ctr", "EVP_EncryptInit_ex", "EVP_EncryptUpdate",
-        "SHA1_Init", "SHA1_Update", "SHA1_Final", "ERR_get_error", "ERR_error_string_n", "ERR_clear_error",
+        "SHA1_Init", "SHA1_Update", "SHA1_Final", "SHA1_Transform", "ERR_get_error", "ERR_error_string_n", "ERR_clear_error",
     ];
-
-    /// <summary>Size of OpenSSL's <c>SHA_CTX</c> (sha.h: five state words, two length words, a 64-byte block, a count).</summary>
-    public const int Sha1ContextSize = 96;
 
     /// <summary>True when libcrypto.so.3 loads and exports everything this class calls.</summary>
     public static bool IsAvailable { get; } = Probe();
@@ -39,9 +36,11 @@ internal static unsafe partial class LibCrypto
     [LibraryImport(Library)] public static partial nint EVP_aes_128_ctr();
     [LibraryImport(Library)] public static partial int EVP_EncryptInit_ex(nint ctx, nint cipher, nint engine, byte* key, byte* iv);
     [LibraryImport(Library)] public static partial int EVP_EncryptUpdate(nint ctx, byte* output, int* outputLength, byte* input, int inputLength);
-    [LibraryImport(Library)] public static partial int SHA1_Init(byte* ctx);
-    [LibraryImport(Library)] public static partial int SHA1_Update(byte* ctx, byte* data, nuint length);
-    [LibraryImport(Library)] public static partial int SHA1_Final(byte* digest, byte* ctx);
+    // ctx: a SHA_CTX, 23 32-bit words (sha.h; see OpenSslHmacSha1).
+    [LibraryImport(Library)] public static partial int SHA1_Init(uint* ctx);
+    [LibraryImport(Library)] public static partial int SHA1_Update(uint* ctx, byte* data, nuint length);
+    [LibraryImport(Library)] public static partial int SHA1_Final(byte* digest, uint* ctx);
+    [LibraryImport(Library)] public static partial void SHA1_Transform(uint* ctx, byte* block);
     [LibraryImport(Library)] private static partial nuint ERR_get_error();
     [LibraryImport(Library)] private static partial void ERR_error_string_n(nuint error, byte* buffer, nuint length);
     [LibraryImport(Library)] private static partial void ERR_clear_error();

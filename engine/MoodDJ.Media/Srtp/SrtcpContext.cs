@@ -22,8 +22,8 @@ public sealed class SrtcpContext : IDisposable
     private const int ClearLength = 8;   // first RTCP header + sender SSRC
     private const uint MaxIndex = 0x7FFFFFFF;
 
-    private readonly AesCounterMode _cipher;
-    private readonly SrtpHmacSha1 _mac;
+    private AesCounterMode _cipher; // structs, inline: not readonly, so Dispose clears these copies
+    private SrtpHmacSha1 _mac;
     private readonly byte[] _salt;
     private readonly byte[] _digest = new byte[20];
     private readonly Lock _gate = new();

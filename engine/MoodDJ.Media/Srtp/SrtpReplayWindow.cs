@@ -18,11 +18,13 @@ internal sealed class SrtpReplayWindow
     public ushort HighestSequence => (ushort)Highest;
 
     /// <summary>RFC 3711 §3.3.1: the packet index a sequence number most likely stands for (-1 when before the stream's start).</summary>
-    public long EstimateIndex(ushort sequence)
+    public long EstimateIndex(ushort sequence) => _started ? EstimateIndex(Highest, sequence) : sequence; // first packet: ROC 0
+
+    /// <summary>As above, given the highest index so far (its high bits the ROC, its low 16 bits s_l).</summary>
+    public static long EstimateIndex(ulong highest, ushort sequence)
     {
-        if (!_started) return sequence; // first packet: ROC 0
-        long roc = RolloverCounter;
-        int s_l = HighestSequence;
+        long roc = (uint)(highest >> 16);
+        int s_l = (ushort)highest;
         long v;
         if (s_l < 32768)
             v = sequence - s_l > 32768 ? roc - 1 : roc;
