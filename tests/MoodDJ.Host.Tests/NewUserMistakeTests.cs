@@ -1,0 +1,28 @@
+using System.Diagnostics;
+using MoodDJ.Host.Tests.Support;
+using MoodDJ.Peers.Swarm;
+
+namespace MoodDJ.Host.Tests;
+
+/// <summary>
+/// Mistakes a new user makes following the README: each gets one line naming what was wrong,
+/// at once, instead of a misleading message, a silent wait or a silently ignored file.
+/// </summary>
+public class NewUserMistakeTests
+{
+    [Fact]
+    public async Task A_mistyped_command_is_named_with_a_guess()
+    {
+        using var temp = new TempFolder();
+        var result = await MooddjProcess.RunAsync(temp.Path, "analyse", "I feel happy");
+
+        CommandLineTests.AssertCleanFailure(result, "'analyse' is not a mooddj command. Did you mean 'analyze'?");
+        Assert.DoesNotContain("Required command", result.StdErr);
+        Assert.DoesNotContain("'I feel happy'", result.StdErr);
+
+        var none = await MooddjProcess.RunAsync(temp.Path);
+        CommandLineTests.AssertCleanFailure(none, "no command given");
+        var group = await MooddjProcess.RunAsync(temp.Path, "plugins");
+        CommandLineTests.AssertCleanFailure(group, "mooddj plugins needs one of: list.");
+    }
+}
