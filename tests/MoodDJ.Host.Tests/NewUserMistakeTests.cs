@@ -25,4 +25,14 @@ public class NewUserMistakeTests
         var group = await MooddjProcess.RunAsync(temp.Path, "plugins");
         CommandLineTests.AssertCleanFailure(group, "mooddj plugins needs one of: list.");
     }
+
+    [Fact]
+    public async Task A_missing_wav_file_is_named_as_a_missing_file()
+    {
+        using var temp = new TempFolder();
+        var result = await MooddjProcess.RunAsync(temp.Path, "analyze", "--wav", "party.wav");
+
+        CommandLineTests.AssertCleanFailure(result, "--wav: no such file: party.wav");
+        Assert.DoesNotContain("alsa", result.StdErr);
+    }
 }
