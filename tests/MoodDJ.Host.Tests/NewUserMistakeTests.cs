@@ -35,4 +35,14 @@ public class NewUserMistakeTests
         CommandLineTests.AssertCleanFailure(result, "--wav: no such file: party.wav");
         Assert.DoesNotContain("alsa", result.StdErr);
     }
+
+    [Fact]
+    public async Task A_mistyped_join_code_is_not_called_a_newer_version()
+    {
+        using var temp = new TempFolder();
+        var result = await MooddjProcess.RunAsync(temp.Path, "send", "hi", "--join", "garbage");
+
+        CommandLineTests.AssertCleanFailure(result, "it is not the code `mooddj server` prints");
+        Assert.DoesNotContain("version", result.StdErr);
+    }
 }
