@@ -45,4 +45,21 @@ public class NewUserMistakeTests
         CommandLineTests.AssertCleanFailure(result, "it is not the code `mooddj server` prints");
         Assert.DoesNotContain("version", result.StdErr);
     }
+
+    [Fact]
+    public async Task Fetch_with_nobody_to_ask_fails_at_once_instead_of_waiting_out_the_timeout()
+    {
+        using var temp = new TempFolder();
+        var track = temp.File("song.ogg");
+        File.WriteAllBytes(track, new byte[40_000]);
+        var torrent = await TorrentMetainfo.CreateAsync(track, [], 16 * 1024, CancellationToken.None);
+        File.WriteAllBytes(track + ".torrent", torrent.ToTorrentFile());
+
+        var clock = Stopwatch.StartNew();
+        var fromFile = await MooddjProcess.RunAsync(temp.Path, "fetch", "song.ogg.torrent", "--out", "music");
+        CommandLineTests.AssertCleanFailure(fromFile, "No peer to fetch song.ogg from: give --peer HOST:PORT");
+        var fromMagnet = await MooddjProcess.RunAsync(temp.Path, "fetch", torrent.ToMagnet(), "--out", "music");
+        CommandLineTests.AssertCleanFailure(fromMagnet, "No peer to fetch the torrent from");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"took {clock.Elapsed}");
+    }
 }
