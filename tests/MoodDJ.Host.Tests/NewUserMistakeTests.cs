@@ -62,4 +62,23 @@ public class NewUserMistakeTests
         CommandLineTests.AssertCleanFailure(fromMagnet, "No peer to fetch the torrent from");
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"took {clock.Elapsed}");
     }
+
+    [Fact]
+    public async Task Seed_also_prints_a_magnet_link_another_machine_can_use()
+    {
+        using var temp = new TempFolder();
+        File.WriteAllBytes(temp.File("song.ogg"), new byte[40_000]);
+        await using var seeder = RunningProcess.StartMooddj(temp.Path, null, ["seed", "song.ogg", "--port", "0"]);
+        await seeder.WaitForAsync("Press Ctrl+C");
+
+        Assert.Contains("&x.pe=127.0.0.1:", seeder.StdOut);
+        // The same rule as the join code: the first IPv4 address of an interface that is up and not loopback.
+        var lan = System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces()
+            .Where(n => n.OperationalStatus == System.Net.NetworkInformation.OperationalStatus.Up
+                        && n.NetworkInterfaceType != System.Net.NetworkInformation.NetworkInterfaceType.Loopback)
+            .SelectMany(n => n.GetIPProperties().UnicastAddresses).Select(u => u.Address)
+            .FirstOrDefault(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && !System.Net.IPAddress.IsLoopback(a));
+        if (lan is null) Assert.DoesNotContain("from another machine", seeder.StdOut);
+        else Assert.Contains($"&x.pe={lan}:", seeder.StdOut[seeder.StdOut.IndexOf("from another machine", StringComparison.Ordinal)..]);
+    }
 }

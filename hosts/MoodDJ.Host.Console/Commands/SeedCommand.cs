@@ -58,8 +58,14 @@ internal sealed class SeedCommand : ICliCommand
         foreach (PieceStore store in stores) seeder.Add(store);
         seeder.Start();
         IPeerDiscovery? discovery = Discovery(context);
+        // The first link works on this machine; another machine needs an address it can reach (as the join code does).
+        IPAddress reachable = MoodDJ.Host.Console.Stations.ReachableAddress.For(IPAddress.Any);
         foreach (PieceStore store in stores)
+        {
             System.Console.WriteLine($"Seeding {store.Path} on TCP {seeder.LocalEndPoint.Port}: {store.Torrent.ToMagnet()}&x.pe=127.0.0.1:{seeder.LocalEndPoint.Port}");
+            if (!IPAddress.IsLoopback(reachable))
+                System.Console.WriteLine($"  from another machine: {store.Torrent.ToMagnet()}&x.pe={reachable}:{seeder.LocalEndPoint.Port}");
+        }
         System.Console.WriteLine("Press Ctrl+C to stop.");
         while (!token.IsCancellationRequested)
         {
