@@ -81,4 +81,18 @@ public class NewUserMistakeTests
         if (lan is null) Assert.DoesNotContain("from another machine", seeder.StdOut);
         else Assert.Contains($"&x.pe={lan}:", seeder.StdOut[seeder.StdOut.IndexOf("from another machine", StringComparison.Ordinal)..]);
     }
+
+    [Fact]
+    public async Task A_placeholder_central_key_is_named_as_rooms_central_key()
+    {
+        using var temp = new TempFolder();
+        var result = await MooddjProcess.RunAsync(temp.Path, "server",
+            "--set", "station:bind=127.0.0.1", "--set", "station:controlPort=0", "--set", "station:streamPort=0",
+            "--set", "station:heartbeatPort=0", "--set", "station:tracker=", "--set", "storage:path=" + temp.File("rooms.db"),
+            "--set", "rooms:node=7", "--set", "rooms:central:address=127.0.0.1:9", "--set", "rooms:central:user=olivia",
+            "--set", "rooms:central:password=secret-password", "--set", "rooms:central:key=<the central server's station key>");
+
+        CommandLineTests.AssertCleanFailure(result, "rooms:central:key is not a station key");
+        Assert.DoesNotContain("station:key is not base64", result.StdErr);
+    }
 }
