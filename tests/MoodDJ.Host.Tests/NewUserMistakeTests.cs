@@ -95,4 +95,16 @@ public class NewUserMistakeTests
         CommandLineTests.AssertCleanFailure(result, "rooms:central:key is not a station key");
         Assert.DoesNotContain("station:key is not base64", result.StdErr);
     }
+
+    [Fact]
+    public async Task A_dll_dropped_loose_in_the_plugin_folder_is_reported_not_ignored()
+    {
+        using var temp = new TempFolder();
+        var plugins = Directory.CreateDirectory(temp.File("plugins")).FullName;
+        File.WriteAllBytes(Path.Combine(plugins, "Grumpy.dll"), [0x4d, 0x5a]);
+
+        var result = await MooddjProcess.RunAsync(temp.Path, "plugins", "list", "--set", "plugins:folder=" + plugins);
+
+        Assert.Contains("'Grumpy.dll' lies loose in the plugin folder", result.StdErr + result.StdOut);
+    }
 }
