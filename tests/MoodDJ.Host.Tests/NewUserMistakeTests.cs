@@ -107,4 +107,22 @@ public class NewUserMistakeTests
 
         Assert.Contains("'Grumpy.dll' lies loose in the plugin folder", result.StdErr + result.StdOut);
     }
+
+    [Fact]
+    public async Task Play_before_catalog_in_the_client_explains_instead_of_crashing()
+    {
+        using var temp = new TempFolder();
+        var home = temp.File("home");
+        await using var server = RunningProcess.StartMooddj(temp.Path, StationJoinTests.Home(home), ["server", .. StationJoinTests.LoopbackFreePorts]);
+        await server.WaitForAsync("mooddj player --join ");
+
+        var script = "printf '/play 99\\n/status\\n/quit\\n' | dotnet \"$0\" client";
+        var result = await MooddjProcess.RunProgramAsync("bash", temp.Path, ["-c", script, Path.Combine(MooddjProcess.HostFolder, "mooddj.dll")],
+            StationJoinTests.Home(home), TimeSpan.FromSeconds(90));
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("/catalog first, then /play N [m:ss]", result.StdOut);
+        Assert.Contains("state ", result.StdOut);
+        Assert.DoesNotContain("color or style", result.StdOut + result.StdErr);
+    }
 }
