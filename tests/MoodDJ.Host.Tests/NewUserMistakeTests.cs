@@ -125,4 +125,24 @@ public class NewUserMistakeTests
         Assert.Contains("state ", result.StdOut);
         Assert.DoesNotContain("color or style", result.StdOut + result.StdErr);
     }
+
+    [Fact]
+    public async Task Seed_on_a_busy_port_and_a_tracker_on_a_foreign_address_name_the_option()
+    {
+        using var temp = new TempFolder();
+        File.WriteAllBytes(temp.File("song.ogg"), new byte[40_000]);
+        var busy = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        busy.Start();
+        try
+        {
+            int port = ((System.Net.IPEndPoint)busy.LocalEndpoint).Port;
+            var seed = await MooddjProcess.RunAsync(temp.Path, "seed", "song.ogg", "--port", port.ToString());
+            CommandLineTests.AssertCleanFailure(seed, $"TCP port {port} is already in use");
+        }
+        finally { busy.Stop(); }
+
+        // 203.0.113.0/24 is for documentation: no machine has it, and binding sends nothing.
+        var tracker = await MooddjProcess.RunAsync(temp.Path, "tracker", "--bind", "203.0.113.77", "--port", "0");
+        CommandLineTests.AssertCleanFailure(tracker, "--bind names an address this machine does not have");
+    }
 }

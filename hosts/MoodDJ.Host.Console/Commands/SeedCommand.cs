@@ -54,7 +54,13 @@ internal sealed class SeedCommand : ICliCommand
     internal static async Task<int> SeedAsync(HostContext context, IReadOnlyList<PieceStore> stores, int port, CancellationToken token)
     {
         if (port is < 0 or > 65535) throw new UserFacingException($"--port must be 0 to 65535, not {port}.");
-        await using var seeder = new SwarmSeeder(new IPEndPoint(IPAddress.Any, port));
+        SwarmSeeder bound;
+        try { bound = new SwarmSeeder(new IPEndPoint(IPAddress.Any, port)); }
+        catch (System.Net.Sockets.SocketException e) when (e.SocketErrorCode == System.Net.Sockets.SocketError.AddressAlreadyInUse)
+        {
+            throw new UserFacingException($"TCP port {port} is already in use (another seed or BitTorrent client?): pick another with --port (0 picks a free one).");
+        }
+        await using var seeder = bound;
         foreach (PieceStore store in stores) seeder.Add(store);
         seeder.Start();
         IPeerDiscovery? discovery = Discovery(context);
