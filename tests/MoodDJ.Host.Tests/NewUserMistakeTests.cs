@@ -145,4 +145,13 @@ public class NewUserMistakeTests
         var tracker = await MooddjProcess.RunAsync(temp.Path, "tracker", "--bind", "203.0.113.77", "--port", "0");
         CommandLineTests.AssertCleanFailure(tracker, "--bind names an address this machine does not have");
     }
+
+    [Fact]
+    public async Task Zero_seconds_is_refused_with_a_range_that_excludes_zero()
+    {
+        using var temp = new TempFolder();
+        var result = await MooddjProcess.RunAsync(temp.Path, "demo", "hi", "--seconds", "0");
+
+        CommandLineTests.AssertCleanFailure(result, "--seconds must be above 0 and at most 86400, not 0.");
+    }
 }

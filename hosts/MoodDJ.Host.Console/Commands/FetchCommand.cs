@@ -33,7 +33,7 @@ internal sealed class FetchCommand : ICliCommand
     private static async Task<int> FetchAsync(HostContext context, string source, string[] peerTexts, string outputFolder, bool seed,
         int port, double seconds, CancellationToken token)
     {
-        if (seconds is <= 0 or > 86_400) throw new UserFacingException($"--timeout must be between 0 and 86400 seconds, not {seconds}.");
+        if (seconds is <= 0 or > 86_400) throw new UserFacingException($"--timeout must be above 0 and at most 86400 seconds, not {seconds}.");
         IReadOnlyList<IPEndPoint> named;
         try { named = SwarmPeerSource.Parse(peerTexts); }
         catch (FormatException e) { throw new UserFacingException(e.Message); }
