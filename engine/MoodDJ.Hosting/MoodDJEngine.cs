@@ -41,7 +41,7 @@ public sealed class MoodDJEngine : IAsyncDisposable
         _use = use;
         _slotLoader = new PluginSlotLoader(plugins, configuration, _logger);
 
-        var slots = PluginSlotLoader.FindFolders(plugins).Select(_slotLoader.Load).ToArray();
+        var slots = PluginSlotLoader.FindFolders(plugins, _logger).Select(_slotLoader.Load).ToArray();
         _composition = EngineComposition.Build(slots, configuration, loggerFactory);
         try
         {

@@ -10,7 +10,7 @@ try
     await app.RunAsync();
     return 0;
 }
-catch (Exception e) when (e is ConfigurationException or SettingsException or ArgumentException)
+catch (Exception e) when (e is ConfigurationException or SettingsException or ArgumentException or MoodDJ.Hosting.Plugins.PluginLoadException)
 {
     Console.Error.WriteLine($"mooddj-web: error: {e.Message}");
     return 2;

@@ -73,6 +73,42 @@ public sealed class IcecastOutputTests
         Assert.Contains("plugins:settings:icecast:password", error.Message);
     }
 
+    [Fact]
+    public async Task A_failed_push_is_logged_without_the_source_password()
+    {
+        // A port nothing listens on: ffmpeg fails with the URL it was given, password included.
+        var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        probe.Start();
+        int port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        var logger = new WarningList();
+        var settings = new IcecastSettings { Url = $"icecast://127.0.0.1:{port}/mooddj.opus", Password = "s3cret pw!", ReconnectDelayMs = 200 };
+        await using (var playback = await new IcecastAudioOutput(settings, logger).OpenAsync(AudioFormat.OpusStereo))
+        {
+            using var feeding = new CancellationTokenSource();
+            var feed = FeedToneAsync(playback, feeding.Token);
+            var deadline = Stopwatch.StartNew();
+            while (logger.Messages.IsEmpty && deadline.Elapsed < TimeSpan.FromSeconds(30)) await Task.Delay(50);
+            await feeding.CancelAsync();
+            await feed;
+        }
+        Assert.NotEmpty(logger.Messages);
+        Assert.All(logger.Messages, m => Assert.DoesNotContain("s3cret", m));
+        Assert.All(logger.Messages, m => Assert.DoesNotContain(Uri.EscapeDataString("s3cret pw!"), m));
+    }
+
+    private sealed class WarningList : Microsoft.Extensions.Logging.ILogger
+    {
+        public System.Collections.Concurrent.ConcurrentQueue<string> Messages { get; } = new();
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state,
+            Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (logLevel >= Microsoft.Extensions.Logging.LogLevel.Warning) Messages.Enqueue(formatter(state, exception));
+        }
+    }
+
     /// <summary>Writes a 440 Hz tone in 20 ms chunks, paced like a player.</summary>
     private static async Task FeedToneAsync(IAudioPlayback playback, CancellationToken cancellationToken)
     {

@@ -50,11 +50,17 @@ internal sealed class PluginSlotLoader(PluginsOptions options, IConfiguration co
     }
 
     /// <summary>The plugin folders under the plugin folder, in a stable order.</summary>
-    public static IReadOnlyList<string> FindFolders(PluginsOptions options)
+    public static IReadOnlyList<string> FindFolders(PluginsOptions options, ILogger? logger = null)
     {
         if (!Directory.Exists(options.Folder))
             throw new ConfigurationException(
                 $"The plugin folder '{options.Folder}' does not exist (plugins:folder). Build the host so it copies the bundled plugins there, or point plugins:folder at the folder that holds them.");
+        // A DLL dropped straight into the plugin folder is never loaded; say so rather than ignore it.
+        if (logger is not null)
+            foreach (var dll in Directory.GetFiles(options.Folder, "*.dll").Order(StringComparer.Ordinal))
+                logger.LogWarning("'{File}' lies loose in the plugin folder {Folder} and is not loaded: a plugin is a folder of its own "
+                    + "(its DLL, .deps.json and plugin.json, as its build output folder holds them); move it into {Folder}/<id>/ (see docs/plugins.md)",
+                    Path.GetFileName(dll), options.Folder, options.Folder);
         return Directory.GetDirectories(options.Folder).Order(StringComparer.Ordinal).ToArray();
     }
 }

@@ -27,6 +27,9 @@ internal sealed class AnalyzeCommand : ICliCommand
                 result.AddError($"--listen takes a number of seconds above 0, not {seconds.ToString(CultureInfo.InvariantCulture)}.");
             if (result.GetValue(device) is not null && result.GetValue(listen) is null)
                 result.AddError("--device goes with --listen.");
+            // Checked here: the sound reader also takes alsa[:DEVICE], and its message says so.
+            if (result.GetValue(wav) is { } file && !File.Exists(file))
+                result.AddError($"--wav: no such file: {file}");
         });
         command.SetAction((parseResult, ct) => CommandRunner.RunAsync(parseResult, globals, async (context, token) =>
         {

@@ -179,7 +179,7 @@ internal sealed class InteractiveClient(StationControlClient client, TextReader 
         var parts = argument.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         if (parts.Length is 0 or > 2 || !int.TryParse(parts[0], out var n) || n < 1 || n > _catalog.Count)
         {
-            Print(_catalog.Count == 0 ? "[yellow]/catalog first, then /play N [m:ss][/]" : $"[yellow]/play needs a number 1..{_catalog.Count} from the catalog, and may take a time: /play 3 1:30[/]");
+            Print(_catalog.Count == 0 ? "[yellow]/catalog first, then /play N [[m:ss]][/]" : $"[yellow]/play needs a number 1..{_catalog.Count} from the catalog, and may take a time: /play 3 1:30[/]");
             return;
         }
         double seconds = 0;

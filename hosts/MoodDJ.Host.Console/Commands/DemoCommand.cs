@@ -34,7 +34,7 @@ internal sealed class DemoCommand : ICliCommand
             var length = parseResult.GetValue(seconds);
             if (!double.IsFinite(length) || length <= 0 || length > 24 * 3600)
             {
-                System.Console.Error.WriteLine($"mooddj: error: --seconds must be between 0 and 86400, not {length}.");
+                System.Console.Error.WriteLine($"mooddj: error: --seconds must be above 0 and at most 86400, not {length}.");
                 return Task.FromResult(CommandRunner.Failed);
             }
             var overrides = new Dictionary<string, string?>

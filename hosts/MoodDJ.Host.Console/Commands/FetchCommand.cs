@@ -33,7 +33,7 @@ internal sealed class FetchCommand : ICliCommand
     private static async Task<int> FetchAsync(HostContext context, string source, string[] peerTexts, string outputFolder, bool seed,
         int port, double seconds, CancellationToken token)
     {
-        if (seconds is <= 0 or > 86_400) throw new UserFacingException($"--timeout must be between 0 and 86400 seconds, not {seconds}.");
+        if (seconds is <= 0 or > 86_400) throw new UserFacingException($"--timeout must be above 0 and at most 86400 seconds, not {seconds}.");
         IReadOnlyList<IPEndPoint> named;
         try { named = SwarmPeerSource.Parse(peerTexts); }
         catch (FormatException e) { throw new UserFacingException(e.Message); }
@@ -48,6 +48,7 @@ internal sealed class FetchCommand : ICliCommand
         {
             MagnetLink magnet = ParseOrExplain(() => MagnetLink.Parse(source));
             known.AddRange(magnet.Peers);
+            if (known.Count == 0 && discovery is null) throw NobodyToAsk("the torrent");
             if (discovery is not null)
                 known.AddRange(await discovery.FindPeersAsync(Convert.ToHexStringLower(magnet.InfoHash), options.MaxPeers, deadline.Token));
             System.Console.Error.WriteLine($"Asking {known.Count} peer(s) for the torrent's metadata...");
@@ -59,6 +60,8 @@ internal sealed class FetchCommand : ICliCommand
             if (!File.Exists(source)) throw new UserFacingException($"No such torrent file: {source}");
             try { torrent = TorrentMetainfo.Parse(File.ReadAllBytes(source)); }
             catch (FormatException e) { throw new UserFacingException($"{source} is not a usable torrent file ({e.Message})."); }
+            // A file already here may be complete: let the check below say so instead.
+            if (known.Count == 0 && discovery is null && !File.Exists(Path.Combine(outputFolder, torrent.Name))) throw NobodyToAsk(torrent.Name);
         }
 
         Directory.CreateDirectory(outputFolder);
@@ -69,6 +72,7 @@ internal sealed class FetchCommand : ICliCommand
             System.Console.WriteLine($"{path} is already complete ({torrent.PieceCount} pieces checked).");
             return seed ? await SeedCommand.SeedAsync(context, [store], port, token) : 0;
         }
+        if (known.Count == 0 && discovery is null) throw NobodyToAsk(torrent.Name);
         if (store.HaveCount > 0) System.Console.Error.WriteLine($"Resuming: {store.HaveCount} of {torrent.PieceCount} pieces are already here.");
         var download = new SwarmDownload(store, options);
         var peerSource = new SwarmPeerSource(known, discovery, options.MaxPeers);
@@ -89,6 +93,11 @@ internal sealed class FetchCommand : ICliCommand
         if (!seed) return 0;
         return await SeedCommand.SeedAsync(context, [store], port, token);
     }
+
+    /// <summary>Without a peer or a discovery plugin the download would wait out --timeout asking nobody.</summary>
+    private static UserFacingException NobodyToAsk(string what) => new(
+        $"No peer to fetch {what} from: give --peer HOST:PORT (the address after x.pe= in the magnet link `mooddj seed` prints), "
+        + "or set use:discovery (e.g. --set use:discovery=tracker) to find peers through a tracker.");
 
     private static T ParseOrExplain<T>(Func<T> parse)
     {

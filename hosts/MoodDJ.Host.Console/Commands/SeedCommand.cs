@@ -54,12 +54,24 @@ internal sealed class SeedCommand : ICliCommand
     internal static async Task<int> SeedAsync(HostContext context, IReadOnlyList<PieceStore> stores, int port, CancellationToken token)
     {
         if (port is < 0 or > 65535) throw new UserFacingException($"--port must be 0 to 65535, not {port}.");
-        await using var seeder = new SwarmSeeder(new IPEndPoint(IPAddress.Any, port));
+        SwarmSeeder bound;
+        try { bound = new SwarmSeeder(new IPEndPoint(IPAddress.Any, port)); }
+        catch (System.Net.Sockets.SocketException e) when (e.SocketErrorCode == System.Net.Sockets.SocketError.AddressAlreadyInUse)
+        {
+            throw new UserFacingException($"TCP port {port} is already in use (another seed or BitTorrent client?): pick another with --port (0 picks a free one).");
+        }
+        await using var seeder = bound;
         foreach (PieceStore store in stores) seeder.Add(store);
         seeder.Start();
         IPeerDiscovery? discovery = Discovery(context);
+        // The first link works on this machine; another machine needs an address it can reach (as the join code does).
+        IPAddress reachable = MoodDJ.Host.Console.Stations.ReachableAddress.For(IPAddress.Any);
         foreach (PieceStore store in stores)
+        {
             System.Console.WriteLine($"Seeding {store.Path} on TCP {seeder.LocalEndPoint.Port}: {store.Torrent.ToMagnet()}&x.pe=127.0.0.1:{seeder.LocalEndPoint.Port}");
+            if (!IPAddress.IsLoopback(reachable))
+                System.Console.WriteLine($"  from another machine: {store.Torrent.ToMagnet()}&x.pe={reachable}:{seeder.LocalEndPoint.Port}");
+        }
         System.Console.WriteLine("Press Ctrl+C to stop.");
         while (!token.IsCancellationRequested)
         {

@@ -178,6 +178,10 @@ internal sealed class ServerCommand : ICliCommand
         MoodDJ.Hosting.MoodDJEngine? keyed = null;
         if (rooms.Central.Key is { Length: > 0 } centralKey && centralKey != ownKey)
         {
+            // Checked here so the message names this key, not the station:key the second engine is given.
+            if (!IsStationKey(centralKey))
+                throw new UserFacingException("rooms:central:key is not a station key: give the central server's key "
+                    + "(base64 of 32 bytes, as in its ~/.config/mooddj/station.key), or leave it empty to use this server's own.");
             var configuration = new ConfigurationBuilder()
                 .AddConfiguration(context.Configuration)
                 .AddInMemoryCollection(new Dictionary<string, string?> { ["station:key"] = centralKey, ["plugins:hotReload"] = "false" })
@@ -189,6 +193,13 @@ internal sealed class ServerCommand : ICliCommand
             context.LoggerFactory.CreateLogger("mooddj.central"));
         link.Start();
         return new CentralLinkScope(link, keyed);
+    }
+
+    private static bool IsStationKey(string text)
+    {
+        var normalized = text.Trim().Replace('-', '+').Replace('_', '/').TrimEnd('=');
+        try { return Convert.FromBase64String(normalized.PadRight(normalized.Length + (4 - normalized.Length % 4) % 4, '=')).Length == 32; }
+        catch (FormatException) { return false; }
     }
 
     private sealed class CentralLinkScope(MoodDJ.Rooms.Hosted.CentralLink link, MoodDJ.Hosting.MoodDJEngine? keyed) : IAsyncDisposable

@@ -38,7 +38,7 @@ internal sealed class TalkCommand : ICliCommand
     private static async Task<int> TalkAsync(HostContext context, StationTarget target, string mic, double? seconds, CancellationToken token)
     {
         if (seconds is <= 0 or > 86400)
-            throw new UserFacingException($"--seconds must be between 0 and 86400, not {seconds}.");
+            throw new UserFacingException($"--seconds must be above 0 and at most 86400, not {seconds}.");
         var options = new StationClientOptions
         {
             EndPoint = target.EndPoint,

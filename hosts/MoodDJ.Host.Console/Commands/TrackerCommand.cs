@@ -62,6 +62,7 @@ internal sealed class TrackerCommand : ICliCommand
     {
         ArgumentOutOfRangeException range => new UserFacingException($"{OptionOf(range.ParamName)}: {range.Message.Split(" (Parameter")[0]}"),
         SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse } => new UserFacingException("UDP port is already in use: another tracker runs there? Pick another with --port."),
+        SocketException { SocketErrorCode: SocketError.AddressNotAvailable } => new UserFacingException("--bind names an address this machine does not have: use one of its own, 0.0.0.0 (every interface) or 127.0.0.1."),
         _ => ex,
     };
 

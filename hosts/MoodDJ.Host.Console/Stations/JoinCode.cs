@@ -11,6 +11,7 @@ namespace MoodDJ.Host.Console.Stations;
 internal sealed record JoinCode(IPAddress Address, int Port, string? Key)
 {
     private const byte Version = 1;
+    private const byte MaxPlausibleVersion = 15;
 
     public string Encode()
     {
@@ -44,7 +45,10 @@ internal sealed record JoinCode(IPAddress Address, int Port, string? Key)
             throw Bad("it is not the code `mooddj server` prints");
         }
         if (bytes.Length < 1 || bytes[0] != Version)
-            throw Bad(bytes.Length == 0 ? "it is empty" : $"it is version {bytes[0]}; this mooddj reads version {Version} (update one side)");
+            // A later format would start with a small version number; any other first byte is a mistyped code.
+            throw Bad(bytes.Length == 0 ? "it is empty"
+                : bytes[0] is > Version and <= MaxPlausibleVersion ? $"it is version {bytes[0]}; this mooddj reads version {Version} (update one side)"
+                : "it is not the code `mooddj server` prints (copy the whole line)");
         if (bytes.Length < 2 || bytes[1] is not (4 or 16) || bytes.Length < 4 + bytes[1])
             throw Bad("it is cut short (copy the whole line)");
         var address = new IPAddress(bytes.AsSpan(2, bytes[1]));

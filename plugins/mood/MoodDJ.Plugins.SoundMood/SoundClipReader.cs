@@ -29,7 +29,9 @@ public sealed class SoundClipReader(SoundMoodOptions options)
                 await running.EnsureSuccessAsync(cancellationToken).ConfigureAwait(false);
             else
                 await running.KillAsync().ConfigureAwait(false); // arecord's -d counts whole seconds; the clip is complete
-            return MemoryMarshal.Cast<byte, float>(bytes.AsSpan(0, total - total % sizeof(float))).ToArray();
+            var clip = MemoryMarshal.Cast<byte, float>(bytes.AsSpan(0, total - total % sizeof(float))).ToArray();
+            DropJunk(clip);
+            return clip;
         }
         catch (OperationCanceledException)
         {
@@ -40,6 +42,23 @@ public sealed class SoundClipReader(SoundMoodOptions options)
         {
             throw new InvalidOperationException($"Could not read sound from '{source}': {e.Message}", e);
         }
+    }
+
+    /// <summary>
+    /// Zeroes samples no capture or decode makes (NaN, infinity, beyond ±16): ALSA's <c>null</c> device
+    /// hands arecord an uninitialised buffer, whose junk would otherwise read as a deafening noisy room.
+    /// Returns how many were zeroed.
+    /// </summary>
+    public static int DropJunk(Span<float> samples)
+    {
+        var dropped = 0;
+        for (var i = 0; i < samples.Length; i++)
+        {
+            if (float.IsFinite(samples[i]) && MathF.Abs(samples[i]) <= 16f) continue;
+            samples[i] = 0;
+            dropped++;
+        }
+        return dropped;
     }
 
     private ProcessCommand Command(string source, TimeSpan length)

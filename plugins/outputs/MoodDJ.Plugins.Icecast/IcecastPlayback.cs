@@ -91,7 +91,7 @@ internal sealed class IcecastPlayback : IAudioPlayback
                 catch (IOException) { }
                 catch (OperationCanceledException) { ffmpeg.CloseStandardInput(); await ffmpeg.CloseAsync(TimeSpan.FromSeconds(2)); return; }
                 _log.LogWarning("icecast: the push to {Url} stopped ({Reason}); trying again in {Delay} ms", _settings.Url,
-                    ffmpeg.StderrTail.Trim().Split('\n')[^1], _settings.ReconnectDelayMs);
+                    HidePassword(ffmpeg.StderrTail.Trim().Split('\n')[^1], _settings.Password), _settings.ReconnectDelayMs);
             }
             await DropForAsync(cancellationToken);
         }
@@ -107,6 +107,10 @@ internal sealed class IcecastPlayback : IAudioPlayback
             chunk.Return();
         }
     }
+
+    /// <summary>ffmpeg's errors quote the URL it was given, source password included: keep it out of the log.</summary>
+    internal static string HidePassword(string text, string password) => string.IsNullOrEmpty(password) ? text
+        : text.Replace(Uri.EscapeDataString(password), "***", StringComparison.Ordinal).Replace(password, "***", StringComparison.Ordinal);
 
     private ProcessCommand Command()
     {

@@ -100,4 +100,17 @@ public sealed class SoundMoodTests(RoomClips clips, ITestOutputHelper output) : 
         var blip = _analyzer.Analyze(new float[100], 22050);
         Assert.True(blip.Confidence <= 0.15);
     }
+
+    [Fact]
+    public async Task Alsas_null_device_reads_as_a_silent_room_not_as_noise()
+    {
+        // arecord -D null returns an uninitialised buffer: zeros with scattered junk such as 5e8.
+        var reading = await _analyzer.ListenAsync("alsa:null", TimeSpan.FromSeconds(1));
+        Assert.Equal(MoodLabel.Calm, reading.Label);
+        Assert.DoesNotContain(reading.Evidence, e => e.Text == "noise");
+
+        float[] junk = [0.5f, float.NaN, 5.1e8f, -0.25f, float.NegativeInfinity, -3e9f];
+        Assert.Equal(4, SoundClipReader.DropJunk(junk));
+        Assert.Equal([0.5f, 0, 0, -0.25f, 0, 0], junk);
+    }
 }
