@@ -30,7 +30,7 @@ public sealed class RoomService(IMoodDJStore store, ChatService chat, ILogger lo
     {
         name = NameRules.Room(name);
         return await store.Rooms.FindAsync(name, cancellationToken).ConfigureAwait(false)
-            ?? throw new RoomsException(RoomsError.NotFound, $"There is no room '{name}'; list them with roomList.");
+            ?? throw new RoomsException(RoomsError.NotFound, $"There is no room '{name}'.");
     }
 
     /// <param name="announce">False for an invisible user: no join notice in the room's history.</param>

@@ -29,8 +29,11 @@ public sealed class ClientRoomsTests
         Assert.Contains("in lounge (0 listening): alice (owner, away)", alice);
         Assert.Contains("you are online (others see: online)", alice);
 
-        var bob = await ClientAsync(temp, home, "/rooms\n/join lounge\n/say sneaking in\n/register bob bob-password\n/login bob wrong-password\n/login bob bob-password\n/say hi alice\n/history 5\n");
+        var bob = await ClientAsync(temp, home, "/rooms\n/join nosuch\n/create hideout\n/join lounge\n/say sneaking in\n/register bob bob-password\n/login bob wrong-password\n/login bob bob-password\n/say hi alice\n/history 5\n");
         Assert.Contains("lounge (owner alice, 0 online, 0 listening, visitors welcome)", bob);
+        // The server's refusals name no protocol method; the client adds its own commands.
+        Assert.Contains("There is no room 'nosuch'. (/rooms lists them)", bob);
+        Assert.Contains("Log in first. (/login <user> <password>, or /register first)", bob);
         Assert.Contains("in lounge as visitor", bob);
         Assert.Contains("alice: hello @bob, welcome", bob); // the history shown on joining
         Assert.Contains("Visitors read and listen; log in to write", bob);

@@ -289,7 +289,7 @@ public sealed class RoomControlMethods : IControlMethods
     }
 
     private static UserRecord Member(SessionState state) =>
-        state.User ?? throw new RoomsException(RoomsError.Unauthorized, "Log in first (login with user and password, or a token).");
+        state.User ?? throw new RoomsException(RoomsError.Unauthorized, "Log in first.");
 
     private async Task<IReadOnlyList<RoomRecord>> RoomsOfAsync(ControlSession session) =>
         (await _store.Rooms.ListAsync().ConfigureAwait(false)).Where(r => Presence.Contains(r.Id, session)).ToList();

@@ -81,7 +81,7 @@ public sealed class HostedRoomMethods : IControlMethods
     private async Task<HostedRegisterResult> RegisterAsync(ControlSession session, JsonElement p, CancellationToken ct)
     {
         var user = await _rooms.UserOfAsync(session, ct)
-            ?? throw new RoomsException(RoomsError.Unauthorized, "Log in first (login) as the room's owner; a host registers only its owner's rooms.");
+            ?? throw new RoomsException(RoomsError.Unauthorized, "Log in first, as the room's owner: a host registers only its owner's rooms.");
         if (_options.MaxHostedRoomsPerUser == 0)
             throw new RoomsException(RoomsError.Forbidden, "This server lists no hosted rooms (rooms:maxHostedRoomsPerUser is 0).");
         var name = NameRules.Room(Params.String(p, "room"));

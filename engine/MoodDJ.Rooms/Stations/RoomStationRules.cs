@@ -22,7 +22,7 @@ public static class RoomStationRules
     /// <summary>Null when <paramref name="role"/> may call <paramref name="method"/> in <paramref name="room"/>, else why not.</summary>
     public static string? Refusal(string method, RoomRole? role, string room) => (Needs(method), role) switch
     {
-        (_, null) => $"That is the station of room '{room}'; join the room (roomJoin) to listen there.",
+        (_, null) => $"That is the station of room '{room}'; join the room to listen there.",
         (RoomRole.Member, RoomRole.Visitor) => $"Visitors of '{room}' listen and read; log in and join it to {Verb(method)}.",
         (RoomRole.Owner, not RoomRole.Owner) => $"Only the owner of '{room}' may {Verb(method)} its station.",
         _ => null,

@@ -87,7 +87,7 @@ internal sealed class InteractiveClient(StationControlClient client, TextReader 
             }
             catch (JsonRpcException e)
             {
-                Print($"[red]station says:[/] {Markup.Escape(e.Message)}");
+                Print($"[red]station says:[/] {Markup.Escape(e.Message)}{Markup.Escape(HintFor(e))}");
             }
             catch (Exception e) when (e is TimeoutException or StationConnectionLostException)
             {
@@ -309,6 +309,14 @@ internal sealed class InteractiveClient(StationControlClient client, TextReader 
 
     private static string Describe(HelloResult hello)
         => $"{hello.Station} (protocol {hello.ProtocolVersion}, {(hello.Encrypted ? "encrypted" : "NOT encrypted")}, {hello.Listeners} listener(s))";
+
+    /// <summary>The server's messages name no client's commands; this one adds its own where they help.</summary>
+    private static string HintFor(JsonRpcException e) => e.Code switch
+    {
+        JsonRpcErrorCodes.Unauthorized => " (/login <user> <password>, or /register first)",
+        JsonRpcErrorCodes.NotFound when e.Message.StartsWith("There is no room", StringComparison.Ordinal) => " (/rooms lists them)",
+        _ => "",
+    };
 
     private void Print(string markup)
     {
