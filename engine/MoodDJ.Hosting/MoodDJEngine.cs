@@ -41,21 +41,32 @@ public sealed class MoodDJEngine : IAsyncDisposable
         _use = use;
         _slotLoader = new PluginSlotLoader(plugins, configuration, _logger);
 
-        var slots = PluginSlotLoader.FindFolders(plugins, _logger).Select(_slotLoader.Load).ToArray();
+        var slots = PluginSlotLoader.FindFolders(plugins, _logger).Select(f => _slotLoader.Load(f, report: false)).ToArray();
         _composition = EngineComposition.Build(slots, configuration, loggerFactory);
         try
         {
             if (validateUse)
                 UseValidator.Validate(use, _composition, configuration);
         }
-        catch
+        catch (Exception e)
         {
+            // The error names the failure the configuration needed; warn about the others only.
+            ReportLoadFailures(slots, e as PluginLoadException);
             Release(_composition).AsTask().GetAwaiter().GetResult();
             throw;
         }
+        ReportLoadFailures(slots, null);
 
         if (plugins.HotReload)
             _watcher = new PluginFolderWatcher(plugins.Folder, plugins.ReloadDelay, folder => _ = ReloadAsync(folder));
+    }
+
+    private void ReportLoadFailures(IEnumerable<PluginSlot> slots, PluginLoadException? reportedByError)
+    {
+        foreach (var slot in slots)
+            if (slot.Registration is null && slot.Failure is { } failure
+                && !(failure.PluginId == reportedByError?.PluginId && failure.FilePath == reportedByError.FilePath))
+                _logger.LogWarning("{Message}", failure.Message);
     }
 
     /// <summary>
