@@ -42,7 +42,7 @@ public sealed class MoodDJEngine : IAsyncDisposable
         _slotLoader = new PluginSlotLoader(plugins, configuration, _logger);
 
         var slots = PluginSlotLoader.FindFolders(plugins, _logger).Select(f => _slotLoader.Load(f, report: false)).ToArray();
-        _composition = EngineComposition.Build(slots, configuration, loggerFactory);
+        _composition = EngineComposition.Build(slots, configuration, loggerFactory, report: false);
         try
         {
             if (validateUse)
@@ -51,20 +51,21 @@ public sealed class MoodDJEngine : IAsyncDisposable
         catch (Exception e)
         {
             // The error names the failure the configuration needed; warn about the others only.
-            ReportLoadFailures(slots, e as PluginLoadException);
+            ReportLoadFailures(_composition.Slots, e as PluginLoadException);
             Release(_composition).AsTask().GetAwaiter().GetResult();
             throw;
         }
-        ReportLoadFailures(slots, null);
+        ReportLoadFailures(_composition.Slots, null);
 
         if (plugins.HotReload)
             _watcher = new PluginFolderWatcher(plugins.Folder, plugins.ReloadDelay, folder => _ = ReloadAsync(folder));
     }
 
+    /// <summary>Warns once about each plugin that failed or was rejected, except the one the startup error already names.</summary>
     private void ReportLoadFailures(IEnumerable<PluginSlot> slots, PluginLoadException? reportedByError)
     {
         foreach (var slot in slots)
-            if (slot.Registration is null && slot.Failure is { } failure
+            if (slot.State is PluginState.Malfunctioned or PluginState.NotSupported && slot.Failure is { } failure
                 && !(failure.PluginId == reportedByError?.PluginId && failure.FilePath == reportedByError.FilePath))
                 _logger.LogWarning("{Message}", failure.Message);
     }

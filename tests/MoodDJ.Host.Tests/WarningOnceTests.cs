@@ -51,6 +51,21 @@ public class WarningOnceTests
         var needed = await MooddjProcess.RunAsync(temp.Path, "analyze", "hi", "--set", "plugins:folder=" + plugins, "--set", "use:moodAnalyzer=broken");
         CommandLineTests.AssertCleanFailure(needed, "mooddj: error: Plugin 'broken': the entry assembly named in plugin.json is missing");
         Assert.True(Count(needed.StdErr + needed.StdOut, "Plugin 'broken'") == 1, needed.ToString());
+        // A second copy of the lexicon plugin under another id offers the same analyzer: rejected, and said once.
+        Directory.Delete(broken, true);
+        var copy = Directory.CreateDirectory(Path.Combine(plugins, "another")).FullName;
+        var lexicon = Path.Combine(MooddjProcess.HostFolder, "plugins", "lexicon");
+        foreach (var file in Directory.GetFiles(lexicon, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(copy, Path.GetRelativePath(lexicon, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+        var manifest = Path.Combine(copy, "plugin.json");
+        File.WriteAllText(manifest, System.Text.RegularExpressions.Regex.Replace(File.ReadAllText(manifest), "\"id\"\\s*:\\s*\"lexicon\"", "\"id\": \"another\""));
+        var clash = await MooddjProcess.RunAsync(temp.Path, "analyze", "hi", "--set", "plugins:folder=" + plugins);
+        CommandLineTests.AssertCleanFailure(clash, "mooddj: error: Plugin 'lexicon': it offers mood-analyzer 'lexicon', which plugin 'another' already offers");
+        Assert.True(Count(clash.StdErr + clash.StdOut, "already offers") == 1, clash.ToString());
     }
 
     private static int Count(string text, string part)
