@@ -41,21 +41,33 @@ public sealed class MoodDJEngine : IAsyncDisposable
         _use = use;
         _slotLoader = new PluginSlotLoader(plugins, configuration, _logger);
 
-        var slots = PluginSlotLoader.FindFolders(plugins, _logger).Select(_slotLoader.Load).ToArray();
-        _composition = EngineComposition.Build(slots, configuration, loggerFactory);
+        var slots = PluginSlotLoader.FindFolders(plugins, _logger).Select(f => _slotLoader.Load(f, report: false)).ToArray();
+        _composition = EngineComposition.Build(slots, configuration, loggerFactory, report: false);
         try
         {
             if (validateUse)
                 UseValidator.Validate(use, _composition, configuration);
         }
-        catch
+        catch (Exception e)
         {
+            // The error names the failure the configuration needed; warn about the others only.
+            ReportLoadFailures(_composition.Slots, e as PluginLoadException);
             Release(_composition).AsTask().GetAwaiter().GetResult();
             throw;
         }
+        ReportLoadFailures(_composition.Slots, null);
 
         if (plugins.HotReload)
             _watcher = new PluginFolderWatcher(plugins.Folder, plugins.ReloadDelay, folder => _ = ReloadAsync(folder));
+    }
+
+    /// <summary>Warns once about each plugin that failed or was rejected, except the one the startup error already names.</summary>
+    private void ReportLoadFailures(IEnumerable<PluginSlot> slots, PluginLoadException? reportedByError)
+    {
+        foreach (var slot in slots)
+            if (slot.State is PluginState.Malfunctioned or PluginState.NotSupported && slot.Failure is { } failure
+                && !(failure.PluginId == reportedByError?.PluginId && failure.FilePath == reportedByError.FilePath))
+                _logger.LogWarning("{Message}", failure.Message);
     }
 
     /// <summary>

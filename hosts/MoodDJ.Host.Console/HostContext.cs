@@ -13,13 +13,16 @@ namespace MoodDJ.Host.Console;
 /// </summary>
 internal sealed class HostContext : IAsyncDisposable
 {
-    private HostContext(IConfigurationRoot configuration, ILoggerFactory loggerFactory, MoodDJEngine engine, bool verbose)
+    private HostContext(IConfigurationRoot configuration, ILoggerFactory loggerFactory, MutedCategories muted, MoodDJEngine engine, bool verbose)
     {
+        _muted = muted;
         Configuration = configuration;
         LoggerFactory = loggerFactory;
         Engine = engine;
         Verbose = verbose;
     }
+
+    private readonly MutedCategories _muted;
 
     public IConfigurationRoot Configuration { get; }
     public ILoggerFactory LoggerFactory { get; }
@@ -45,13 +48,14 @@ internal sealed class HostContext : IAsyncDisposable
         var configuration = Build(null);
         if (prepare?.Invoke(configuration) is { Count: > 0 } prepared)
             configuration = Build(prepared);
-        var loggerFactory = CreateLoggerFactory(verbose);
+        var muted = new MutedCategories();
+        var loggerFactory = CreateLoggerFactory(verbose, muted);
         try
         {
             var engine = inspectOnly
                 ? MoodDJEngine.Inspect(configuration, loggerFactory)
                 : MoodDJEngine.Start(configuration, loggerFactory);
-            return new HostContext(configuration, loggerFactory, engine, verbose);
+            return new HostContext(configuration, loggerFactory, muted, engine, verbose);
         }
         catch
         {
@@ -81,10 +85,23 @@ internal sealed class HostContext : IAsyncDisposable
         return assignment;
     }
 
-    private static ILoggerFactory CreateLoggerFactory(bool verbose) =>
+    /// <summary>
+    /// The command prints the warnings of <paramref name="tap"/>'s categories itself (as plain lines),
+    /// so the console logger leaves them out rather than say each twice; with --verbose the log keeps them.
+    /// </summary>
+    public void ShowWarningsThrough(WarningTap tap)
+    {
+        LoggerFactory.AddProvider(tap);
+        if (!Verbose) _muted.Add(tap.CategoryPrefix);
+    }
+
+    private static ILoggerFactory CreateLoggerFactory(bool verbose, MutedCategories muted) =>
         Microsoft.Extensions.Logging.LoggerFactory.Create(builder =>
         {
-            builder.SetMinimumLevel(verbose ? LogLevel.Debug : LogLevel.Warning);
+            var minimum = verbose ? LogLevel.Debug : LogLevel.Warning;
+            builder.SetMinimumLevel(minimum);
+            // A provider filter replaces the minimum level for that provider, so it checks the level too.
+            builder.AddFilter<Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider>((category, level) => level >= minimum && !muted.Covers(category));
             builder.AddSimpleConsole(o =>
             {
                 o.SingleLine = true;
@@ -99,5 +116,19 @@ internal sealed class HostContext : IAsyncDisposable
     {
         await Engine.DisposeAsync();
         LoggerFactory.Dispose();
+    }
+
+    /// <summary>Category prefixes the console logger leaves out (checked per message, so adding one later works).</summary>
+    private sealed class MutedCategories
+    {
+        private volatile string[] _prefixes = [];
+
+        public void Add(string prefix)
+        {
+            lock (this) _prefixes = [.. _prefixes, prefix];
+        }
+
+        public bool Covers(string? category) =>
+            category is not null && _prefixes.Any(p => category.StartsWith(p, StringComparison.Ordinal));
     }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
 namespace MoodDJ.Host.Console;
@@ -5,13 +6,22 @@ namespace MoodDJ.Host.Console;
 /// <summary>
 /// Keeps the last warning logged by categories under a prefix (e.g. the music director), so a
 /// command that runs the station in-process can say why no music came instead of timing out.
+/// A command that prints every warning itself takes them with <see cref="TryTake"/>, and
+/// <see cref="HostContext.ShowWarningsThrough"/> keeps the console logger from printing them again.
 /// </summary>
 internal sealed class WarningTap(string categoryPrefix) : ILoggerProvider
 {
+    private const int MaxPending = 64;
+    private readonly ConcurrentQueue<string> _pending = new();
     private volatile string? _last;
     private int _count;
 
+    public string CategoryPrefix => categoryPrefix;
+
     public string? Last => _last;
+
+    /// <summary>The oldest warning not yet taken (at most the last 64 are kept).</summary>
+    public bool TryTake(out string warning) => _pending.TryDequeue(out warning!);
 
     /// <summary>Warnings seen so far (to notice a new one).</summary>
     public int Count => Volatile.Read(ref _count);
@@ -31,7 +41,10 @@ internal sealed class WarningTap(string categoryPrefix) : ILoggerProvider
         {
             if (logLevel >= LogLevel.Warning)
             {
-                owner._last = formatter(state, exception).ReplaceLineEndings(" ");
+                var text = formatter(state, exception).ReplaceLineEndings(" ");
+                owner._last = text;
+                owner._pending.Enqueue(text);
+                while (owner._pending.Count > MaxPending && owner._pending.TryDequeue(out _)) { }
                 Interlocked.Increment(ref owner._count);
             }
         }

@@ -154,4 +154,23 @@ public class NewUserMistakeTests
 
         CommandLineTests.AssertCleanFailure(result, "--seconds must be above 0 and at most 86400, not 0.");
     }
+
+    [Fact]
+    public async Task Eval_mood_refuses_a_file_that_is_not_a_dev_set_tsv_instead_of_scoring_nothing()
+    {
+        using var temp = new TempFolder();
+        File.WriteAllText(temp.File("moods.csv"), "text,mood\nI feel happy,happy\nso sad,sad\n");
+        var csv = await MooddjProcess.RunAsync(temp.Path, "eval-mood", "moods.csv");
+        CommandLineTests.AssertCleanFailure(csv, $"Evaluation file '{temp.File("moods.csv")}' is not a mood dev-set TSV: none of its 3 row(s) has a mood");
+        Assert.Empty(csv.StdOut);
+
+        File.WriteAllText(temp.File("header.tsv"), "text\tmood\tvalence\tarousal\tsource\n\n");
+        var empty = await MooddjProcess.RunAsync(temp.Path, "eval-mood", "header.tsv");
+        CommandLineTests.AssertCleanFailure(empty, $"Evaluation file '{temp.File("header.tsv")}' has no rows: expected tab-separated lines");
+
+        File.WriteAllText(temp.File("gold.tsv"), "text\tmood\tvalence\tarousal\tsource\nI feel happy today\thappy\t\t\tmine\n");
+        var good = await MooddjProcess.RunAsync(temp.Path, "eval-mood", "gold.tsv");
+        Assert.True(good.ExitCode == 0, good.ToString());
+        Assert.Contains("1 sentences", good.StdOut);
+    }
 }

@@ -37,7 +37,8 @@ internal sealed class EngineComposition : IAsyncDisposable
     /// (kind, name) an earlier plugin already offers, is rejected (marked malfunctioned) rather than
     /// silently shadowing it.
     /// </summary>
-    public static EngineComposition Build(IReadOnlyList<PluginSlot> slots, IConfiguration configuration, ILoggerFactory loggerFactory)
+    /// <param name="report">Log each plugin rejected for a clash at once (the engine's first build reports them after checking <c>use</c>).</param>
+    public static EngineComposition Build(IReadOnlyList<PluginSlot> slots, IConfiguration configuration, ILoggerFactory loggerFactory, bool report = true)
     {
         var catalog = new ImplementationCatalog();
         var services = new ServiceCollection();
@@ -56,14 +57,14 @@ internal sealed class EngineComposition : IAsyncDisposable
                 slot = slot.Rejected(new PluginLoadException(slot.Id, Path.Combine(slot.Folder, PluginManifest.FileName),
                     $"its id is already used by the plugin in {folderById[slot.Id]}",
                     "Remove one of the two folders; each plugin needs its own id"));
-                loggerFactory.CreateLogger<EngineComposition>().LogWarning("{Message}", slot.Failure!.Message);
+                if (report) loggerFactory.CreateLogger<EngineComposition>().LogWarning("{Message}", slot.Failure!.Message);
             }
             else if (slot.State == PluginState.Active && catalog.TryAdd(slot.Registration!) is { } clash)
             {
                 slot = slot.Rejected(new PluginLoadException(slot.Id, slot.Loaded!.EntryAssemblyPath,
                     $"it offers {clash.Implementation.Kind.ToName()} '{clash.Implementation.Name}', which plugin '{clash.OtherPluginId}' already offers",
                     "Remove one of the two plugin folders or list one in plugins:disabled"));
-                loggerFactory.CreateLogger<EngineComposition>().LogWarning("{Message}", slot.Failure!.Message);
+                if (report) loggerFactory.CreateLogger<EngineComposition>().LogWarning("{Message}", slot.Failure!.Message);
             }
             else if (slot.State == PluginState.Active)
             {

@@ -16,7 +16,8 @@ internal sealed class PluginSlotLoader(PluginsOptions options, IConfiguration co
 {
     private readonly PluginLoader _loader = new(options.HotReload);
 
-    public PluginSlot Load(string folder)
+    /// <param name="report">Log a failure at once; the engine's first load reports failures itself after checking <c>use</c>, so a failure the error names is not said twice.</param>
+    public PluginSlot Load(string folder, bool report = true)
     {
         PluginManifest manifest;
         try
@@ -25,7 +26,7 @@ internal sealed class PluginSlotLoader(PluginsOptions options, IConfiguration co
         }
         catch (PluginLoadException ex)
         {
-            logger.LogWarning("{Message}", ex.Message);
+            if (report) logger.LogWarning("{Message}", ex.Message);
             return PluginSlot.Inactive(folder, null, PluginState.Malfunctioned, ex);
         }
 
@@ -43,7 +44,7 @@ internal sealed class PluginSlotLoader(PluginsOptions options, IConfiguration co
         catch (PluginLoadException ex)
         {
             loaded?.Unload();
-            logger.LogWarning("{Message}", ex.Message);
+            if (report) logger.LogWarning("{Message}", ex.Message);
             var state = manifest.Supports(ContractVersion.Current) ? PluginState.Malfunctioned : PluginState.NotSupported;
             return PluginSlot.Inactive(folder, manifest, state, ex);
         }

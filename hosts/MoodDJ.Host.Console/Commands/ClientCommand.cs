@@ -35,7 +35,7 @@ internal sealed class ClientCommand : ICliCommand
                 // The client says itself what happens to the connection; raw log lines only with --verbose.
                 await using var client = new StationControlClient(context.Engine.ControlTransport, context.Engine.Crypto, options,
                     context.Verbose ? context.LoggerFactory.CreateLogger<StationClient>() : null);
-                var session = new InteractiveClient(client, System.Console.In, StationText.Console());
+                var session = new InteractiveClient(client, System.Console.In, StationText.Console(), target.EndPoint);
                 return await session.RunAsync(token);
             }, ct, prepare: target.Prepare);
         });
@@ -44,7 +44,7 @@ internal sealed class ClientCommand : ICliCommand
 }
 
 /// <summary>The read–call–print loop of `mooddj client`, over any reader and console (so it can be tested).</summary>
-internal sealed class InteractiveClient(StationControlClient client, TextReader input, IAnsiConsole console)
+internal sealed class InteractiveClient(StationControlClient client, TextReader input, IAnsiConsole console, System.Net.EndPoint? address = null)
 {
     private const string Help = "type how you feel, or: /text <words>  /skip  /like  /dislike  /pause  /resume  /seek <m:ss>  /stop  " +
                                 "/volume <listener> <0-100>  /mute <listener>  /unmute <listener>  /status  /list  /catalog [mood]  /play <n> [m:ss]  /help  /quit";
@@ -64,7 +64,7 @@ internal sealed class InteractiveClient(StationControlClient client, TextReader 
         _rooms = new ClientRooms(client.Connection, Print);
         _rooms.Attach();
         var hello = await client.ConnectAsync(cancellationToken);
-        Print($"[green]connected[/] to the station at {Markup.Escape(Describe(hello))}");
+        Print($"[green]connected[/] to {Markup.Escape(Describe(hello, address))}");
         if (hello.NowPlaying is { } now)
         {
             _lastAnnounced = TrackKey(now.Track);
@@ -307,8 +307,9 @@ internal sealed class InteractiveClient(StationControlClient client, TextReader 
 
     private volatile bool _lost;
 
-    private static string Describe(HelloResult hello)
-        => $"{hello.Station} (protocol {hello.ProtocolVersion}, {(hello.Encrypted ? "encrypted" : "NOT encrypted")}, {hello.Listeners} listener(s))";
+    // The station's name and where it is: "station 'MoodDJ' at 127.0.0.1:7700 (protocol 1, ...)".
+    private static string Describe(HelloResult hello, System.Net.EndPoint? address)
+        => $"station '{hello.Station}'{address switch { null => "", System.Net.DnsEndPoint d => $" at {d.Host}:{d.Port}", _ => $" at {address}" }} (protocol {hello.ProtocolVersion}, {(hello.Encrypted ? "encrypted" : "NOT encrypted")}, {hello.Listeners} listener(s))";
 
     /// <summary>The server's messages name no client's commands; this one adds its own where they help.</summary>
     private static string HintFor(JsonRpcException e) => e.Code switch

@@ -29,8 +29,7 @@ internal sealed class EvalMoodCommand : ICliCommand
             if (!gold.Exists)
                 throw new UserFacingException($"Evaluation file '{gold.FullName}' does not exist.");
             var rows = MoodEvaluation.ReadGold(gold.FullName);
-            if (rows.Count == 0)
-                throw new UserFacingException($"Evaluation file '{gold.FullName}' has no rows.");
+            RequireDevSetFormat(gold.FullName, rows);
             var name = parseResult.GetValue(analyzer);
             var moodAnalyzer = name is null ? context.Engine.MoodAnalyzer : context.Engine.Get<IMoodAnalyzer>(name);
 
@@ -48,5 +47,21 @@ internal sealed class EvalMoodCommand : ICliCommand
             return 0;
         }, ct));
         return command;
+    }
+
+    private const string Expected = "expected tab-separated lines of text, mood, valence, arousal, source (the format of shared/eval/mood/mood_dev.tsv)";
+
+    /// <summary>
+    /// A file in another format (CSV, JSON, a text file) reads as rows with no mood and would score
+    /// nothing without a word; refuse it, naming the file and what was missing.
+    /// </summary>
+    private static void RequireDevSetFormat(string path, IReadOnlyList<MoodDevRow> rows)
+    {
+        if (rows.Count == 0)
+            throw new UserFacingException($"Evaluation file '{path}' has no rows: {Expected}.");
+        var known = Enum.GetNames<MoodLabel>().Select(n => n.ToLowerInvariant()).ToHashSet(StringComparer.Ordinal);
+        if (!rows.Any(r => known.Contains(r.Mood)))
+            throw new UserFacingException($"Evaluation file '{path}' is not a mood dev-set TSV: none of its {rows.Count} row(s) has a mood " +
+                                          $"({string.Join(", ", known)}) in the second column; {Expected}.");
     }
 }

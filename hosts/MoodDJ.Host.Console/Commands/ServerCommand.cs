@@ -69,14 +69,11 @@ internal sealed class ServerCommand : ICliCommand
         var console = Terminal.Stdout();
         var log = context.LoggerFactory.CreateLogger("mooddj.server");
         var musicWarnings = new WarningTap("MoodDJ.Music");
-        context.LoggerFactory.AddProvider(musicWarnings);
+        context.ShowWarningsThrough(musicWarnings);  // StationActivity prints them
         await using var station = StationFactory.Create(context.Engine, context.LoggerFactory);
         var encrypted = context.Engine.Crypto.IsEncrypted;
-        if (!encrypted)
-        {
+        if (!encrypted) // said once, by the log (a second console line repeated it)
             log.LogWarning("Crypto is 'none': control messages and audio travel in clear and anyone on the network can read or forge them. Use \"crypto\": \"aead\" outside a test bench.");
-            console.MarkupLine("[yellow]warning:[/] crypto is [bold]none[/]: control and audio travel in clear.");
-        }
         // Rooms, accounts and chat share the control server; their database opens (and migrates) first.
         var rooms = RoomsSetup.Rooms(context.Configuration);
         var storage = RoomsSetup.Storage(context.Configuration);
@@ -112,7 +109,7 @@ internal sealed class ServerCommand : ICliCommand
         await using var seeding = CachedTrackSeeding.Start(context, bind, station.Options.Tracker, context.LoggerFactory.CreateLogger("mooddj.swarm"));
         if (seeding is not null)
             seeding.TrackShared += t => System.Console.Out.WriteLine($"{DateTime.Now:HH:mm:ss} seeding cached track {t.Name}: {t.ToMagnet()}");
-        await using var rtspServer = StartRtsp(context, station, console);
+        await using var rtspServer = StartRtsp(context, station);
         await using var centralLink = StartCentralLink(context, rooms, store, roomMethods, new IPEndPoint(reachable, control.Port), key.Key);
 
         var table = new Table().Border(TableBorder.Rounded).AddColumns("what", "where");
@@ -212,13 +209,12 @@ internal sealed class ServerCommand : ICliCommand
     }
 
     /// <summary>The RTSP endpoint when rtsp:enabled (or --rtsp) asks for it; it warns that its RTP is plain.</summary>
-    private static MoodDJ.Station.Rtsp.RtspServer? StartRtsp(HostContext context, StationServer station, IAnsiConsole console)
+    private static MoodDJ.Station.Rtsp.RtspServer? StartRtsp(HostContext context, StationServer station)
     {
         var options = MoodDJ.Station.Rtsp.RtspOptions.From(context.Configuration);
         if (!options.Enabled) return null;
         var server = new MoodDJ.Station.Rtsp.RtspServer(station.Router, options, station.Options.BindAddress, context.LoggerFactory.CreateLogger("mooddj.rtsp"));
-        server.Start();
-        console.MarkupLine("[yellow]warning:[/] RTSP sends [bold]plain RTP[/]: anyone on the network path can hear or forge it.");
+        server.Start(); // it warns, once, that its RTP is plain
         return server;
     }
 

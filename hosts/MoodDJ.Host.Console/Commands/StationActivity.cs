@@ -12,7 +12,7 @@ namespace MoodDJ.Host.Console.Commands;
 /// listeners joining and leaving and each prompt (from the station's own in-process events, with
 /// who sent it), each new track, pauses, and the egress rate every 10 s (sampled four times a second).
 /// Events are queued and written by the sampling loop, so a slow stdout never holds up the station.
-/// Why music cannot start (the director's warning) is printed once and sent to every client and
+/// Why music cannot start (the director's warnings) is printed here, once, and sent to every client and
 /// player as an error event, so a player says the cause instead of waiting in silence.
 /// </summary>
 internal sealed class StationActivity(StationServer station, string codec, bool encrypted, WarningTap musicWarnings)
@@ -82,7 +82,6 @@ internal sealed class StationActivity(StationServer station, string codec, bool 
     {
         string? track = null;
         var paused = station.Paused;
-        var warnings = musicWarnings.Count;
         string? lastWarning = null;
         var warnedAt = 0L;
         var packets = station.Counters.PacketsSent;
@@ -104,9 +103,9 @@ internal sealed class StationActivity(StationServer station, string codec, bool 
                 Line(output, $"now playing {title}");
             track = title;
 
-            if (musicWarnings.Count != warnings && musicWarnings.Last is { } warning)
+            // Every warning, in order (the console logger leaves these out, so this is where they show).
+            while (musicWarnings.TryTake(out var warning))
             {
-                warnings = musicWarnings.Count;
                 // The same warning repeats while the cause lasts: say it again at most every 30 s.
                 if (warning != lastWarning || Stopwatch.GetElapsedTime(warnedAt) > TimeSpan.FromSeconds(30))
                 {

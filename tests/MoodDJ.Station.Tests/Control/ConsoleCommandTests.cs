@@ -64,7 +64,9 @@ public sealed class ConsoleCommandTests
         Collect(process, output);
         try
         {
-            await WaitForAsync(output, "connected to the station");
+            // The greeting names the station and the address it is at.
+            await WaitForAsync(output, "connected to station '");
+            await WaitForAsync(output, $"' at 127.0.0.1:{endPoint.Port} (protocol");
             await process.StandardInput.WriteLineAsync("I feel calm");
             await WaitForAsync(output, "Quiet Lake");
             await process.StandardInput.WriteLineAsync("/seek 1:30");
