@@ -156,11 +156,7 @@ public sealed class SrtpContext : IDisposable
         {
             _cipher = new AesCounterMode(keys.EncryptionKey, backend);
             _mac = new SrtpHmacSha1(keys.AuthenticationKey, backend);
-            Span<byte> salt = stackalloc byte[AesCounterMode.BlockSize];
-            salt.Clear();
-            keys.Salt.CopyTo(salt); // 14 bytes; the low 16 bits of the IV stay zero
-            _saltHigh = BinaryPrimitives.ReadUInt64BigEndian(salt);
-            _saltLow = BinaryPrimitives.ReadUInt64BigEndian(salt[8..]);
+            (_saltHigh, _saltLow) = keys.SaltWords();
         }
 
         public Lock Gate { get; } = new();

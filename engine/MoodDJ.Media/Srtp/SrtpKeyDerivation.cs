@@ -54,4 +54,14 @@ internal static class SrtpKeyDerivation
 }
 
 /// <summary>The session keys one master key yields for SRTP.</summary>
-internal sealed record SrtpSessionKeys(byte[] EncryptionKey, byte[] AuthenticationKey, byte[] Salt);
+internal sealed record SrtpSessionKeys(byte[] EncryptionKey, byte[] AuthenticationKey, byte[] Salt)
+{
+    /// <summary>The 14-byte salt as the IV's two big-endian words (its low 16 bits zero), read once so a packet only XORs.</summary>
+    public (ulong High, ulong Low) SaltWords()
+    {
+        Span<byte> salt = stackalloc byte[16];
+        salt.Clear();
+        Salt.CopyTo(salt);
+        return (System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(salt), System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(salt[8..]));
+    }
+}
